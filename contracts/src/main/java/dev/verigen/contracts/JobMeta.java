@@ -1,0 +1,42 @@
+package dev.verigen.contracts;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The envelope every job and result carries.
+ *
+ * @param jobId       idempotency key of the job; results are applied at most once per job id
+ * @param runId       the run the job belongs to
+ * @param stepId      the pipeline step that dispatched the job
+ * @param attempt     dispatch attempt, a fencing token: results of an older attempt are ignored
+ * @param tenant      owner of the run
+ * @param reservation the budget reserved for this job, which its result settles
+ * @param deadline    after this instant the job is worthless and may be dropped
+ */
+public record JobMeta(UUID jobId, UUID runId, UUID stepId, int attempt, String tenant,
+                      Reservation reservation, Instant deadline) {
+
+    public JobMeta {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(stepId, "stepId");
+        JobError.requireText(tenant, "tenant");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt starts at 1");
+        }
+        reservation = reservation == null ? Reservation.NONE : reservation;
+    }
+
+    /** Budget held back for a job until its result reports what was really used. */
+    public record Reservation(long tokens, long calls) {
+        public static final Reservation NONE = new Reservation(0, 0);
+
+        public Reservation {
+            if (tokens < 0 || calls < 0) {
+                throw new IllegalArgumentException("reservation cannot be negative");
+            }
+        }
+    }
+}
