@@ -1,0 +1,41 @@
+package dev.verigen.orchestrator.outbox;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Jobs are written here in the transaction that decides to dispatch them, so a job leaves if and only if the
+ * state that asked for it was committed.
+ */
+@Component
+public class Outbox {
+
+    private final JdbcClient jdbc;
+    private final OutboxSignal signal;
+
+    public Outbox(JdbcClient jdbc, OutboxSignal signal) {
+        this.jdbc = jdbc;
+        this.signal = signal;
+    }
+
+    public void add(String topic, String key, byte[] payload) {
+        jdbc.sql("insert into outbox (topic, msg_key, payload) values (:topic, :key, :payload)")
+                .param("topic", topic)
+                .param("key", key == null ? null : key.getBytes(StandardCharsets.UTF_8))
+                .param("payload", payload)
+                .update();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    signal.wake();
+                }
+            });
+        } else {
+            signal.wake();
+        }
+    }
+}

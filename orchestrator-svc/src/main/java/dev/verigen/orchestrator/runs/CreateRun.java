@@ -1,0 +1,13 @@
+package dev.verigen.orchestrator.runs;
+
+import dev.verigen.orchestrator.strategies.PipelineSpec;
+import dev.verigen.orchestrator.strategies.RunInput;
+
+/**
+ * A valid request to start a run.
+ *
+ * @param maxTokens cap on generated and prompt tokens of the run; null means no cap
+ * @param maxCalls  cap on model calls of the run; null means no cap
+ */
+public record CreateRun(PipelineSpec spec, RunInput input, Long maxTokens, Long maxCalls) {
+}

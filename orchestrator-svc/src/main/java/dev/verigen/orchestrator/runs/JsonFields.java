@@ -1,0 +1,135 @@
+package dev.verigen.orchestrator.runs;
+
+import dev.verigen.orchestrator.web.FieldError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads typed fields out of a JSON object and collects every problem with its path, so a client learns about
+ * all its mistakes at once and never gets a 500 for a wrong type.
+ */
+final class JsonFields {
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    List<FieldError> errors() {
+        return errors;
+    }
+
+    void reject(String path, String message) {
+        errors.add(new FieldError(path, message));
+    }
+
+    /** @return the object at {@code path}, or null (with an error when it is required or of the wrong type) */
+    JsonNode object(JsonNode parent, String name, String path, boolean required) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            if (required) {
+                reject(path, "is required");
+            }
+            return null;
+        }
+        if (!node.isObject()) {
+            reject(path, "must be an object");
+            return null;
+        }
+        return node;
+    }
+
+    void onlyKnown(JsonNode object, String path, Set<String> known) {
+        if (object == null) {
+            return;
+        }
+        for (String name : object.propertyNames()) {
+            if (!known.contains(name)) {
+                reject(join(path, name), "unknown field; expected one of " + new java.util.TreeSet<>(known));
+            }
+        }
+    }
+
+    /** A required field of a missing parent is not reported again: the parent's error says it all. */
+    String text(JsonNode parent, String name, String path, boolean required, int maxLength) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            if (required && parent != null) {
+                reject(path, "is required");
+            }
+            return null;
+        }
+        if (!node.isString()) {
+            reject(path, "must be a string");
+            return null;
+        }
+        String value = node.stringValue();
+        if (required && value.isBlank()) {
+            reject(path, "must not be blank");
+            return null;
+        }
+        if (value.length() > maxLength) {
+            reject(path, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return value;
+    }
+
+    Long integer(JsonNode parent, String name, String path, long min, long max) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            reject(path, "must be an integer between " + min + " and " + max);
+            return null;
+        }
+        long value = node.longValue();
+        if (value < min || value > max) {
+            reject(path, "must be between " + min + " and " + max);
+            return null;
+        }
+        return value;
+    }
+
+    Double decimal(JsonNode parent, String name, String path, double min, double max) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            reject(path, "must be a number between " + min + " and " + max);
+            return null;
+        }
+        double value = node.doubleValue();
+        if (!(value >= min && value <= max)) {
+            reject(path, "must be between " + min + " and " + max);
+            return null;
+        }
+        return value;
+    }
+
+    List<String> strings(JsonNode parent, String name, String path, int maxItems, int maxLength) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > maxItems) {
+            reject(path, "must be an array of at most " + maxItems + " strings");
+            return List.of();
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isString() || item.stringValue().isEmpty() || item.stringValue().length() > maxLength) {
+                reject(path + "[" + i + "]", "must be a non-empty string of at most " + maxLength + " characters");
+            } else {
+                values.add(item.stringValue());
+            }
+        }
+        return values;
+    }
+
+    static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+}

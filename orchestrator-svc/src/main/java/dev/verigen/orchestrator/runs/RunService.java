@@ -1,0 +1,68 @@
+package dev.verigen.orchestrator.runs;
+
+import dev.verigen.contracts.Json;
+import dev.verigen.orchestrator.budgets.BudgetRepository;
+import dev.verigen.orchestrator.engine.RunDriver;
+import dev.verigen.orchestrator.strategies.RunEvent;
+import dev.verigen.orchestrator.web.ApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Starts runs: the run, its budget, its first steps and their jobs are committed together. */
+@Service
+public class RunService {
+
+    private final TransactionTemplate tx;
+    private final RunRepository runs;
+    private final BudgetRepository budgets;
+    private final RunDriver driver;
+
+    public RunService(TransactionTemplate tx, RunRepository runs, BudgetRepository budgets, RunDriver driver) {
+        this.tx = tx;
+        this.runs = runs;
+        this.budgets = budgets;
+        this.driver = driver;
+    }
+
+    /**
+     * @param idempotencyKey when set, a repeated request with the same key returns the run the first one created
+     * @param requestHash    fingerprint of the request as the client sent it, to tell a retry from a key reused
+     *                       for a different request
+     */
+    public Created create(String tenant, CreateRun request, String idempotencyKey, String requestHash) {
+        return tx.execute(status -> {
+            UUID id = UUID.randomUUID();
+            if (!runs.insert(id, tenant, idempotencyKey, requestHash, request.spec(), request.input())) {
+                var existing = runs.findByIdempotencyKey(tenant, idempotencyKey).orElseThrow();
+                if (!existing.requestHash().equals(requestHash)) {
+                    throw new ApiProblem(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused",
+                            "this Idempotency-Key was already used for a different request", List.of());
+                }
+                return new Created(existing.id(), false);
+            }
+            budgets.createForRun(id, tenant, request.maxTokens(), request.maxCalls());
+            driver.advance(runs.lock(id).orElseThrow(), new RunEvent.Started());
+            return new Created(id, true);
+        });
+    }
+
+    public static String fingerprint(Object request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.writeString(request).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @param created false when an earlier request with the same idempotency key created the run */
+    public record Created(UUID id, boolean created) {
+    }
+}

@@ -1,0 +1,34 @@
+package dev.verigen.orchestrator.runs;
+
+import dev.verigen.contracts.Usage;
+import dev.verigen.orchestrator.strategies.PipelineSpec;
+import dev.verigen.orchestrator.strategies.RunInput;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A run as {@code GET /v1/runs/{id}} shows it. */
+public record RunView(UUID id, String status, Instant createdAt, Instant finishedAt, PipelineSpec pipeline,
+                      RunInput input, Result result, Usage usage, BudgetView budget, List<CandidateView> candidates,
+                      Error error) {
+
+    /** The selected candidate and why it was chosen. */
+    public record Result(UUID candidateId, String text, String extracted, String verdict, Double score,
+                         String reason) {
+    }
+
+    public record BudgetView(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
+                             long reservedCalls) {
+    }
+
+    /**
+     * @param simulated true when a simulator, not a real model, produced the text
+     */
+    public record CandidateView(UUID id, int index, String text, String extracted, String verdict, String evidence,
+                                Double score, long completionTokens, String finishReason, String pool,
+                                String backend, boolean simulated) {
+    }
+
+    public record Error(String code, String detail) {
+    }
+}

@@ -1,0 +1,28 @@
+package dev.verigen.orchestrator.strategies;
+
+import dev.verigen.contracts.JobError;
+import java.util.List;
+import java.util.UUID;
+
+/** What just happened to a run. The state a strategy receives already includes the event's effects. */
+public sealed interface RunEvent {
+
+    record Started() implements RunEvent {
+    }
+
+    /**
+     * A step's result was applied.
+     *
+     * @param newCandidates candidates the step produced (generation steps only)
+     * @param error         why the step failed, when it did
+     */
+    record StepFinished(UUID stepId, StepKind kind, List<UUID> newCandidates, JobError error) implements RunEvent {
+        public StepFinished {
+            newCandidates = List.copyOf(newCandidates);
+        }
+
+        public boolean ok() {
+            return error == null;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.verigen.orchestrator.strategies;
+
+public enum StepKind { GENERATION, VERIFICATION, SCORING }
