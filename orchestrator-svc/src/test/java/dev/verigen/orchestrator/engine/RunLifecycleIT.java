@@ -1,0 +1,163 @@
+package dev.verigen.orchestrator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.verigen.contracts.testing.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The orchestrator alone, over real PostgreSQL, real Kafka and real HTTP, with scripted workers. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@EmbeddedKafka(partitions = 2)
+class RunLifecycleIT {
+
+    private static final TestDatabase DB = TestDatabase.create("orchestrator");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BODY = """
+            {"pipeline": {"strategy": "best_of_n", "n": 3, "model": "sim-math", "verifier": "numeric",
+                          "rewardModel": "sim-orm", "maxTokens": 50, "seed": 1},
+             "input": {"prompt": "What is 40 + 2?", "reference": "42"},
+             "budget": {"maxTokens": 5000, "maxCalls": 20}}""";
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", DB::url);
+        registry.add("spring.datasource.username", DB::user);
+        registry.add("spring.datasource.password", DB::password);
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        DB.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    EmbeddedKafkaBroker kafka;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ScriptedWorkers workers;
+
+    @BeforeEach
+    void startWorkers() {
+        workers = new ScriptedWorkers(kafka.getBrokersAsString());
+    }
+
+    @AfterEach
+    void stopWorkers() throws InterruptedException {
+        workers.close();
+    }
+
+    @Test
+    void aRunSelectsTheVerifiedCandidateAndSettlesItsBudgetOnce() throws Exception {
+        HttpResponse<String> created = post(BODY, null);
+        assertThat(created.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(created.body()).get("id").stringValue();
+        assertThat(created.headers().firstValue("Location")).hasValue("/v1/runs/" + id);
+
+        JsonNode run = awaitFinished(id);
+        assertThat(run.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(run.at("/result/text").stringValue()).isEqualTo("Answer: 42");
+        assertThat(run.at("/result/verdict").stringValue()).isEqualTo("PASS");
+        assertThat(run.get("candidates")).hasSize(3);
+        assertThat(run.get("candidates").findValuesAsString("verdict")).containsExactly("FAIL", "PASS", "FAIL");
+
+        // every result was delivered twice, yet each was applied once
+        assertThat(jdbc.sql("select count(*) from usage where run_id = :id").param("id", UUID.fromString(id))
+                .query(Long.class).single()).isEqualTo(3);
+        assertThat(run.at("/usage/completionTokens").asLong()).isEqualTo(9);
+        assertThat(run.at("/usage/calls").asLong()).isEqualTo(6);
+        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(19);
+        assertThat(run.at("/budget/usedCalls").asLong()).isEqualTo(6);
+        assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+        assertThat(run.at("/budget/reservedCalls").asLong()).isZero();
+        assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheSameRunAndCreatesNoOther() throws Exception {
+        String key = "retry-" + UUID.randomUUID();
+        HttpResponse<String> first = post(BODY, key);
+        HttpResponse<String> second = post(BODY, key);
+        assertThat(second.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(second.body()).get("id")).isEqualTo(JSON.readTree(first.body()).get("id"));
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(jdbc.sql("select count(*) from runs where idempotency_key = :k").param("k", key)
+                .query(Long.class).single()).isEqualTo(1);
+
+        HttpResponse<String> reused = post(BODY.replace("40 + 2", "41 + 1"), key);
+        assertThat(reused.statusCode()).isEqualTo(409);
+        assertThat(reused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        awaitFinished(JSON.readTree(first.body()).get("id").stringValue());
+    }
+
+    @Test
+    void invalidRequestsAreRefusedWithTheFieldAndChangeNothing() throws Exception {
+        long runsBefore = jdbc.sql("select count(*) from runs").query(Long.class).single();
+
+        HttpResponse<String> invalid = post(BODY.replace("\"n\": 3", "\"n\": -3"), null);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
+        JsonNode problem = JSON.readTree(invalid.body());
+        assertThat(problem.get("field").stringValue()).isEqualTo("pipeline.n");
+        assertThat(problem.get("type").stringValue()).isEqualTo("urn:verigen:problem:invalid-request");
+
+        HttpResponse<String> malformed = post("{\"pipeline\": ", null);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("malformed-json").doesNotContain("Exception", "at dev.");
+
+        HttpResponse<String> missing = get("/v1/runs/" + UUID.randomUUID());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("urn:verigen:problem:not-found");
+
+        HttpResponse<String> notAnId = get("/v1/runs/not-a-uuid");
+        assertThat(notAnId.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(notAnId.body()).get("field").stringValue()).isEqualTo("id");
+
+        assertThat(jdbc.sql("select count(*) from runs").query(Long.class).single()).isEqualTo(runsBefore);
+    }
+
+    private JsonNode awaitFinished(String id) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
+                        run -> !run.get("status").stringValue().equals("RUNNING"));
+    }
+
+    private HttpResponse<String> post(String body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/runs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

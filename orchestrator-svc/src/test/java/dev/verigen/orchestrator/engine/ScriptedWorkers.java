@@ -1,0 +1,106 @@
+package dev.verigen.orchestrator.engine;
+
+import dev.verigen.contracts.GenerationJob;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.Json;
+import dev.verigen.contracts.Score;
+import dev.verigen.contracts.ScoringJob;
+import dev.verigen.contracts.ScoringResult;
+import dev.verigen.contracts.Topics;
+import dev.verigen.contracts.Usage;
+import dev.verigen.contracts.Verdict;
+import dev.verigen.contracts.VerificationJob;
+import dev.verigen.contracts.VerificationResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Stands in for generator, verifier and reward model so the orchestrator can be tested alone over real Kafka.
+ * Samples are "Answer: 41/42/43"; a sample passes when it contains the reference; the score is the sample's
+ * last digit / 10. Every result is sent twice, as at-least-once delivery may do.
+ */
+final class ScriptedWorkers implements AutoCloseable {
+
+    final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    ScriptedWorkers(String brokers) {
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "scripted-workers", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        consumer.subscribe(List.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS, Topics.SCORING_JOBS));
+        thread = Thread.ofPlatform().daemon().name("scripted-workers").start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                switch (record.topic()) {
+                    case Topics.GENERATION_JOBS -> generate(Json.read(record.value(), GenerationJob.class));
+                    case Topics.VERIFICATION_JOBS -> verify(Json.read(record.value(), VerificationJob.class));
+                    case Topics.SCORING_JOBS -> score(Json.read(record.value(), ScoringJob.class));
+                    default -> throw new IllegalStateException(record.topic());
+                }
+            }
+        }
+    }
+
+    private void generate(GenerationJob job) {
+        jobsSeen.add(job);
+        List<GenerationResult.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < job.n(); i++) {
+            samples.add(new GenerationResult.Sample(i, "Answer: " + (41 + i % 3), "stop", 3, null));
+        }
+        sendTwice(Topics.GENERATION_RESULTS, new GenerationResult(job.meta(), job.pool(), "scripted", samples,
+                new Usage(10, 3L * job.n(), job.n(), 5, 6), null));
+    }
+
+    private void verify(VerificationJob job) {
+        jobsSeen.add(job);
+        List<Verdict> verdicts = job.candidates().stream()
+                .map(c -> new Verdict(c.candidateId(), c.text().contains(job.reference()) ? Verdict.Outcome.PASS
+                        : Verdict.Outcome.FAIL, c.text().replace("Answer: ", ""), "scripted"))
+                .toList();
+        sendTwice(Topics.VERIFICATION_RESULTS, new VerificationResult(job.meta(), job.verifier().type(), verdicts, Usage.ZERO, null));
+    }
+
+    private void score(ScoringJob job) {
+        jobsSeen.add(job);
+        List<Score> scores = job.candidates().stream()
+                .map(c -> new Score(c.candidateId(), (c.text().charAt(c.text().length() - 1) - '0') / 10.0))
+                .toList();
+        sendTwice(Topics.SCORING_RESULTS, new ScoringResult(job.meta(), job.scorer(), scores,
+                new Usage(4L * scores.size(), 0, scores.size(), 1, 1), null));
+    }
+
+    private void sendTwice(String topic, Object result) {
+        byte[] bytes = Json.write(result);
+        producer.send(new ProducerRecord<>(topic, bytes));
+        producer.send(new ProducerRecord<>(topic, bytes));
+        producer.flush();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(5_000);
+        consumer.close();
+        producer.close();
+    }
+}
