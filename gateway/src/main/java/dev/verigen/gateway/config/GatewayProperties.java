@@ -1,0 +1,29 @@
+package dev.verigen.gateway.config;
+
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the gateway.
+ *
+ * @param orchestratorUrl   where {@code /v1/**} is routed; also used to recognise Location headers to rewrite
+ * @param maxRequestBodySize largest request body accepted; larger ones get 413 problem+json
+ * @param problemTypeBase   prefix of the {@code type} URI of the problems the gateway itself produces
+ */
+@Validated
+@ConfigurationProperties("verigen.gateway")
+public record GatewayProperties(
+        @NotNull URI orchestratorUrl,
+        @NotNull @DefaultValue("1MB") DataSize maxRequestBodySize,
+        @NotNull @DefaultValue("https://verigen.dev/problems/") String problemTypeBase) {
+
+    public GatewayProperties {
+        if (maxRequestBodySize != null && maxRequestBodySize.toBytes() < 0) {
+            throw new IllegalArgumentException("verigen.gateway.max-request-body-size must not be negative");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.verigen.gateway;
+
+import static dev.verigen.gateway.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The gateway routed to a port where nothing listens. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayOrchestratorDownTest {
+
+    private static final int DEAD_PORT = freePort();
+
+    @DynamicPropertySource
+    static void routeToNothing(DynamicPropertyRegistry registry) {
+        registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + DEAD_PORT);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void postWhileOrchestratorIsDownIsProblem503() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs"))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "k-1")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"prompt\":\"1+1\"}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        var problem = assertProblem(response, 503);
+        assertThat(problem.path("title").asString()).isEqualTo("Service Unavailable");
+        assertThat(response.body()).doesNotContain(String.valueOf(DEAD_PORT));
+    }
+
+    @Test
+    void getWhileOrchestratorIsDownIsProblem503() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs/abc")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertProblem(response, 503);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
