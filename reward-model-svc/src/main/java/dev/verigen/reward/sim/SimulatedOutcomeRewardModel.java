@@ -1,0 +1,87 @@
+package dev.verigen.reward.sim;
+
+import dev.verigen.contracts.CandidateRef;
+import dev.verigen.contracts.Score;
+import dev.verigen.contracts.ScoringJob;
+import dev.verigen.contracts.Usage;
+import dev.verigen.reward.scoring.Scored;
+import dev.verigen.reward.scoring.Scorer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code sim-orm}: a SIMULATED outcome reward model, not a real model. It reads the job's reference (which real
+ * reward models never see) to decide whether a candidate is correct, then scores
+ * {@code sigmoid(±separation/2 + noise·Z)} with Z a standard normal seeded by (seed, prompt, candidate text).
+ * Without a reference it has no signal and scores {@code sigmoid(noise·Z)}, noise around 0.5.
+ * It exists so strategies, budgets and benchmarks can be exercised with a reward model of known quality.
+ */
+@Component
+public class SimulatedOutcomeRewardModel implements Scorer {
+
+    public static final String NAME = "sim-orm";
+    private static final Logger log = LoggerFactory.getLogger(SimulatedOutcomeRewardModel.class);
+
+    private final SimOrmProperties properties;
+    private final MeterRegistry meters;
+
+    public SimulatedOutcomeRewardModel(SimOrmProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        this.meters = meters;
+        log.info("{} is a SIMULATED outcome reward model (not a real model): seed={}, separation={}, noise={}, "
+                        + "expected AUC {}", NAME, properties.seed(), properties.separation(), properties.noise(),
+                String.format("%.3f", Calibration.expectedAuc(properties.separation(), properties.noise())));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Scored score(ScoringJob job) {
+        boolean hasReference = job.reference() != null && !job.reference().isBlank();
+        List<Score> scores = new ArrayList<>(job.candidates().size());
+        long promptTokens = 0;
+        for (CandidateRef candidate : job.candidates()) {
+            double logit = properties.noise() * SeededNoise.gaussian(properties.seed(), job.prompt(), candidate.text());
+            String latent = "unknown";
+            if (hasReference) {
+                boolean correct = FinalAnswer.matches(candidate.text(), job.reference());
+                logit += (correct ? 0.5 : -0.5) * properties.separation();
+                latent = correct ? "correct" : "wrong";
+            }
+            double score = sigmoid(logit);
+            scores.add(new Score(candidate.candidateId(), score));
+            promptTokens += estimateTokens(job.prompt(), candidate.text());
+            meters.summary("verigen.reward.sim.score", "scorer", NAME, "simulated", "true", "latent", latent).record(score);
+        }
+        long engineMs = simulateLatency(job.candidates().size());
+        return new Scored(scores, new Usage(promptTokens, 0, job.candidates().size(), engineMs, 0));
+    }
+
+    /** About four characters per token, which is what BPE tokenizers average on English and code. */
+    static long estimateTokens(String prompt, String text) {
+        return (prompt.length() + (long) text.length() + 3) / 4;
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    private long simulateLatency(int items) {
+        long ms = properties.latencyPerItem().toMillis() * items;
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms); // cheap on a virtual thread; keeps benchmark timings honest about a model's cost
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ms;
+    }
+}
