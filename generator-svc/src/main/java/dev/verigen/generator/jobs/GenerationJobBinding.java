@@ -1,0 +1,95 @@
+package dev.verigen.generator.jobs;
+
+import dev.verigen.contracts.GenerationJob;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.JobError;
+import dev.verigen.contracts.Json;
+import dev.verigen.contracts.KafkaHeaders;
+import dev.verigen.contracts.Topics;
+import dev.verigen.contracts.Usage;
+import dev.verigen.generator.GeneratorProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The Kafka side: binding {@code jobs-in-0} (verigen.gen.jobs). Engine requests go to the pool's topic, which is
+ * only known per job, so both outputs are sent through {@link StreamBridge} (dynamic destinations) as raw bytes
+ * encoded with contracts' {@link Json}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class GenerationJobBinding {
+
+    public static final String DISPATCH_FAILED = "dispatch_failed";
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationJobBinding.class);
+
+    @Bean
+    JobRouter jobRouter(GeneratorProperties properties) {
+        return new JobRouter(properties);
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> jobs(JobRouter router, StreamBridge bridge, MeterRegistry registry) {
+        return message -> {
+            GenerationJob job;
+            try {
+                job = Json.read(message.getPayload(), GenerationJob.class);
+            } catch (Json.MalformedMessageException e) {
+                log.warn("dropping undecodable generation job: {}", e.getMessage());
+                return;
+            }
+            Object traceparent = message.getHeaders().get(KafkaHeaders.TRACEPARENT);
+            String outcome;
+            try {
+                switch (router.route(job)) {
+                    case JobRouter.Dispatch d -> {
+                        send(bridge, d.destination(), Json.write(d.request()), d.key(), job.meta().jobId(), traceparent);
+                        outcome = "dispatched";
+                    }
+                    case JobRouter.Reject r -> {
+                        log.info("job {} rejected: {}", job.meta().jobId(), r.result().error().message());
+                        sendResult(bridge, r.result(), traceparent);
+                        outcome = r.result().error().code();
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the orchestrator waits for every job: tell it this one failed rather than drop it
+                log.error("job {} could not be dispatched to pool {}", job.meta().jobId(), job.pool(), e);
+                sendResult(bridge, GenerationResult.failed(job.meta(), job.pool(), null,
+                        new JobError(DISPATCH_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), true),
+                        Usage.ZERO), traceparent);
+                outcome = DISPATCH_FAILED;
+            }
+            registry.counter("verigen.generator.jobs", "role", job.role().name().toLowerCase(), "outcome", outcome)
+                    .increment();
+        };
+    }
+
+    private static void sendResult(StreamBridge bridge, GenerationResult result, Object traceparent) {
+        send(bridge, Topics.GENERATION_RESULTS, Json.write(result),
+                result.meta().runId().toString().getBytes(StandardCharsets.UTF_8), result.meta().jobId(), traceparent);
+    }
+
+    private static void send(StreamBridge bridge, String destination, byte[] payload, byte[] key, UUID jobId,
+                             Object traceparent) {
+        var message = MessageBuilder.withPayload(payload)
+                .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY, key)
+                .setHeader(KafkaHeaders.JOB_ID, jobId.toString().getBytes(StandardCharsets.UTF_8));
+        if (traceparent != null) {
+            message.setHeader(KafkaHeaders.TRACEPARENT, traceparent);
+        }
+        if (!bridge.send(destination, message.build())) {
+            throw new IllegalStateException("message to " + destination + " was not accepted");
+        }
+    }
+}

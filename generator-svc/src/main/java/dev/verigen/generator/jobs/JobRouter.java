@@ -1,0 +1,54 @@
+package dev.verigen.generator.jobs;
+
+import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.GenerationJob;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.JobError;
+import dev.verigen.contracts.Topics;
+import dev.verigen.contracts.Usage;
+import dev.verigen.generator.GeneratorProperties;
+import dev.verigen.generator.routing.PromptKeys;
+import dev.verigen.generator.templates.RoleTemplates;
+
+/** Decides, without touching Kafka, what a generation job becomes: an engine request for its pool, or an error result. */
+public final class JobRouter {
+
+    public static final String UNKNOWN_POOL = "unknown_pool";
+
+    private final GeneratorProperties properties;
+    private final PromptKeys keys;
+
+    public JobRouter(GeneratorProperties properties) {
+        this.properties = properties;
+        this.keys = new PromptKeys(properties.keyPrefixChars());
+    }
+
+    public sealed interface Routing permits Dispatch, Reject {
+    }
+
+    /** @param key the Kafka key: a hash of the rendered prompt's prefix */
+    public record Dispatch(String destination, byte[] key, EngineRequest request) implements Routing {
+    }
+
+    public record Reject(GenerationResult result) implements Routing {
+    }
+
+    public Routing route(GenerationJob job) {
+        if (!Topics.isValidPoolName(job.pool())) {
+            return reject(job, "invalid model pool name: " + job.pool());
+        }
+        var pool = properties.pool(job.pool());
+        if (pool.isEmpty()) {
+            return reject(job, "no model pool " + job.pool() + " is configured");
+        }
+        String prompt = pool.get().template().apply(RoleTemplates.render(job.role(), job.prompt()));
+        var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(), job.sampling(), job.n());
+        return new Dispatch(Topics.engineJobs(job.pool()), keys.keyOf(prompt), request);
+    }
+
+    private static Reject reject(GenerationJob job, String message) {
+        // not retryable: the same job would hit the same configuration again
+        return new Reject(GenerationResult.failed(job.meta(), job.pool(), null,
+                new JobError(UNKNOWN_POOL, message, false), Usage.ZERO));
+    }
+}

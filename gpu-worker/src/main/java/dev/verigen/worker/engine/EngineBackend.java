@@ -1,0 +1,21 @@
+package dev.verigen.worker.engine;
+
+import dev.verigen.contracts.EngineRequest;
+
+/**
+ * One way of running a model. A backend is a single Spring bean guarded by
+ * {@code @ConditionalOnProperty(name = "verigen.worker.backend", havingValue = "<name>")}, so adding one
+ * (e.g. {@code openai}, {@code llamacpp}) is one class plus its configuration; the Kafka side stays untouched.
+ */
+public interface EngineBackend {
+
+    /** Reported as {@code GenerationResult.backend} and as the {@code backend} metrics tag. */
+    String name();
+
+    /**
+     * Runs the request to completion. Blocking is fine: each job runs on its own listener thread.
+     *
+     * @throws EngineException when the engine fails in a way the caller should report with a stable code
+     */
+    EngineOutput generate(EngineRequest request);
+}

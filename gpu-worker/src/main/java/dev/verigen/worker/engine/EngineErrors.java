@@ -1,0 +1,25 @@
+package dev.verigen.worker.engine;
+
+/** The error codes a worker reports in {@code JobError.code}; shared by all backends so the orchestrator sees one vocabulary. */
+public final class EngineErrors {
+
+    /** The engine did not answer in time. Retryable: another attempt, maybe on another worker, can succeed. */
+    public static final String TIMEOUT = "engine_timeout";
+    /** The engine refused for load (HTTP 429). Retryable after backing off. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The engine failed (HTTP 5xx). Retryable. */
+    public static final String ENGINE_ERROR = "engine_error";
+    /** The engine answered with something that could not be read. Retryable: sampling may go better next time. */
+    public static final String MALFORMED_OUTPUT = "malformed_output";
+    /** The job's deadline had passed before it ran. Not retryable: the same job can never be on time. */
+    public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
+    /** The request reached a worker of another pool. Not retryable without re-routing. */
+    public static final String WRONG_POOL = "wrong_pool";
+    /** The request cannot be served as given (e.g. rejected by the backend's validation). Not retryable. */
+    public static final String BAD_REQUEST = "bad_request";
+    /** An unexpected failure inside the worker. Retryable: it may be transient. */
+    public static final String WORKER_ERROR = "worker_error";
+
+    private EngineErrors() {
+    }
+}

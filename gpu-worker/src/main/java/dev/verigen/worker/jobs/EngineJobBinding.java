@@ -1,0 +1,73 @@
+package dev.verigen.worker.jobs;
+
+import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.Json;
+import dev.verigen.contracts.KafkaHeaders;
+import dev.verigen.worker.WorkerProperties;
+import dev.verigen.worker.engine.EngineBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Kafka side: binding {@code engine-in-0} (verigen.gpu.jobs.&lt;pool&gt;) to {@code engine-out-0}
+ * (verigen.gen.results). Raw bytes in and out, decoded only with contracts' {@link Json}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class EngineJobBinding {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineJobBinding.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    WorkerMetrics workerMetrics(MeterRegistry registry, WorkerProperties properties, EngineBackend backend) {
+        return new WorkerMetrics(registry, properties.pool(), backend.name());
+    }
+
+    @Bean
+    EngineJobProcessor engineJobProcessor(WorkerProperties properties, EngineBackend backend, WorkerMetrics metrics,
+                                          Clock clock) {
+        return new EngineJobProcessor(properties.pool(), backend, metrics, clock);
+    }
+
+    /** Returns null for an undecodable message: Spring Cloud Stream then sends nothing, and the record is skipped. */
+    @Bean
+    Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor) {
+        return message -> {
+            EngineRequest request;
+            try {
+                request = Json.read(message.getPayload(), EngineRequest.class);
+            } catch (Json.MalformedMessageException e) {
+                log.warn("dropping undecodable engine request: {}", e.getMessage());
+                return null;
+            }
+            GenerationResult result = processor.process(request);
+            return MessageBuilder.withPayload(Json.write(result))
+                    // keyed by run, so one run's results stay in order on one partition
+                    .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
+                            result.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
+                    .setHeader(KafkaHeaders.JOB_ID, result.meta().jobId().toString().getBytes(StandardCharsets.UTF_8))
+                    .copyHeadersIfAbsent(traceContext(message))
+                    .build();
+        };
+    }
+
+    private static Map<String, Object> traceContext(Message<?> message) {
+        Object traceparent = message.getHeaders().get(KafkaHeaders.TRACEPARENT);
+        return traceparent == null ? Map.of() : Map.of(KafkaHeaders.TRACEPARENT, traceparent);
+    }
+}

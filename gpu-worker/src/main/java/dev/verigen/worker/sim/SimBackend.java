@@ -1,0 +1,173 @@
+package dev.verigen.worker.sim;
+
+import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.GenerationResult.Sample;
+import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.Usage;
+import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineErrors;
+import dev.verigen.worker.engine.EngineException;
+import dev.verigen.worker.engine.EngineOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks with a
+ * per-prompt latent solve rate and plausible wrong answers, and spends GPU-like time (prefill, batched decode,
+ * prefix cache, jitter), all seeded so a run is reproducible. For tests, CI and orchestration benchmarks.
+ */
+@Component
+@ConditionalOnProperty(prefix = "verigen.worker", name = "backend", havingValue = "sim")
+public class SimBackend implements EngineBackend {
+
+    public static final String NAME = "sim";
+
+    private static final Logger log = LoggerFactory.getLogger(SimBackend.class);
+    private static final long SAMPLE_SALT = 0x5a3b1eL;
+    private static final long TIMING_SALT = 0x71e1L;
+    private static final long FAILURE_SALT = 0xfa11L;
+
+    private final SimProperties config;
+    private final Tokens tokens;
+    private final TaskModel model;
+    private final LatencyModel latency;
+    private final PrefixCache prefixCache;
+    private final Pacer pacer;
+    private final AtomicInteger activeSequences = new AtomicInteger();
+
+    @Autowired
+    public SimBackend(SimProperties config) {
+        this(config, Pacer.WAIT);
+        log.info("Engine backend 'sim' is a SIMULATOR: samples are synthetic, not produced by any model (seed {})",
+                config.seed());
+    }
+
+    public SimBackend(SimProperties config, Pacer pacer) {
+        this.config = config;
+        this.tokens = new Tokens(config.charsPerToken());
+        this.model = new TaskModel(config.solveRate());
+        this.latency = new LatencyModel(config.latency());
+        this.prefixCache = new PrefixCache(config.latency().prefixCacheBlocks(),
+                config.latency().prefixBlockTokens() * config.charsPerToken());
+        this.pacer = pacer;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The simulated model's knowledge, exposed for tests and calibration. */
+    public TaskModel model() {
+        return model;
+    }
+
+    @Override
+    public EngineOutput generate(EngineRequest request) {
+        SamplingParams sampling = request.sampling();
+        // no seed: derive one from the job id, so a replayed job reproduces while distinct jobs differ
+        long baseSeed = sampling.seed() != null ? sampling.seed() : Seeds.hash(request.meta().jobId().toString());
+        long promptHash = Seeds.hash(request.prompt());
+        SplittableRandom timingRandom = Seeds.random(config.seed(), TIMING_SALT, baseSeed, promptHash);
+        // failures depend on the attempt too, so a retry of a failed job can succeed
+        SplittableRandom failureRandom = Seeds.random(config.seed(), FAILURE_SALT,
+                Seeds.hash(request.meta().jobId().toString()), request.meta().attempt());
+
+        double failureDraw = failureRandom.nextDouble();
+        SimProperties.Failures failures = config.failures();
+        if (failureDraw < failures.rateLimited()) {
+            throw new EngineException(EngineErrors.RATE_LIMITED, "simulated engine: 429 too many requests", true);
+        }
+        failureDraw -= failures.rateLimited();
+
+        List<Sample> samples = new ArrayList<>(request.n());
+        long completionTokens = 0;
+        int longest = 0;
+        for (int i = 0; i < request.n(); i++) {
+            // temperature 0 is greedy decoding: every sample is sample 0
+            long sampleSeed = sampling.temperature() == 0 ? baseSeed : baseSeed + i;
+            Sample sample = sample(i, request, Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash));
+            samples.add(sample);
+            completionTokens += sample.completionTokens();
+            longest = (int) Math.max(longest, sample.completionTokens());
+        }
+
+        int promptTokens = tokens.count(request.prompt());
+        int cachedTokens = Math.min(promptTokens, prefixCache.lookupAndInsert(request.prompt()) / config.charsPerToken());
+        int concurrent = activeSequences.addAndGet(request.n());
+        try {
+            LatencyModel.Timing timing = latency.time(promptTokens - cachedTokens, longest, concurrent, timingRandom);
+            if (failureDraw < failures.serverError()) {
+                spend(timing.prefillMs());
+                throw new EngineException(EngineErrors.ENGINE_ERROR, "simulated engine: 500 internal error", true,
+                        Math.round(timing.prefillMs()));
+            }
+            failureDraw -= failures.serverError();
+            spend(timing.totalMs());
+            long engineMs = Math.round(timing.totalMs());
+            if (failureDraw < failures.timeout()) {
+                throw new EngineException(EngineErrors.TIMEOUT, "simulated engine: request timed out", true, engineMs);
+            }
+            failureDraw -= failures.timeout();
+            if (failureDraw < failures.malformed()) {
+                throw new EngineException(EngineErrors.MALFORMED_OUTPUT, "simulated engine: unreadable response", true,
+                        engineMs);
+            }
+            return new EngineOutput(samples, new Usage(promptTokens, completionTokens, request.n(), engineMs, 0));
+        } finally {
+            activeSequences.addAndGet(-request.n());
+        }
+    }
+
+    private Sample sample(int index, EngineRequest request, SplittableRandom random) {
+        SamplingParams sampling = request.sampling();
+        TaskModel.Draft draft = model.draft(request.task(), random);
+        String text = draft.text();
+        String finish = "stop";
+        int stopAt = firstStop(text, sampling.stop());
+        if (stopAt >= 0) {
+            text = text.substring(0, stopAt);
+        }
+        String truncated = tokens.truncate(text, sampling.maxTokens());
+        if (truncated.length() < text.length()) {
+            text = truncated;
+            finish = "length";
+        }
+        int completionTokens = tokens.count(text);
+        Double logprob = sampling.logprobs() ? logprob(completionTokens, draft.correct(), random) : null;
+        return new Sample(index, text, finish, completionTokens, logprob);
+    }
+
+    private static int firstStop(String text, List<String> stops) {
+        int first = -1;
+        for (String stop : stops) {
+            if (stop.isEmpty()) {
+                continue;
+            }
+            int at = text.indexOf(stop);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    /** A weakly informative confidence: wrong samples are a bit less likely per token, as with real models. */
+    private static double logprob(int tokens, boolean correct, SplittableRandom random) {
+        double perToken = (correct ? 0.08 : 0.2) * (0.5 + random.nextDouble());
+        return -tokens * perToken;
+    }
+
+    private void spend(double ms) {
+        pacer.spend(Duration.ofNanos(Math.round(ms * 1_000_000)));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.verigen.worker.jobs;
+
+import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.JobMeta;
+import dev.verigen.contracts.Json;
+import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Boots the worker against an embedded broker and checks the whole Kafka path, bytes in to bytes out. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}",
+        "verigen.worker.pool=sim-math",
+        "verigen.worker.backend=sim",
+        "verigen.worker.concurrency=2",
+})
+@EmbeddedKafka(partitions = 6, topics = {"verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS})
+// 6 partitions, as the binder provisions (min-partition-count); a test consumer would not see partitions added later
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GpuWorkerKafkaTest {
+
+    private static final String JOBS = Topics.engineJobs("sim-math");
+
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
+
+    @Value("${local.server.port}")
+    int port;
+
+    private KafkaProducer<byte[], byte[]> producer;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<UUID, ConsumerRecord<byte[], byte[]>> results = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    void clients() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.GENERATION_RESULTS));
+    }
+
+    @AfterAll
+    void close() {
+        producer.close();
+        consumer.close();
+    }
+
+    @Test
+    void answersARequestWithSimulatedSamplesKeyedByRun() {
+        EngineRequest request = request(Instant.now().plusSeconds(60), 4);
+        send(request);
+
+        ConsumerRecord<byte[], byte[]> record = resultFor(request.meta().jobId());
+        GenerationResult result = Json.read(record.value(), GenerationResult.class);
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(request.meta().runId().toString());
+        assertThat(result.ok()).isTrue();
+        assertThat(result.backend()).isEqualTo("sim");
+        assertThat(result.pool()).isEqualTo("sim-math");
+        assertThat(result.samples()).hasSize(4).allSatisfy(s -> assertThat(s.text()).contains("Answer: "));
+        assertThat(result.usage().calls()).isEqualTo(4);
+        assertThat(result.usage().engineMs()).isPositive();
+    }
+
+    @Test
+    void dropsAnUndecodableMessageAndKeepsConsuming() {
+        EngineRequest after = request(Instant.now().plusSeconds(60), 1);
+        // same key, so the same partition and listener thread must get past the bad record to reach the good one
+        producer.send(new ProducerRecord<>(JOBS, after.meta().runId().toString().getBytes(StandardCharsets.UTF_8),
+                "{not json".getBytes(StandardCharsets.UTF_8)));
+        send(after);
+
+        assertThat(Json.read(resultFor(after.meta().jobId()).value(), GenerationResult.class).ok()).isTrue();
+    }
+
+    @Test
+    void anExpiredDeadlineGivesAnErrorResult() {
+        EngineRequest late = request(Instant.now().minusSeconds(1), 2);
+        send(late);
+
+        GenerationResult result = Json.read(resultFor(late.meta().jobId()).value(), GenerationResult.class);
+        assertThat(result.error()).isNotNull();
+        assertThat(result.error().code()).isEqualTo("deadline_exceeded");
+        assertThat(result.error().retryable()).isFalse();
+        assertThat(result.samples()).isEmpty();
+    }
+
+    @Test
+    void exposesMetricsTaggedAsTheSimulator() throws Exception {
+        EngineRequest request = request(Instant.now().plusSeconds(60), 2);
+        send(request);
+        resultFor(request.meta().jobId());
+
+        var http = HttpClient.newHttpClient();
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .containsPattern("verigen_worker_jobs_total\\{[^}]*backend=\"sim\"[^}]*outcome=\"ok\"[^}]*pool=\"sim-math\"")
+                .containsPattern("verigen_worker_tokens_total\\{[^}]*kind=\"completion\"")
+                .contains("verigen_worker_inflight");
+    }
+
+    private void send(EngineRequest request) {
+        producer.send(new ProducerRecord<>(JOBS, request.meta().runId().toString().getBytes(StandardCharsets.UTF_8),
+                Json.write(request)));
+        producer.flush();
+    }
+
+    private ConsumerRecord<byte[], byte[]> resultFor(UUID jobId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            // one test thread polls at a time; results of other tests are kept for them
+            synchronized (consumer) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    results.put(Json.read(r.value(), GenerationResult.class).meta().jobId(), r);
+                }
+            }
+            return results.containsKey(jobId);
+        });
+        return results.get(jobId);
+    }
+
+    private static EngineRequest request(Instant deadline, int n) {
+        var meta = new JobMeta(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "acme", null, deadline);
+        return new EngineRequest(meta, "sim-math", "What is 17 + 25?", "What is 17 + 25?",
+                new SamplingParams(0.8, 1.0, 128, 7L, List.of(), false), n);
+    }
+}
