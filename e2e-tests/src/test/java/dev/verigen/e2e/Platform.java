@@ -1,0 +1,133 @@
+package dev.verigen.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The six services, each started from its runnable jar as its own JVM, wired to the given Kafka and PostgreSQL —
+ * the same way {@code ./verigen up} runs them.
+ */
+final class Platform implements AutoCloseable {
+
+    static final List<String> FIRST_WAVE = List.of("orchestrator-svc", "verifier-svc", "reward-model-svc");
+    static final List<String> SECOND_WAVE = List.of("generator-svc", "gpu-worker", "gateway");
+
+    private final Path root = Path.of(System.getProperty("verigen.root", "..")).toAbsolutePath().normalize();
+    private final String version = System.getProperty("verigen.version", "0.1.0-SNAPSHOT");
+    private final Path logs = root.resolve("e2e-tests/target/e2e-logs");
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword) throws IOException {
+        Files.createDirectories(logs);
+        for (String service : FIRST_WAVE) {
+            ports.put(service, freePort());
+        }
+        for (String service : SECOND_WAVE) {
+            ports.put(service, freePort());
+        }
+        Map<String, String> env = Map.of(
+                "KAFKA_BOOTSTRAP", kafkaBootstrap,
+                "VERIGEN_DB_URL", dbUrl,
+                "VERIGEN_DB_USER", dbUser,
+                "VERIGEN_DB_PASSWORD", dbPassword,
+                "ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"));
+        // Two waves: six JVMs booting at once on two cores starve each other for minutes.
+        start(FIRST_WAVE, env);
+        start(SECOND_WAVE, env);
+    }
+
+    String gatewayUrl() {
+        return "http://127.0.0.1:" + ports.get("gateway");
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    private void start(List<String> services, Map<String, String> env) throws IOException {
+        for (String service : services) {
+            Path jar = root.resolve(service).resolve("target").resolve(service + "-" + version + "-exec.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: run the suite with ./verigen test (mvn verify), "
+                        + "which packages every service before these tests start them");
+            }
+            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
+                    "--server.port=" + ports.get(service))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(service + ".log").toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
+            processes.add(builder.start());
+        }
+        for (String service : services) {
+            awaitHealthy(service);
+        }
+    }
+
+    private void awaitHealthy(String service) {
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> health(service).contains("\"UP\""));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(service + " did not become healthy; its log ends with:\n" + tail(service), e);
+        }
+    }
+
+    private String health(String service) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(service) + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    String tail(String service) {
+        try {
+            List<String> lines = Files.readAllLines(logs.resolve(service + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes.reversed()) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.verigen.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a newcomer sees: best-of-N runs submitted through the gateway travel through every service and come back
+ * with verified answers. Subclasses provide Kafka and PostgreSQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PlatformScenarios {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String[][] QUESTIONS = {
+            {"What is 37 + 48?", "85"}, {"What is 64 - 29?", "35"}, {"Compute 12 * 7.", "84"},
+            {"What is 91 + 9?", "100"}, {"Calculate 56 - 18.", "38"}, {"What is 23 + 45?", "68"}};
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Platform platform;
+
+    protected abstract void startInfrastructure() throws Exception;
+
+    protected abstract String kafkaBootstrap();
+
+    protected abstract String dbUrl();
+
+    protected abstract String dbUser();
+
+    protected abstract String dbPassword();
+
+    protected abstract void stopInfrastructure();
+
+    @BeforeAll
+    void startPlatform() throws Exception {
+        startInfrastructure();
+        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword());
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+        stopInfrastructure();
+    }
+
+    static String body(String prompt, String reference, int seed) {
+        return """
+                {"pipeline": {"strategy": "best_of_n", "n": 8, "model": "sim-math", "verifier": {"type": "numeric"},
+                              "rewardModel": "sim-orm", "maxTokens": 128, "seed": %d},
+                 "input": {"prompt": "%s", "reference": "%s"},
+                 "budget": {"maxTokens": 20000, "maxCalls": 64}}""".formatted(seed, prompt, reference);
+    }
+
+    @Test
+    void bestOfNRunsThroughEveryServiceSelectTheVerifiedAnswers() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < QUESTIONS.length; i++) {
+            HttpResponse<String> response = post(body(QUESTIONS[i][0], QUESTIONS[i][1], 100 + i), null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            ids.add(JSON.readTree(response.body()).get("id").stringValue());
+        }
+        int verified = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode run = awaitFinished(ids.get(i));
+            String reference = QUESTIONS[i][1];
+            assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+            JsonNode candidates = run.get("candidates");
+            assertThat(candidates).hasSize(8);
+            for (JsonNode c : candidates) {
+                assertThat(c.get("verdict").stringValue()).isIn("PASS", "FAIL", "ERROR");
+                assertThat(c.get("score").isNumber()).as("every candidate is scored: %s", c).isTrue();
+                assertThat(c.get("backend").stringValue()).isEqualTo("sim");
+                assertThat(c.get("simulated").booleanValue()).isTrue();
+                // the verifier's verdict agrees with the reference
+                boolean matches = reference.equals(c.get("extracted").asString(""));
+                assertThat(c.get("verdict").stringValue()).isEqualTo(matches ? "PASS" : "FAIL");
+            }
+            boolean anyPass = candidates.findValuesAsString("verdict").contains("PASS");
+            if (anyPass) {
+                verified++;
+                assertThat(run.at("/result/verdict").stringValue()).isEqualTo("PASS");
+                assertThat(run.at("/result/extracted").stringValue()).isEqualTo(reference);
+            }
+            assertThat(run.at("/usage/completionTokens").asLong()).isPositive();
+            assertThat(run.at("/usage/calls").asLong()).isEqualTo(16); // 8 samples + 8 reward-model calls
+            assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+            assertThat(run.at("/budget/usedCalls").asLong()).isEqualTo(16);
+        }
+        assertThat(verified).as("runs with a verified answer").isGreaterThanOrEqualTo(4);
+        assertThat(count("select count(*) from candidates")).isGreaterThanOrEqualTo(48);
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyCreatesNoSecondRun() throws Exception {
+        String key = "e2e-" + UUID.randomUUID();
+        String body = body("What is 10 + 15?", "25", 7);
+        String first = JSON.readTree(post(body, key).body()).get("id").stringValue();
+        HttpResponse<String> again = post(body, key);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(again.body()).get("id").stringValue()).isEqualTo(first);
+        assertThat(count("select count(*) from runs where idempotency_key = '" + key + "'")).isEqualTo(1);
+        assertThat(awaitFinished(first).get("status").stringValue()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void anInvalidSpecIsRefusedAtTheGatewayWithTheFieldNamed() throws Exception {
+        long before = count("select count(*) from runs");
+        HttpResponse<String> response = post(body("What is 1 + 1?", "2", 1).replace("\"sim-math\"", "\"no-such-pool\""), null);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(JSON.readTree(response.body()).get("field").stringValue()).isEqualTo("pipeline.model");
+        assertThat(count("select count(*) from runs")).isEqualTo(before);
+    }
+
+    private JsonNode awaitFinished(String id) {
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
+                        run -> run.has("status") && !run.get("status").stringValue().equals("RUNNING"));
+    }
+
+    private HttpResponse<String> post(String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + "/v1/runs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(dbUrl(), dbUser(), dbPassword());
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
