@@ -55,6 +55,7 @@ create table steps (
     reserved_tokens bigint      not null default 0,
     reserved_calls  bigint      not null default 0,
     candidate_ids   uuid[]      not null default '{}', -- what a verification or scoring step covers
+    deadline        timestamptz not null,
     error_code      text,
     error_detail    text,
     created_at      timestamptz not null default now(),
@@ -62,6 +63,7 @@ create table steps (
     constraint steps_run_seq unique (run_id, seq)
 );
 create index steps_run on steps (run_id);
+create index steps_pending_deadline on steps (deadline) where status = 'PENDING';
 
 create table candidates (
     id                uuid primary key,

@@ -4,9 +4,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import java.time.Clock;
 
 @SpringBootApplication
+@EnableScheduling
 @ConfigurationPropertiesScan
 public class OrchestratorApplication {
 

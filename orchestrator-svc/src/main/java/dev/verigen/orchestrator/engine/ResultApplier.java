@@ -85,6 +85,33 @@ public class ResultApplier {
         });
     }
 
+    /**
+     * Gives up on a job whose deadline passed: its reservation returns to the budget and the strategy hears of the
+     * failure. A result that still arrives later finds the step closed and is ignored.
+     */
+    public void expire(UUID jobId) {
+        tx.executeWithoutResult(status -> {
+            Optional<StepRow> unlocked = steps.findByJob(jobId);
+            if (unlocked.isEmpty()) {
+                return;
+            }
+            Optional<RunRow> locked = runs.lock(unlocked.get().runId());
+            Optional<StepRow> step = steps.findByJob(jobId);
+            if (locked.isEmpty() || step.isEmpty() || step.get().status() != RunState.Step.Status.PENDING) {
+                return;
+            }
+            RunRow run = locked.get();
+            StepRow current = step.get();
+            budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), 0, 0);
+            JobError timeout = new JobError("job_timeout", "no result before the job's deadline", true);
+            log.warn("job {} of run {} timed out", jobId, run.id());
+            RunEvent event = finishStep(current, List.of(), timeout);
+            if (run.status() == RunStatus.RUNNING) {
+                driver.advance(run, event);
+            }
+        });
+    }
+
     private RunEvent.StepFinished finishStep(StepRow step, List<UUID> created, JobError error) {
         if (error == null) {
             steps.complete(step.id());

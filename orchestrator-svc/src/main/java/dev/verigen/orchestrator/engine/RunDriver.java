@@ -130,8 +130,8 @@ public class RunDriver {
         }
         UUID stepId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
-        steps.insert(new StepRow(stepId, run.id(), jobId, kind, null, 1, tokens, calls, candidateIds));
-        return new JobMeta(jobId, run.id(), stepId, 1, run.tenant(), new JobMeta.Reservation(tokens, calls),
-                clock.instant().plusSeconds(run.spec().jobTimeoutSeconds()));
+        var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
+        steps.insert(new StepRow(stepId, run.id(), jobId, kind, null, 1, tokens, calls, candidateIds), deadline);
+        return new JobMeta(jobId, run.id(), stepId, 1, run.tenant(), new JobMeta.Reservation(tokens, calls), deadline);
     }
 }

@@ -52,7 +52,7 @@ public class RunController {
         URI location = URI.create("/v1/runs/" + created.id());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location)
                 .header("Idempotent-Replayed", Boolean.toString(!created.created()))
-                .body(Map.of("id", created.id(), "status", "RUNNING", "links", Map.of("self", location.toString())));
+                .body(Map.of("id", created.id(), "status", created.status().name(), "links", Map.of("self", location.toString())));
     }
 
     @GetMapping("/{id}")

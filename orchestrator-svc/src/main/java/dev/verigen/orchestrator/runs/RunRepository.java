@@ -40,9 +40,9 @@ public class RunRepository {
     }
 
     public Optional<Keyed> findByIdempotencyKey(String tenant, String key) {
-        return jdbc.sql("select id, request_hash from runs where tenant_id = :tenant and idempotency_key = :key")
+        return jdbc.sql("select id, request_hash, status from runs where tenant_id = :tenant and idempotency_key = :key")
                 .param("tenant", tenant).param("key", key)
-                .query((rs, i) -> new Keyed(rs.getObject(1, UUID.class), rs.getString(2)))
+                .query((rs, i) -> new Keyed(rs.getObject(1, UUID.class), rs.getString(2), RunStatus.valueOf(rs.getString(3))))
                 .optional();
     }
 
@@ -87,7 +87,7 @@ public class RunRepository {
         return ts == null ? null : ts.toInstant();
     }
 
-    public record Keyed(UUID id, String requestHash) {
+    public record Keyed(UUID id, String requestHash, RunStatus status) {
     }
 
     public record RunRow(UUID id, String tenant, RunStatus status, PipelineSpec spec, RunInput input,

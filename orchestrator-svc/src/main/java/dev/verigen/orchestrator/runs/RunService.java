@@ -45,11 +45,11 @@ public class RunService {
                     throw new ApiProblem(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused",
                             "this Idempotency-Key was already used for a different request", List.of());
                 }
-                return new Created(existing.id(), false);
+                return new Created(existing.id(), false, existing.status());
             }
             budgets.createForRun(id, tenant, request.maxTokens(), request.maxCalls());
             driver.advance(runs.lock(id).orElseThrow(), new RunEvent.Started());
-            return new Created(id, true);
+            return new Created(id, true, RunRepository.RunStatus.RUNNING);
         });
     }
 
@@ -63,6 +63,6 @@ public class RunService {
     }
 
     /** @param created false when an earlier request with the same idempotency key created the run */
-    public record Created(UUID id, boolean created) {
+    public record Created(UUID id, boolean created, RunRepository.RunStatus status) {
     }
 }

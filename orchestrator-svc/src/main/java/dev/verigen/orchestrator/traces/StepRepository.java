@@ -5,6 +5,8 @@ import dev.verigen.orchestrator.strategies.StepKind;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,19 +25,28 @@ public class StepRepository {
         this.jdbc = jdbc;
     }
 
-    public void insert(StepRow step) {
+    public void insert(StepRow step, Instant deadline) {
         jdbc.sql("""
                 insert into steps (id, run_id, job_id, seq, kind, status, attempt, reserved_tokens, reserved_calls,
-                                   candidate_ids)
+                                   candidate_ids, deadline)
                 values (:id, :run, :job, (select coalesce(max(seq), 0) + 1 from steps where run_id = :run),
                         :kind, 'PENDING', :attempt, :tokens, :calls,
-                        coalesce(string_to_array(:candidates, ',')::uuid[], '{}'))""")
+                        coalesce(string_to_array(:candidates, ',')::uuid[], '{}'), :deadline)""")
                 .param("id", step.id()).param("run", step.runId()).param("job", step.jobId())
                 .param("kind", step.kind().name()).param("attempt", step.attempt())
                 .param("tokens", step.reservedTokens()).param("calls", step.reservedCalls())
                 .param("candidates", step.candidateIds().isEmpty() ? null
                         : step.candidateIds().stream().map(UUID::toString).collect(Collectors.joining(",")))
+                .param("deadline", Timestamp.from(deadline))
                 .update();
+    }
+
+    /** Jobs whose deadline passed without a result, oldest first. */
+    public List<UUID> expiredJobs(Instant now, int limit) {
+        return jdbc.sql("""
+                select job_id from steps where status = 'PENDING' and deadline < :now order by deadline limit :limit""")
+                .param("now", Timestamp.from(now)).param("limit", limit)
+                .query(UUID.class).list();
     }
 
     public Optional<StepRow> findByJob(UUID jobId) {

@@ -43,6 +43,7 @@ class RunLifecycleIT {
         registry.add("spring.datasource.url", DB::url);
         registry.add("spring.datasource.username", DB::user);
         registry.add("spring.datasource.password", DB::password);
+        registry.add("verigen.orchestrator.timeout-sweep-interval", () -> "200ms");
         registry.add("spring.cloud.stream.kafka.binder.brokers", () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
     }
 
@@ -138,6 +139,20 @@ class RunLifecycleIT {
         assertThat(JSON.readTree(notAnId.body()).get("field").stringValue()).isEqualTo("id");
 
         assertThat(jdbc.sql("select count(*) from runs").query(Long.class).single()).isEqualTo(runsBefore);
+    }
+
+    @Test
+    void aJobThatIsNeverAnsweredTimesOutAndReturnsItsReservation() throws Exception {
+        String body = BODY.replace("What is 40 + 2?", "What is 40 + 2? " + ScriptedWorkers.UNANSWERED)
+                .replace("\"seed\": 1", "\"seed\": 1, \"jobTimeoutSeconds\": 1");
+        HttpResponse<String> created = post(body, null);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode run = awaitFinished(JSON.readTree(created.body()).get("id").stringValue());
+        assertThat(run.get("status").stringValue()).isEqualTo("FAILED");
+        assertThat(run.at("/error/code").stringValue()).isEqualTo("generation_failed");
+        assertThat(run.at("/error/detail").stringValue()).contains("job_timeout");
+        assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+        assertThat(run.at("/budget/usedTokens").asLong()).isZero();
     }
 
     private JsonNode awaitFinished(String id) {

@@ -32,6 +32,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ScriptedWorkers implements AutoCloseable {
 
+    /** Generation jobs whose prompt contains this are never answered, as if the worker had died. */
+    static final String UNANSWERED = "[no worker]";
+
     final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -63,6 +66,9 @@ final class ScriptedWorkers implements AutoCloseable {
 
     private void generate(GenerationJob job) {
         jobsSeen.add(job);
+        if (job.prompt().contains(UNANSWERED)) {
+            return;
+        }
         List<GenerationResult.Sample> samples = new ArrayList<>();
         for (int i = 0; i < job.n(); i++) {
             samples.add(new GenerationResult.Sample(i, "Answer: " + (41 + i % 3), "stop", 3, null));
