@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,7 +30,13 @@ public record GeneratorProperties(Map<String, @Valid Pool> pools, @Min(1) Intege
         return Optional.ofNullable(pools.get(name));
     }
 
-    /** @param template the chat template of the pool's model family */
-    public record Pool(@NotNull ChatTemplate template) {
+    /**
+     * @param template the chat template of the pool's model family
+     * @param stop     stop strings always added to the job's own, e.g. the end of an answer line for QA models
+     */
+    public record Pool(@NotNull ChatTemplate template, List<String> stop) {
+        public Pool {
+            stop = stop == null ? List.of() : List.copyOf(stop);
+        }
     }
 }

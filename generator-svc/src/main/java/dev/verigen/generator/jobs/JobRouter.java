@@ -4,11 +4,14 @@ import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationJob;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.JobError;
+import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.Usage;
 import dev.verigen.generator.GeneratorProperties;
 import dev.verigen.generator.routing.PromptKeys;
 import dev.verigen.generator.templates.RoleTemplates;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /** Decides, without touching Kafka, what a generation job becomes: an engine request for its pool, or an error result. */
 public final class JobRouter {
@@ -42,8 +45,19 @@ public final class JobRouter {
             return reject(job, "no model pool " + job.pool() + " is configured");
         }
         String prompt = pool.get().template().apply(RoleTemplates.render(job.role(), job.prompt()));
-        var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(), job.sampling(), job.n());
+        var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(),
+                withPoolStops(job.sampling(), pool.get().stop()), job.n());
         return new Dispatch(Topics.engineJobs(job.pool()), keys.keyOf(prompt), request);
+    }
+
+    private static SamplingParams withPoolStops(SamplingParams sampling, List<String> poolStops) {
+        if (poolStops.isEmpty()) {
+            return sampling;
+        }
+        var stops = new LinkedHashSet<>(sampling.stop());
+        stops.addAll(poolStops);
+        return new SamplingParams(sampling.temperature(), sampling.topP(), sampling.maxTokens(), sampling.seed(),
+                List.copyOf(stops), sampling.logprobs());
     }
 
     private static Reject reject(GenerationJob job, String message) {

@@ -14,6 +14,17 @@ public enum ChatTemplate {
         }
     },
 
+    /**
+     * Question/answer lines ("Q: …\nA: ") for small base models trained on that layout, such as the arithmetic
+     * GGUF models that ship with Verigen.
+     */
+    QA {
+        @Override
+        public String apply(ChatPrompt p) {
+            return (p.system() == null ? "" : p.system() + "\n") + "Q: " + p.user() + "\nA: ";
+        }
+    },
+
     /** ChatML (Qwen, many fine-tunes). */
     CHATML {
         @Override

@@ -8,6 +8,7 @@ import dev.verigen.generator.routing.PromptKeys;
 import dev.verigen.generator.templates.ChatTemplate;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobRouterTest {
 
     private final JobRouter router = new JobRouter(new GeneratorProperties(Map.of(
-            "sim-math", new GeneratorProperties.Pool(ChatTemplate.PLAIN),
-            "qwen-7b", new GeneratorProperties.Pool(ChatTemplate.CHATML)), null));
+            "sim-math", new GeneratorProperties.Pool(ChatTemplate.PLAIN, null),
+            "qwen-7b", new GeneratorProperties.Pool(ChatTemplate.CHATML, null),
+            "arith-tiny", new GeneratorProperties.Pool(ChatTemplate.QA, List.of("\n"))), null));
 
     @Test
     void dispatchesToThePoolTopicWithTheTemplatedPromptAndUntemplatedTask() {
@@ -31,6 +33,16 @@ class JobRouterTest {
         assertThat(dispatch.request().sampling()).isEqualTo(MessageFixtures.sampling());
         assertThat(dispatch.request().meta()).isEqualTo(job.meta());
         assertThat(dispatch.key()).isEqualTo(new PromptKeys(512).keyOf(dispatch.request().prompt()));
+    }
+
+    @Test
+    void qaPoolsGetTheirLayoutAndTheirStopStringsOnTopOfTheJobs() {
+        var job = new GenerationJob(MessageFixtures.meta(), Role.GENERATE, "arith-tiny",
+                "What is 40 + 96? Answer with just the number.", MessageFixtures.sampling(), 8);
+        var dispatch = (JobRouter.Dispatch) router.route(job);
+        assertThat(dispatch.request().prompt()).isEqualTo("Q: What is 40 + 96? Answer with just the number.\nA: ");
+        assertThat(dispatch.request().sampling().stop()).containsExactly("\n\n", "</s>", "\n");
+        assertThat(dispatch.request().sampling().seed()).isEqualTo(MessageFixtures.sampling().seed());
     }
 
     @Test
