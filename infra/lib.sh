@@ -18,11 +18,18 @@ PG_MARKER="$VERIGEN_STATE/postgres.started-by-verigen"
 # service -> port; start order is by wave (wave 1 is what wave 2 talks to)
 declare -A SVC_PORT=(
   [gateway]=8080 [orchestrator-svc]=8081 [generator-svc]=8082
-  [gpu-worker]=8083 [reward-model-svc]=8084 [verifier-svc]=8085
+  [gpu-worker]=8083 [reward-model-svc]=8084 [verifier-svc]=8085 [gpu-worker-arith]=8086
 )
-ALL_SERVICES=(orchestrator-svc verifier-svc reward-model-svc generator-svc gpu-worker gateway)
+# services that are a second instance of another module, and what sets them apart
+declare -A SVC_MODULE=([gpu-worker-arith]=gpu-worker)
+declare -A SVC_ENV=(
+  [gpu-worker-arith]="WORKER_POOL=arith-tiny WORKER_BACKEND=llamacpp LLAMACPP_MODEL_PATH=${VERIGEN_ARITH_MODEL:-$VERIGEN_ROOT/models/arith-tiny.gguf}"
+)
+ALL_SERVICES=(orchestrator-svc verifier-svc reward-model-svc generator-svc gpu-worker gpu-worker-arith gateway)
 WAVE1=(orchestrator-svc verifier-svc reward-model-svc)
-WAVE2=(generator-svc gpu-worker gateway)
+WAVE2=(generator-svc gpu-worker gpu-worker-arith gateway)
+
+module_of() { printf '%s\n' "${SVC_MODULE[$1]:-$1}"; }
 
 say()  { printf '%s\n' "verigen: $*"; }
 warn() { printf '%s\n' "verigen: $*" >&2; }
