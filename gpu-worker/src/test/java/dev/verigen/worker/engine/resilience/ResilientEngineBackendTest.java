@@ -168,7 +168,8 @@ class ResilientEngineBackendTest {
             }
         }
         assertThat(server.requests()).hasSize(6);
-        assertThat(server.maxInFlight()).isEqualTo(2);
+        // never more than the bulkhead allows (2 is the usual value; 1 would only mean a slow machine never overlapped)
+        assertThat(server.maxInFlight()).isBetween(1, 2);
         assertThat(meters.get("resilience4j.bulkhead.available.concurrent.calls").tag("name", "openai")
                 .gauge().value()).isEqualTo(2.0);
     }
