@@ -20,6 +20,16 @@ public final class EngineErrors {
     /** An unexpected failure inside the worker. Retryable: it may be transient. */
     public static final String WORKER_ERROR = "worker_error";
 
+    // codes of remote engines (openai backend) and of the resilience decorator around every backend
+    /** The engine could not be reached (connection refused, reset, DNS). Retryable. */
+    public static final String ENGINE_UNREACHABLE = "engine_unreachable";
+    /** The engine's HTTP response was not the expected JSON (unparsable, no choices). Retryable. */
+    public static final String MALFORMED_RESPONSE = "malformed_response";
+    /** The worker's circuit breaker for the engine is open; the engine was not called. Retryable (later/elsewhere). */
+    public static final String CIRCUIT_OPEN = "circuit_open";
+    /** The worker's bulkhead was full for longer than its max wait; the engine was not called. Retryable. */
+    public static final String OVERLOADED = "overloaded";
+
     private EngineErrors() {
     }
 }
