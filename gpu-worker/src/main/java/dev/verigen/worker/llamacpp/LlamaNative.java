@@ -63,6 +63,15 @@ final class LlamaNative {
 
     private static volatile LlamaNative instance;
 
+    /**
+     * Serialises {@code llama_decode} across the whole process. At b4916 the CPU matrix multiply (llamafile sgemm)
+     * shares a static chunk counter between concurrent graph computations, so two contexts decoding at once corrupt
+     * each other's results (seen here: different texts for the same seed; fixed upstream in ggml-org/llama.cpp
+     * PR #14035, June 2025). Each decode already uses all of its threads, so on a small CPU little is lost; contexts
+     * still keep each request's KV cache, and concurrent requests interleave token by token.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock DECODE_LOCK = new java.util.concurrent.locks.ReentrantLock();
+
     private final MethodHandle modelDefaultParams;
     private final MethodHandle contextDefaultParams;
     private final MethodHandle modelLoadFromFile;
@@ -284,10 +293,13 @@ final class LlamaNative {
     }
 
     int decode(MemorySegment ctx, MemorySegment batch) {
+        DECODE_LOCK.lock();
         try {
             return (int) decode.invokeExact(ctx, batch);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            DECODE_LOCK.unlock();
         }
     }
 

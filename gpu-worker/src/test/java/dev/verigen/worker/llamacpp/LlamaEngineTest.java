@@ -139,6 +139,25 @@ class LlamaEngineTest {
         assertThat(arith.generate(PROMPT, sampling(0.0, 8, 0L, List.of("\n")), 1, 0L).completions()).hasSize(1);
     }
 
+    @Test
+    void contextsServeRequestsInParallelWithTheSameResults() throws Exception {
+        List<String> prompts = List.of(arithPrompt(12, '+', 34), arithPrompt(56, '+', 21), arithPrompt(77, '-', 30),
+                arithPrompt(45, '+', 45), arithPrompt(90, '-', 11), arithPrompt(23, '+', 68));
+        SamplingParams sampling = sampling(0.8, 8, 21L, List.of("\n"));
+        List<List<String>> sequential = prompts.stream().map(p -> texts(arith.generate(p, sampling, 4, 21L))).toList();
+        try (LlamaEngine pooled = new LlamaEngine(LlamaModel.load(TestModels.ARITH_TINY), 2, 96, 2);
+             var executor = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            // three threads on two contexts: one always waits for a context to come back. Without the process-wide
+            // decode lock (see LlamaNative) llama.cpp b4916 gives different texts here
+            List<java.util.concurrent.Future<List<String>>> futures = prompts.stream()
+                    .map(p -> executor.submit(() -> texts(pooled.generate(p, sampling, 4, 21L)))).toList();
+            for (int i = 0; i < prompts.size(); i++) {
+                assertThat(futures.get(i).get()).isEqualTo(sequential.get(i));
+            }
+            assertThat(pooled.prefills()).isEqualTo(prompts.size());
+        }
+    }
+
     private static SamplingParams sampling(double temperature, int maxTokens, long seed, List<String> stop) {
         return new SamplingParams(temperature, 1.0, maxTokens, seed, stop, true);
     }
