@@ -23,7 +23,13 @@ import java.util.Map;
 final class Platform implements AutoCloseable {
 
     static final List<String> FIRST_WAVE = List.of("orchestrator-svc", "verifier-svc", "reward-model-svc");
-    static final List<String> SECOND_WAVE = List.of("generator-svc", "gpu-worker", "gateway");
+    static final List<String> SECOND_WAVE = List.of("generator-svc", "gpu-worker", "gpu-worker-arith", "gateway");
+
+    /** A second gpu-worker serving the real arith-tiny model through llama.cpp, as ./verigen up runs it. */
+    private static final Map<String, String> MODULE = Map.of("gpu-worker-arith", "gpu-worker");
+    private static final Map<String, Map<String, String>> EXTRA_ENV = Map.of("gpu-worker-arith", Map.of(
+            "WORKER_POOL", "arith-tiny", "WORKER_BACKEND", "llamacpp",
+            "LLAMACPP_MODEL_PATH", "models/arith-tiny.gguf"));
 
     private final Path root = Path.of(System.getProperty("verigen.root", "..")).toAbsolutePath().normalize();
     private final String version = System.getProperty("verigen.version", "0.1.0-SNAPSHOT");
@@ -61,7 +67,8 @@ final class Platform implements AutoCloseable {
 
     private void start(List<String> services, Map<String, String> env) throws IOException {
         for (String service : services) {
-            Path jar = root.resolve(service).resolve("target").resolve(service + "-" + version + "-exec.jar");
+            String module = MODULE.getOrDefault(service, service);
+            Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: run the suite with ./verigen test (mvn verify), "
                         + "which packages every service before these tests start them");
@@ -69,10 +76,12 @@ final class Platform implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
                     "--server.port=" + ports.get(service))
+                    .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logs.resolve(service + ".log").toFile());
             builder.environment().putAll(env);
             builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
+            builder.environment().putAll(EXTRA_ENV.getOrDefault(service, Map.of()));
             processes.add(builder.start());
         }
         for (String service : services) {

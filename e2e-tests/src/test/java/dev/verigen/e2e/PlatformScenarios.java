@@ -111,6 +111,43 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void theRealArithModelAnswersThroughLlamaCppAndTheVerifierPicksTheRightSample() throws Exception {
+        String[][] questions = {{"40 + 96", "136"}, {"17 + 58", "75"}, {"83 - 29", "54"}, {"64 + 27", "91"},
+                {"35 + 49", "84"}};
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < questions.length; i++) {
+            String body = """
+                    {"pipeline": {"strategy": "best_of_n", "n": 8, "model": "arith-tiny", "verifier": "numeric",
+                                  "temperature": 0.8, "maxTokens": 8, "seed": %d},
+                     "input": {"prompt": "What is %s? Answer with just the number.", "reference": "%s"}}"""
+                    .formatted(i + 1, questions[i][0], questions[i][1]);
+            HttpResponse<String> response = post(body, null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            ids.add(JSON.readTree(response.body()).get("id").stringValue());
+        }
+        int verified = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode run = awaitFinished(ids.get(i));
+            assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+            JsonNode candidates = run.get("candidates");
+            assertThat(candidates).hasSize(8);
+            for (JsonNode c : candidates) {
+                assertThat(c.get("backend").stringValue()).isEqualTo("llamacpp");
+                assertThat(c.get("simulated").booleanValue()).isFalse();
+                assertThat(c.get("text").stringValue()).doesNotContain("\n");
+                boolean matches = questions[i][1].equals(c.get("extracted").asString(""));
+                assertThat(c.get("verdict").stringValue()).isEqualTo(matches ? "PASS" : "FAIL");
+            }
+            if (run.at("/result/verdict").asString("").equals("PASS")) {
+                verified++;
+                assertThat(run.at("/result/extracted").stringValue()).isEqualTo(questions[i][1]);
+            }
+        }
+        // pass@8 of arith-tiny is about 0.9 on such questions
+        assertThat(verified).as("questions with a verified answer").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyCreatesNoSecondRun() throws Exception {
         String key = "e2e-" + UUID.randomUUID();
         String body = body("What is 10 + 15?", "25", 7);
