@@ -10,8 +10,14 @@ import java.util.Objects;
  * @param task         the untemplated task text, which simulators use to decide what is correct
  * @param sampling     sampling settings
  * @param n            number of samples; they share one prompt prefill where the engine can
+ * @param partial      the partial solution the prompt ends with, when samples continue one (step-wise search)
  */
-public record EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n) {
+public record EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
+                            String partial) {
+
+    public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n) {
+        this(meta, pool, prompt, task, sampling, n, null);
+    }
 
     public EngineRequest {
         Objects.requireNonNull(meta, "meta");

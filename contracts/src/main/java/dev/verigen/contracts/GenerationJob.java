@@ -10,8 +10,15 @@ import java.util.Objects;
  * @param prompt   the task text, before templating
  * @param sampling sampling settings
  * @param n        number of samples wanted
+ * @param partial  for step-wise search: the partial solution the samples continue (null: start afresh)
+ * @param oneStep  stop each sample at the end of its next step (the pool's step delimiter)
  */
-public record GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n) {
+public record GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
+                            String partial, boolean oneStep) {
+
+    public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n) {
+        this(meta, role, pool, prompt, sampling, n, null, false);
+    }
 
     public GenerationJob {
         Objects.requireNonNull(meta, "meta");

@@ -11,7 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
+            // newer producers may add fields, older ones may lack a flag: both must still decode
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private Json() {

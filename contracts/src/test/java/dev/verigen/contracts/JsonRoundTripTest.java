@@ -38,6 +38,15 @@ class JsonRoundTripTest {
     }
 
     @Test
+    void messagesFromProducersWithoutTheStepWiseFieldsStillDecode() {
+        String older = Json.writeString(MessageFixtures.all().get(4)).replace(",\"partial\":null,\"oneStep\":false", "");
+        assertThat(older).doesNotContain("oneStep");
+        GenerationJob job = Json.read(older.getBytes(StandardCharsets.UTF_8), GenerationJob.class);
+        assertThat(job.oneStep()).isFalse();
+        assertThat(job.partial()).isNull();
+    }
+
+    @Test
     void invalidMessagesAreRejectedWithAReadableReason() {
         byte[] negative = "{\"promptTokens\":-1,\"completionTokens\":0,\"calls\":0,\"engineMs\":0,\"wallMs\":0}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -32,11 +32,17 @@ public record GeneratorProperties(Map<String, @Valid Pool> pools, @Min(1) Intege
 
     /**
      * @param template the chat template of the pool's model family
-     * @param stop     stop strings always added to the job's own, e.g. the end of an answer line for QA models
+     * @param stop          stop strings always added to the job's own, e.g. the end of an answer line for QA models
+     * @param stepDelimiter what ends one reasoning step of this pool's model; one-step jobs stop there
      */
-    public record Pool(@NotNull ChatTemplate template, List<String> stop) {
+    public record Pool(@NotNull ChatTemplate template, List<String> stop, String stepDelimiter) {
         public Pool {
             stop = stop == null ? List.of() : List.copyOf(stop);
+            stepDelimiter = stepDelimiter == null || stepDelimiter.isEmpty() ? "\n" : stepDelimiter;
+        }
+
+        public Pool(ChatTemplate template, List<String> stop) {
+            this(template, stop, null);
         }
     }
 }

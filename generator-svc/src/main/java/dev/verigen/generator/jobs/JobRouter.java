@@ -10,6 +10,7 @@ import dev.verigen.contracts.Usage;
 import dev.verigen.generator.GeneratorProperties;
 import dev.verigen.generator.routing.PromptKeys;
 import dev.verigen.generator.templates.RoleTemplates;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -44,10 +45,21 @@ public final class JobRouter {
         if (pool.isEmpty()) {
             return reject(job, "no model pool " + job.pool() + " is configured");
         }
-        String prompt = pool.get().template().apply(RoleTemplates.render(job.role(), job.prompt()));
+        // a partial solution is the start of the assistant's turn: the samples continue it
+        String prompt = pool.get().template().apply(RoleTemplates.render(job.role(), job.prompt()))
+                + (job.partial() == null ? "" : job.partial());
+        List<String> stops = job.oneStep()
+                ? concat(pool.get().stop(), List.of(pool.get().stepDelimiter()))
+                : pool.get().stop();
         var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(),
-                withPoolStops(job.sampling(), pool.get().stop()), job.n());
+                withPoolStops(job.sampling(), stops), job.n(), job.partial());
         return new Dispatch(Topics.engineJobs(job.pool()), keys.keyOf(prompt), request);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static SamplingParams withPoolStops(SamplingParams sampling, List<String> poolStops) {

@@ -46,6 +46,21 @@ class JobRouterTest {
     }
 
     @Test
+    void aOneStepJobContinuesThePartialSolutionAndStopsAtThePoolsStepDelimiter() {
+        var job = new GenerationJob(MessageFixtures.meta(), Role.GENERATE, "sim-math", "What is 6 * 7 + 1?",
+                MessageFixtures.sampling(), 4, "Step 1: 6 * 7 = 42\n", true);
+        var dispatch = (JobRouter.Dispatch) router.route(job);
+        assertThat(dispatch.request().prompt()).isEqualTo("What is 6 * 7 + 1?Step 1: 6 * 7 = 42\n");
+        assertThat(dispatch.request().partial()).isEqualTo("Step 1: 6 * 7 = 42\n");
+        assertThat(dispatch.request().task()).isEqualTo("What is 6 * 7 + 1?");
+        assertThat(dispatch.request().sampling().stop()).contains("\n");
+        var whole = new GenerationJob(MessageFixtures.meta(), Role.GENERATE, "sim-math", "What is 6 * 7 + 1?",
+                MessageFixtures.sampling(), 4);
+        assertThat(((JobRouter.Dispatch) router.route(whole)).request().sampling().stop())
+                .isEqualTo(MessageFixtures.sampling().stop());
+    }
+
+    @Test
     void unknownOrInvalidPoolsAreRejectedWithoutRetry() {
         for (String pool : new String[] {"nope", "Not A Pool!"}) {
             var job = new GenerationJob(MessageFixtures.meta(), Role.GENERATE, pool, "What is 6 * 7?", null, 1);
