@@ -5,6 +5,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.validation.annotation.Validated;
 
 import java.util.List;
@@ -36,6 +37,8 @@ public record GeneratorProperties(Map<String, @Valid Pool> pools, @Min(1) Intege
      * @param stepDelimiter what ends one reasoning step of this pool's model; one-step jobs stop there
      */
     public record Pool(@NotNull ChatTemplate template, List<String> stop, String stepDelimiter) {
+        // two constructors: tell configuration binding which one it is to use
+        @ConstructorBinding
         public Pool {
             stop = stop == null ? List.of() : List.copyOf(stop);
             stepDelimiter = stepDelimiter == null || stepDelimiter.isEmpty() ? "\n" : stepDelimiter;
