@@ -85,24 +85,34 @@ public final class PlatformThroughputBench {
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
-    String body(int i) {
+    /** A question of the run with index i, and its reference answer. */
+    record Question(String prompt, long reference) {
+    }
+
+    Question question(int i) {
+        return question(pool, seed, i);
+    }
+
+    static Question question(String pool, long seed, int i) {
         var random = new SplittableRandom(seed * 1_000_003 + i);
         int a = random.nextInt(10, 100);
         int b = random.nextInt(10, 100);
-        boolean plus = pool.startsWith("sim") || random.nextInt(3) > 0;
-        String prompt;
-        long reference;
         if (pool.startsWith("sim")) {
             int c = random.nextInt(2, 10);
-            prompt = "What is " + a + " + " + b + " * " + c + "?";
-            reference = a + (long) b * c;
-        } else {
-            // the arithmetic model's training layout (see ./verigen demo)
-            int hi = Math.max(a, b);
-            int lo = Math.min(a, b);
-            prompt = "What is " + (plus ? a + " + " + b : hi + " - " + lo) + "? Answer with just the number.";
-            reference = plus ? a + b : hi - lo;
+            return new Question("What is " + a + " + " + b + " * " + c + "?", a + (long) b * c);
         }
+        // the arithmetic model's training layout (see ./verigen demo)
+        boolean plus = random.nextInt(3) > 0;
+        int hi = Math.max(a, b);
+        int lo = Math.min(a, b);
+        return new Question("What is " + (plus ? a + " + " + b : hi + " - " + lo) + "? Answer with just the number.",
+                plus ? a + b : hi - lo);
+    }
+
+    String body(int i) {
+        Question q = question(i);
+        String prompt = q.prompt();
+        long reference = q.reference();
         ObjectNode root = json.createObjectNode();
         ObjectNode pipeline = root.putObject("pipeline");
         pipeline.put("strategy", "best_of_n").put("n", n).put("model", pool).put("seed", seed * 100_000 + i);
