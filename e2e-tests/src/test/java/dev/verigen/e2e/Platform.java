@@ -23,13 +23,17 @@ import java.util.Map;
 final class Platform implements AutoCloseable {
 
     static final List<String> FIRST_WAVE = List.of("orchestrator-svc", "verifier-svc", "reward-model-svc");
-    static final List<String> SECOND_WAVE = List.of("generator-svc", "gpu-worker", "gpu-worker-arith", "gateway");
+    static final List<String> SECOND_WAVE = List.of("generator-svc", "gpu-worker", "gpu-worker-arith",
+            "gpu-worker-openai", "gateway");
 
-    /** A second gpu-worker serving the real arith-tiny model through llama.cpp, as ./verigen up runs it. */
-    private static final Map<String, String> MODULE = Map.of("gpu-worker-arith", "gpu-worker");
-    private static final Map<String, Map<String, String>> EXTRA_ENV = Map.of("gpu-worker-arith", Map.of(
-            "WORKER_POOL", "arith-tiny", "WORKER_BACKEND", "llamacpp",
-            "LLAMACPP_MODEL_PATH", "models/arith-tiny.gguf"));
+    /**
+     * More gpu-workers: one serving the real arith-tiny model through llama.cpp, as ./verigen up runs it, and one
+     * fronting an OpenAI-compatible server, set up by configuration alone.
+     */
+    private static final Map<String, String> MODULE = Map.of("gpu-worker-arith", "gpu-worker",
+            "gpu-worker-openai", "gpu-worker");
+    static final String OPENAI_POOL = "openai-math";
+    static final String OPENAI_KEY = "e2e-secret-key";
 
     private final Path root = Path.of(System.getProperty("verigen.root", "..")).toAbsolutePath().normalize();
     private final String version = System.getProperty("verigen.version", "0.1.0-SNAPSHOT");
@@ -38,7 +42,18 @@ final class Platform implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword) throws IOException {
+    private final Map<String, Map<String, String>> extraEnv;
+
+    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String openAiBaseUrl)
+            throws IOException {
+        this.extraEnv = Map.of(
+                "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL),
+                "generator-svc", Map.of("SPRING_APPLICATION_JSON",
+                        "{\"verigen\":{\"generator\":{\"pools\":{\"" + OPENAI_POOL + "\":{\"template\":\"plain\"}}}}}"),
+                "gpu-worker-arith", Map.of("WORKER_POOL", "arith-tiny", "WORKER_BACKEND", "llamacpp",
+                        "LLAMACPP_MODEL_PATH", "models/arith-tiny.gguf"),
+                "gpu-worker-openai", Map.of("WORKER_POOL", OPENAI_POOL, "WORKER_BACKEND", "openai",
+                        "OPENAI_BASE_URL", openAiBaseUrl, "OPENAI_MODEL", "fake-math", "OPENAI_API_KEY", OPENAI_KEY));
         Files.createDirectories(logs);
         for (String service : FIRST_WAVE) {
             ports.put(service, freePort());
@@ -81,7 +96,7 @@ final class Platform implements AutoCloseable {
                     .redirectOutput(logs.resolve(service + ".log").toFile());
             builder.environment().putAll(env);
             builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
-            builder.environment().putAll(EXTRA_ENV.getOrDefault(service, Map.of()));
+            builder.environment().putAll(extraEnv.getOrDefault(service, Map.of()));
             processes.add(builder.start());
         }
         for (String service : services) {
@@ -101,6 +116,10 @@ final class Platform implements AutoCloseable {
     private String health(String service) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url(service) + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    String log(String service) throws IOException {
+        return Files.readString(logs.resolve(service + ".log"));
     }
 
     String tail(String service) {

@@ -36,6 +36,7 @@ abstract class PlatformScenarios {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Platform platform;
+    private FakeOpenAiServer openAi;
 
     protected abstract void startInfrastructure() throws Exception;
 
@@ -52,13 +53,17 @@ abstract class PlatformScenarios {
     @BeforeAll
     void startPlatform() throws Exception {
         startInfrastructure();
-        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword());
+        openAi = new FakeOpenAiServer();
+        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword(), openAi.baseUrl());
     }
 
     @AfterAll
     void stopPlatform() {
         if (platform != null) {
             platform.close();
+        }
+        if (openAi != null) {
+            openAi.close();
         }
         stopInfrastructure();
     }
@@ -145,6 +150,26 @@ abstract class PlatformScenarios {
         }
         // pass@8 of arith-tiny is about 0.9 on such questions
         assertThat(verified).as("questions with a verified answer").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aPoolOnAnOpenAiCompatibleServerIsServedByConfigurationAlone() throws Exception {
+        String body = """
+                {"pipeline": {"strategy": "best_of_n", "n": 4, "model": "%s", "verifier": "numeric", "maxTokens": 32},
+                 "input": {"prompt": "What is 21 + 21?", "reference": "42"}}""".formatted(Platform.OPENAI_POOL);
+        HttpResponse<String> response = post(body, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode run = awaitFinished(JSON.readTree(response.body()).get("id").stringValue());
+        assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.at("/result/verdict").stringValue()).isEqualTo("PASS");
+        assertThat(run.at("/result/extracted").stringValue()).isEqualTo("42");
+        assertThat(run.get("candidates").findValuesAsString("backend")).containsOnly("openai");
+        assertThat(run.get("candidates").findValuesAsString("verdict")).containsExactly("PASS", "FAIL", "PASS", "FAIL");
+        // usage is what the server reported, not an estimate
+        assertThat(run.at("/usage/promptTokens").asLong()).isEqualTo(21);
+        assertThat(run.at("/usage/completionTokens").asLong()).isEqualTo(36);
+        assertThat(openAi.authorizations).containsExactly("Bearer " + Platform.OPENAI_KEY);
+        assertThat(platform.log("gpu-worker-openai")).doesNotContain(Platform.OPENAI_KEY);
     }
 
     @Test
