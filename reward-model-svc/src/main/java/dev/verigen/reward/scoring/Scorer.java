@@ -1,6 +1,7 @@
 package dev.verigen.reward.scoring;
 
 import dev.verigen.contracts.ScoringJob;
+import java.util.Optional;
 
 /**
  * A reward model. Implementations are Spring beans; {@link ScorerRegistry} finds them by {@link #name()}, so adding
@@ -13,4 +14,13 @@ public interface Scorer {
     String name();
 
     Scored score(ScoringJob job);
+
+    /**
+     * A variant of this scorer that a job selects as {@code <name>:<variant>}, e.g. {@code math-prm:min} (another step
+     * aggregation) or {@code sim-orm:pairwise} (pairwise win rates). Empty when this scorer has no such variant; the
+     * registry then answers {@code unknown_scorer}.
+     */
+    default Optional<Scorer> variant(String variant) {
+        return Optional.empty();
+    }
 }

@@ -5,11 +5,18 @@ public class ScorerException extends RuntimeException {
 
     private final String code;
     private final boolean retryable;
+    private final long engineMs;
 
     public ScorerException(String code, String message, boolean retryable) {
+        this(code, message, retryable, 0);
+    }
+
+    /** @param engineMs time spent on the reward server before failing; real spend, reported in the result's usage */
+    public ScorerException(String code, String message, boolean retryable, long engineMs) {
         super(message);
         this.code = code;
         this.retryable = retryable;
+        this.engineMs = engineMs;
     }
 
     public String code() {
@@ -18,5 +25,9 @@ public class ScorerException extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    public long engineMs() {
+        return engineMs;
     }
 }

@@ -27,6 +27,28 @@ final class SeededNoise {
         return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * StrictMath.PI * u2);
     }
 
+    /** A standard normal for (seed, prompt, text) and a salt naming the draw, e.g. a step's index. */
+    static double gaussian(long seed, String prompt, String text, String salt) {
+        ByteBuffer bits = bits(seed, prompt, text, salt);
+        double u1 = ((bits.getLong() >>> 11) + 1) * TWO_POW_53;
+        double u2 = (bits.getLong() >>> 11) * TWO_POW_53;
+        return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * StrictMath.PI * u2);
+    }
+
+    /** A uniform draw in [0, 1) for (seed, prompt, text, salt). */
+    static double uniform(long seed, String prompt, String text, String salt) {
+        return (bits(seed, prompt, text, salt).getLong() >>> 11) * TWO_POW_53;
+    }
+
+    private static ByteBuffer bits(long seed, String prompt, String text, String salt) {
+        MessageDigest sha = sha256();
+        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(seed).array());
+        update(sha, prompt);
+        update(sha, text);
+        update(sha, salt);
+        return ByteBuffer.wrap(sha.digest());
+    }
+
     // length-prefixed, so ("ab", "c") and ("a", "bc") hash differently
     private static void update(MessageDigest sha, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);

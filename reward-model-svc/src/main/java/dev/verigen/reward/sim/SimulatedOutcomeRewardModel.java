@@ -4,11 +4,13 @@ import dev.verigen.contracts.CandidateRef;
 import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.Usage;
+import dev.verigen.reward.scoring.PairwiseScorer;
 import dev.verigen.reward.scoring.Scored;
 import dev.verigen.reward.scoring.Scorer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,6 +42,14 @@ public class SimulatedOutcomeRewardModel implements Scorer {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** {@code sim-orm:pairwise}: Bradley–Terry win rates from these (simulated) scores. */
+    @Override
+    public Optional<Scorer> variant(String variant) {
+        return PairwiseScorer.VARIANT.equals(variant)
+                ? Optional.of(PairwiseScorer.bradleyTerry(NAME + ":" + variant, this))
+                : Optional.empty();
     }
 
     @Override

@@ -1,0 +1,134 @@
+package dev.verigen.reward.sim;
+
+import dev.verigen.contracts.CandidateRef;
+import dev.verigen.contracts.Score;
+import dev.verigen.contracts.ScoringJob;
+import dev.verigen.contracts.Usage;
+import dev.verigen.reward.scoring.Aggregation;
+import dev.verigen.reward.scoring.PairwiseScorer;
+import dev.verigen.reward.scoring.Scored;
+import dev.verigen.reward.scoring.Scorer;
+import dev.verigen.reward.scoring.Steps;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code sim-prm}: a SIMULATED process reward model, not a real model. It scores every reasoning step (the candidate
+ * split at {@code step-delimiter}) and aggregates the step scores ({@code min} by default).
+ * <p>
+ * Like {@code sim-orm} it reads the job's reference (which real reward models never see) for a latent correctness.
+ * A correct candidate's steps are all right. A wrong one goes wrong at a step drawn uniformly (seeded by the text) and
+ * stays wrong from there, so its final step is always wrong. Step k scores
+ * {@code sigmoid(±separation/2 + noise·Z_k)} (+ right, − wrong), except that the first {@code overconfident-steps} steps
+ * score {@code sigmoid(early-logit + noise·Z_k)} whatever their correctness: the early overconfidence that makes
+ * step-wise search exploit prefixes too soon. Without a reference every step scores {@code sigmoid(noise·Z_k)}.
+ * Z_k is a standard normal drawn from SHA-256(seed, prompt, text, k): the same job scores the same everywhere.
+ */
+@Component
+public class SimulatedProcessRewardModel implements Scorer {
+
+    public static final String NAME = "sim-prm";
+    private static final Logger log = LoggerFactory.getLogger(SimulatedProcessRewardModel.class);
+
+    private final SimPrmProperties properties;
+    private final MeterRegistry meters;
+    private final String stepDelimiter;
+    private final Aggregation aggregation;
+    private final String name;
+
+    @Autowired
+    public SimulatedProcessRewardModel(SimPrmProperties properties, MeterRegistry meters) {
+        this(properties, meters, properties.aggregation(), NAME);
+        log.info("{} is a SIMULATED process reward model (not a real model): seed={}, separation={}, noise={}, "
+                        + "{} overconfident early steps at logit {}, aggregation {}, per-step AUC {}", NAME,
+                properties.seed(), properties.separation(), properties.noise(), properties.overconfidentSteps(),
+                properties.earlyLogit(), aggregation.key(),
+                String.format("%.3f", Calibration.expectedAuc(properties.separation(), properties.noise())));
+    }
+
+    private SimulatedProcessRewardModel(SimPrmProperties properties, MeterRegistry meters, Aggregation aggregation,
+                                        String name) {
+        this.properties = properties;
+        this.meters = meters;
+        this.stepDelimiter = Steps.unescape(properties.stepDelimiter());
+        this.aggregation = aggregation;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** {@code sim-prm:<aggregation>} or {@code sim-prm:pairwise} (Bradley–Terry win rates). */
+    @Override
+    public Optional<Scorer> variant(String variant) {
+        if (PairwiseScorer.VARIANT.equals(variant)) {
+            return Optional.of(PairwiseScorer.bradleyTerry(name + ":" + variant, this));
+        }
+        return Aggregation.parse(variant)
+                .map(a -> new SimulatedProcessRewardModel(properties, meters, a, NAME + ":" + a.key()));
+    }
+
+    @Override
+    public Scored score(ScoringJob job) {
+        List<Score> scores = new ArrayList<>(job.candidates().size());
+        long promptTokens = 0;
+        for (CandidateRef candidate : job.candidates()) {
+            double[] steps = stepScores(job.prompt(), job.reference(), candidate.text());
+            double score = aggregation.apply(steps);
+            scores.add(new Score(candidate.candidateId(), score));
+            promptTokens += SimulatedOutcomeRewardModel.estimateTokens(job.prompt(), candidate.text());
+            meters.summary("verigen.reward.sim.score", "scorer", NAME, "simulated", "true", "latent",
+                    latent(job.reference(), candidate.text())).record(score);
+        }
+        long ms = properties.latencyPerItem().toMillis() * job.candidates().size();
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms); // cheap on a virtual thread; keeps benchmark timings honest about a model's cost
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new Scored(scores, new Usage(promptTokens, 0, job.candidates().size(), ms, 0));
+    }
+
+    /** The simulated score of every step of {@code text}, in order (empty for a blank text). */
+    public double[] stepScores(String prompt, String reference, String text) {
+        List<String> steps = Steps.split(text, stepDelimiter);
+        int m = steps.size();
+        boolean hasReference = reference != null && !reference.isBlank();
+        boolean correct = hasReference && FinalAnswer.matches(text, reference);
+        // where a wrong solution goes wrong; every step from there on is wrong
+        int firstError = hasReference && !correct
+                ? (int) Math.floor(SeededNoise.uniform(properties.seed(), prompt, text, "first-error") * m)
+                : m;
+        double[] scores = new double[m];
+        for (int k = 0; k < m; k++) {
+            double z = properties.noise() * SeededNoise.gaussian(properties.seed(), prompt, text, "step-" + k);
+            double logit;
+            if (k < properties.overconfidentSteps()) {
+                logit = properties.earlyLogit() + z;
+            } else if (!hasReference) {
+                logit = z;
+            } else {
+                logit = (k < firstError ? 0.5 : -0.5) * properties.separation() + z;
+            }
+            scores[k] = SimulatedOutcomeRewardModel.sigmoid(logit);
+        }
+        return scores;
+    }
+
+    private static String latent(String reference, String text) {
+        if (reference == null || reference.isBlank()) {
+            return "unknown";
+        }
+        return FinalAnswer.matches(text, reference) ? "correct" : "wrong";
+    }
+}

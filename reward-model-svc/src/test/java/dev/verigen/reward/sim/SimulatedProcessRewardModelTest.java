@@ -1,0 +1,138 @@
+package dev.verigen.reward.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.verigen.contracts.CandidateRef;
+import dev.verigen.contracts.JobMeta;
+import dev.verigen.contracts.Score;
+import dev.verigen.contracts.ScoringJob;
+import dev.verigen.reward.scoring.Aggregation;
+import dev.verigen.reward.scoring.ScorerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class SimulatedProcessRewardModelTest {
+
+    private static final int ITEMS = 1_000;
+
+    private static SimulatedProcessRewardModel model(double separation, int overconfident) {
+        return new SimulatedProcessRewardModel(new SimPrmProperties(7, separation, 1.0, overconfident, 2.5,
+                Aggregation.MIN, "\\n", Duration.ZERO), new SimpleMeterRegistry());
+    }
+
+    private static JobMeta meta() {
+        return new JobMeta(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "t", null, null);
+    }
+
+    /** A six-step solution in the engine simulator's format, ending in the given answer. */
+    private static String solution(int i, int answer) {
+        return "Step 1: read problem " + i + "\nStep 2: set up\nStep 3: compute part a\nStep 4: compute part b\n"
+                + "Step 5: combine\nAnswer: " + answer;
+    }
+
+    private static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static double auc(List<Double> correct, List<Double> wrong) {
+        double wins = 0;
+        for (double c : correct) {
+            for (double w : wrong) {
+                wins += c > w ? 1 : c == w ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) correct.size() * wrong.size());
+    }
+
+    @Test
+    void aggregatedScoresSeparateCorrectFromWrongAndEarlyStepsAreOverconfident() {
+        var model = model(3.0, 2);
+        List<Double> correct = new ArrayList<>();
+        List<Double> wrong = new ArrayList<>();
+        List<Double> firstCorrect = new ArrayList<>();
+        List<Double> firstWrong = new ArrayList<>();
+        List<Double> lastCorrect = new ArrayList<>();
+        List<Double> lastWrong = new ArrayList<>();
+        for (int i = 0; i < ITEMS; i++) {
+            String prompt = "Problem " + i;
+            var right = new CandidateRef(UUID.randomUUID(), solution(i, 100 + i));
+            var bad = new CandidateRef(UUID.randomUUID(), solution(i, 101 + i));
+            List<Score> scores = model.score(new ScoringJob(meta(), "sim-prm", prompt, String.valueOf(100 + i),
+                    List.of(right, bad))).scores();
+            correct.add(scores.get(0).value());
+            wrong.add(scores.get(1).value());
+            double[] rs = model.stepScores(prompt, String.valueOf(100 + i), right.text());
+            double[] ws = model.stepScores(prompt, String.valueOf(100 + i), bad.text());
+            assertThat(rs).hasSize(6);
+            firstCorrect.add(rs[0]);
+            firstWrong.add(ws[0]);
+            lastCorrect.add(rs[5]);
+            lastWrong.add(ws[5]);
+            // min aggregation by default
+            assertThat(scores.get(0).value()).isEqualTo(Aggregation.MIN.apply(rs));
+        }
+        assertThat(auc(correct, wrong)).as("AUC of min-aggregated scores").isGreaterThan(0.75);
+        assertThat(mean(correct) - mean(wrong)).isGreaterThan(0.1);
+        // early overconfidence: the first step scores high whether or not the solution is right
+        assertThat(mean(firstWrong)).isGreaterThan(0.85);
+        assertThat(mean(firstCorrect) - mean(firstWrong)).isCloseTo(0, within(0.02));
+        assertThat(auc(firstCorrect, firstWrong)).isCloseTo(0.5, within(0.04));
+        // ... while the last step (always wrong in a wrong solution) separates as configured
+        assertThat(auc(lastCorrect, lastWrong)).isCloseTo(Calibration.expectedAuc(3.0, 1.0), within(0.03));
+        assertThat(mean(lastCorrect) - mean(lastWrong)).isGreaterThan(0.4);
+    }
+
+    @Test
+    void withoutOverconfidenceEarlyStepsCarrySignal() {
+        var model = model(3.0, 0);
+        List<Double> firstCorrect = new ArrayList<>();
+        List<Double> firstWrong = new ArrayList<>();
+        for (int i = 0; i < ITEMS; i++) {
+            firstCorrect.add(model.stepScores("P" + i, "5", solution(i, 5))[0]);
+            firstWrong.add(model.stepScores("P" + i, "5", solution(i, 6))[0]);
+        }
+        // a wrong solution is wrong from its first step in 1 of 6 cases: the early signal is weak but there
+        assertThat(mean(firstCorrect) - mean(firstWrong)).isGreaterThan(0.05);
+        assertThat(mean(firstCorrect)).isLessThan(0.85);
+    }
+
+    @Test
+    void zeroSeparationIsBlind() {
+        var model = model(0, 0);
+        List<Double> correct = new ArrayList<>();
+        List<Double> wrong = new ArrayList<>();
+        for (int i = 0; i < ITEMS; i++) {
+            correct.add(Aggregation.MEAN.apply(model.stepScores("P" + i, "5", solution(i, 5))));
+            wrong.add(Aggregation.MEAN.apply(model.stepScores("P" + i, "5", solution(i, 6))));
+        }
+        assertThat(auc(correct, wrong)).isCloseTo(0.5, within(0.05));
+    }
+
+    @Test
+    void seededDeterministicAndAggregationSelectablePerJob() {
+        var model = model(3.0, 2);
+        var registry = new ScorerRegistry(List.of(model));
+        var job = new ScoringJob(meta(), "sim-prm", "What is 6*7+1?", "43",
+                List.of(new CandidateRef(UUID.randomUUID(), "Step 1: 6*7 = 42\nStep 2: 42+1 = 43\nAnswer: 43"),
+                        new CandidateRef(UUID.randomUUID(), "Step 1: 6*7 = 41\nStep 2: 41+1 = 42\nAnswer: 42")));
+        assertThat(model.score(job).scores()).isEqualTo(model(3.0, 2).score(job).scores());
+
+        double[] steps = model.stepScores(job.prompt(), job.reference(), job.candidates().get(0).text());
+        for (Aggregation a : Aggregation.values()) {
+            var scorer = registry.find("sim-prm:" + a.key()).orElseThrow();
+            assertThat(scorer.name()).isEqualTo("sim-prm:" + a.key());
+            assertThat(scorer.score(job).scores().getFirst().value()).isEqualTo(a.apply(steps));
+        }
+        var other = new SimulatedProcessRewardModel(new SimPrmProperties(8, 3.0, 1.0, 2, 2.5, Aggregation.MIN, "\\n",
+                Duration.ZERO), new SimpleMeterRegistry());
+        assertThat(other.stepScores(job.prompt(), job.reference(), job.candidates().get(0).text())).isNotEqualTo(steps);
+        assertThat(model.stepScores("p", "1", "  \n ")).isEmpty();
+        assertThat(model.score(new ScoringJob(meta(), "sim-prm", "p", "1",
+                List.of(new CandidateRef(UUID.randomUUID(), "")))).scores().getFirst().value()).isZero();
+    }
+}
