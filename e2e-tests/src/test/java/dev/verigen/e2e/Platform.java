@@ -66,7 +66,8 @@ final class Platform implements AutoCloseable {
                 "VERIGEN_DB_URL", dbUrl,
                 "VERIGEN_DB_USER", dbUser,
                 "VERIGEN_DB_PASSWORD", dbPassword,
-                "ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"));
+                "ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"),
+                "VERIFIER_URL", "http://127.0.0.1:" + ports.get("verifier-svc"));
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
         start(FIRST_WAVE, env);
         start(SECOND_WAVE, env);

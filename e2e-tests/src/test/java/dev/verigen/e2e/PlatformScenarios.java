@@ -194,6 +194,26 @@ abstract class PlatformScenarios {
         assertThat(count("select count(*) from runs")).isEqualTo(before);
     }
 
+    @Test
+    void aVerifierCanBeTriedThroughTheGatewayBeforeItGoesInAPipeline() throws Exception {
+        HttpResponse<String> pass = postTo("/v1/verifications", """
+                {"verifier": {"type": "numeric"}, "candidate": "37 + 48 = 85. The answer is 85", "reference": "85",
+                 "prompt": "What is 37 + 48?"}""");
+        assertThat(pass.statusCode()).as(pass.body()).isEqualTo(200);
+        JsonNode verdict = JSON.readTree(pass.body());
+        assertThat(verdict.get("outcome").stringValue()).isEqualTo("PASS");
+        assertThat(verdict.get("extracted").stringValue()).isEqualTo("85");
+
+        HttpResponse<String> unknown = postTo("/v1/verifications",
+                "{\"verifier\": {\"type\": \"astrology\"}, \"candidate\": \"85\", \"reference\": \"85\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        JsonNode problem = JSON.readTree(unknown.body());
+        assertThat(problem.get("type").stringValue()).isEqualTo("urn:verigen:problem:invalid-request");
+        assertThat(problem.get("field").stringValue()).isEqualTo("verifier.type");
+        assertThat(problem.get("detail").stringValue()).contains("numeric");
+    }
+
     private JsonNode awaitFinished(String id) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
@@ -207,6 +227,12 @@ abstract class PlatformScenarios {
             request.header("Idempotency-Key", key);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postTo(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

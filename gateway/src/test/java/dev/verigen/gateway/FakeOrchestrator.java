@@ -66,6 +66,13 @@ final class FakeOrchestrator implements AutoCloseable {
         } else if (path.equals("/v1/elsewhere")) {
             out.add("Location", "https://docs.example.org/runs");
             send(exchange, 303, "");
+        } else if (method.equals("POST") && path.equals("/v1/verifications")) {
+            // what verifier-svc answers; the routing test points a second instance at the verifier route
+            out.add("Content-Type", "application/json");
+            send(exchange, 200, "{\"outcome\":\"PASS\"}");
+        } else if (method.equals("GET") && path.startsWith("/v1/verifiers")) {
+            out.add("Content-Type", "application/json");
+            send(exchange, 200, "{\"verifiers\":[]}");
         } else if (method.equals("POST") && path.equals("/v1/echo-size")) {
             out.add("Content-Type", "application/json");
             send(exchange, 200, "{\"bytes\":" + body.length + "}");

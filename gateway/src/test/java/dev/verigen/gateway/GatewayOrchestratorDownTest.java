@@ -26,6 +26,7 @@ class GatewayOrchestratorDownTest {
     @DynamicPropertySource
     static void routeToNothing(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + DEAD_PORT);
+        registry.add("verigen.gateway.verifier-url", () -> "http://127.0.0.1:" + DEAD_PORT);
     }
 
     @LocalServerPort
@@ -54,6 +55,19 @@ class GatewayOrchestratorDownTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertProblem(response, 503);
+    }
+
+    @Test
+    void verificationWhileVerifierIsDownIsProblem503NamingTheVerifier() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/verifications"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"verifier\":\"numeric\",\"candidate\":\"42\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        var problem = assertProblem(response, 503);
+        assertThat(problem.path("detail").asString()).contains("verifier service");
+        assertThat(response.body()).doesNotContain(String.valueOf(DEAD_PORT));
     }
 
     private static int freePort() {

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -68,23 +70,24 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
         if (ex instanceof GatewayProblemException own) {
             return own;
         }
+        String service = serviceOf(exchange);
         if (hasCause(ex, ConnectException.class) || hasCause(ex, UnknownHostException.class)
                 || hasCause(ex, NoRouteToHostException.class)) {
             log.warn("Orchestrator unreachable for {} {}: {}", exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath(), ex.toString());
             return new GatewayProblemException(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
-                    "Service Unavailable", "The run service is not reachable right now. Retry later.");
+                    "Service Unavailable", "The " + service + " is not reachable right now. Retry later.");
         }
         if (hasCause(ex, TimeoutException.class) || hasCauseNamed(ex, "io.netty.handler.timeout.ReadTimeoutException")) {
             log.warn("Orchestrator timed out for {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath());
             return new GatewayProblemException(HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout",
-                    "Gateway Timeout", "The run service did not answer in time. Retry later.");
+                    "Gateway Timeout", "The " + service + " did not answer in time. Retry later.");
         }
         if (hasCauseNamed(ex, "reactor.netty.http.client.PrematureCloseException")) {
             log.warn("Orchestrator closed the connection for {} {}", exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath());
             return new GatewayProblemException(HttpStatus.BAD_GATEWAY, "bad-gateway",
-                    "Bad Gateway", "The run service closed the connection before answering.");
+                    "Bad Gateway", "The " + service + " closed the connection before answering.");
         }
         if (ex instanceof ResponseStatusException rse) {
             return fromStatus(rse.getStatusCode(), exchange);
@@ -92,6 +95,12 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
         log.error("Unexpected failure for {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         return new GatewayProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "Internal Server Error", "The gateway could not handle the request.");
+    }
+
+    /** How problems name the service behind the matched route; never a host or port. */
+    private static String serviceOf(ServerWebExchange exchange) {
+        Object route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+        return route instanceof Route r && r.getId().startsWith("verifier") ? "verifier service" : "run service";
     }
 
     private static GatewayProblemException fromStatus(HttpStatusCode code, ServerWebExchange exchange) {

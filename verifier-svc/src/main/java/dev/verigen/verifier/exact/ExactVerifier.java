@@ -35,6 +35,20 @@ public class ExactVerifier implements Verifier {
     }
 
     @Override
+    public String description() {
+        return "the extracted answer equals the reference after trimming, whitespace collapsing and NFC";
+    }
+
+    @Override
+    public java.util.List<dev.verigen.verifier.verifiers.OptionInfo> optionInfo() {
+        return java.util.List.of(
+                new dev.verigen.verifier.verifiers.OptionInfo("extract", "boolean", "true",
+                        "extract the final answer; false compares the whole candidate"),
+                new dev.verigen.verifier.verifiers.OptionInfo("caseSensitive", "boolean", "true",
+                        "compare case-sensitively"));
+    }
+
+    @Override
     public Verdict verify(CandidateRef candidate, String reference, VerifierOptions options) {
         boolean extract = options.flag("extract", true);
         boolean caseSensitive = options.flag("caseSensitive", true);

@@ -43,6 +43,24 @@ public class NumericVerifier implements Verifier {
     }
 
     @Override
+    public String description() {
+        return "the candidate's final number equals the reference within a tolerance";
+    }
+
+    @Override
+    public java.util.List<dev.verigen.verifier.verifiers.OptionInfo> optionInfo() {
+        return java.util.List.of(
+                new dev.verigen.verifier.verifiers.OptionInfo("tolerance", "number", String.valueOf(defaultTolerance),
+                        "absolute tolerance"),
+                new dev.verigen.verifier.verifiers.OptionInfo("relTolerance", "number", "0",
+                        "tolerance relative to the larger magnitude; either tolerance suffices"),
+                new dev.verigen.verifier.verifiers.OptionInfo("percentAsFraction", "boolean", "false",
+                        "read 50% as 0.5 instead of 50"),
+                new dev.verigen.verifier.verifiers.OptionInfo("extract", "boolean", "true",
+                        "extract the final answer; false parses the whole candidate"));
+    }
+
+    @Override
     public Verdict verify(CandidateRef candidate, String reference, VerifierOptions options) {
         double tolerance = options.nonNegative("tolerance", defaultTolerance);
         double relTolerance = options.nonNegative("relTolerance", 0);

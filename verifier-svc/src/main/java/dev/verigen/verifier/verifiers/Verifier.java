@@ -16,4 +16,14 @@ public interface Verifier {
     String type();
 
     Verdict verify(CandidateRef candidate, String reference, VerifierOptions options);
+
+    /** One line on what passes, shown by {@code GET /v1/verifiers}. */
+    default String description() {
+        return "";
+    }
+
+    /** The options this verifier reads, shown by {@code GET /v1/verifiers}. */
+    default java.util.List<OptionInfo> optionInfo() {
+        return java.util.List.of();
+    }
 }

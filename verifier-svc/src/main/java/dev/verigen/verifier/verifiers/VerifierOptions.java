@@ -19,7 +19,7 @@ public record VerifierOptions(Map<String, String> values) {
         return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;
-            default -> throw new InvalidOptionException("option " + name + " must be true or false, was '" + v + "'");
+            default -> throw new InvalidOptionException(name, "option " + name + " must be true or false, was '" + v + "'");
         };
     }
 
@@ -37,6 +37,6 @@ public record VerifierOptions(Map<String, String> values) {
         } catch (NumberFormatException e) {
             // reported below with the option's name
         }
-        throw new InvalidOptionException("option " + name + " must be a non-negative number, was '" + v + "'");
+        throw new InvalidOptionException(name, "option " + name + " must be a non-negative number, was '" + v + "'");
     }
 }

@@ -85,4 +85,35 @@ class VerificationServiceTest {
         assertThat(result.verdicts().getFirst().outcome()).isEqualTo(Verdict.Outcome.PASS);
         assertThat(Json.read(Json.write(result), VerificationResult.class).verdicts()).hasSize(1);
     }
+
+    @Test
+    void labelsOptionFeedsTheAccountingAndNeverReachesTheVerifier() {
+        var stats = new dev.verigen.verifier.stats.VerdictStats(meters);
+        AnswerExtractor extractor = new AnswerExtractor();
+        var labelled = new VerificationService(new VerifierRegistry(List.of(new ExactVerifier(extractor),
+                new NumericVerifier(extractor, new VerifierProperties(65536, 1e-6)))), meters, stats);
+        VerificationResult result = labelled.verify(job("numeric", Map.of("labels", "correct,incorrect, incorrect"), "42",
+                "Answer: 42", "Answer: 42", "Answer: 41"));
+        assertThat(result.ok()).isTrue();
+        assertThat(result.verdicts()).extracting(Verdict::outcome)
+                .containsExactly(Verdict.Outcome.PASS, Verdict.Outcome.PASS, Verdict.Outcome.FAIL);
+        var s = stats.snapshot("numeric");
+        assertThat(s.truePositives()).isEqualTo(1);
+        assertThat(s.falsePositives()).isEqualTo(1);
+        assertThat(s.trueNegatives()).isEqualTo(1);
+        assertThat(s.falsePositiveRate()).isEqualTo(0.5);
+
+        labelled.verify(job("numeric", Map.of("labels", "correct"), "42", "Answer: 42", "Answer: 7"));
+        assertThat(stats.snapshot("numeric").falseNegatives()).isEqualTo(1);
+        assertThat(stats.snapshot("numeric").truePositives()).isEqualTo(2);
+    }
+
+    @Test
+    void badLabelsFailTheJobAsInvalidOptions() {
+        VerificationResult wrongCount = service.verify(job("numeric", Map.of("labels", "correct,incorrect"), "42", "a", "b", "c"));
+        assertThat(wrongCount.error().code()).isEqualTo(VerificationService.INVALID_OPTIONS);
+        assertThat(wrongCount.error().message()).contains("labels");
+        VerificationResult wrongWord = service.verify(job("numeric", Map.of("labels", "maybe"), "42", "a"));
+        assertThat(wrongWord.error().code()).isEqualTo(VerificationService.INVALID_OPTIONS);
+    }
 }
