@@ -32,7 +32,7 @@ public class RunRequestParser {
     private static final Set<String> INPUT = Set.of("prompt", "reference");
     private static final Set<String> BUDGET = Set.of("maxTokens", "maxCalls");
     private static final Pattern NUMBER = Pattern.compile("\\s*[-+]?(\\d[\\d,]*)?(\\.\\d+)?([eE][-+]?\\d+)?\\s*");
-    private static final int MAX_OPTION_LENGTH = 1_000;
+    private static final int MAX_OPTION_LENGTH = 20_000;
 
     private final StrategyRegistry strategies;
     private final OrchestratorProperties properties;
@@ -77,7 +77,7 @@ public class RunRequestParser {
         }
         VerifierSpec verifier = verifier(f, pipeline, reference);
         String rewardModel = f.text(pipeline, "rewardModel", "pipeline.rewardModel", false, 64);
-        if (rewardModel != null && !properties.scorers().contains(rewardModel)) {
+        if (rewardModel != null && !properties.scorers().contains(rewardModel.split(":", 2)[0])) {
             f.reject("pipeline.rewardModel", "unknown reward model '" + rewardModel + "'; available: "
                     + new TreeSet<>(properties.scorers()));
         }
@@ -135,10 +135,12 @@ public class RunRequestParser {
                     continue;
                 }
                 JsonNode value = node.get(name);
-                if (!value.isValueNode() || value.isNull() || value.asString().length() > MAX_OPTION_LENGTH) {
-                    f.reject("pipeline.verifier." + name, "options must be strings, numbers or booleans");
+                // nested specs (a composite's children) travel as JSON text, as verifier-svc expects them
+                String text = value.isContainer() ? value.toString() : value.asString();
+                if (value.isNull() || text.length() > MAX_OPTION_LENGTH) {
+                    f.reject("pipeline.verifier." + name, "must be a value of at most " + MAX_OPTION_LENGTH + " characters");
                 } else {
-                    options.put(name, value.asString());
+                    options.put(name, text);
                 }
             }
         } else {

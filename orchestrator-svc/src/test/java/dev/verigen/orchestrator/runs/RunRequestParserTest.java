@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RunRequestParserTest {
 
     private final RunRequestParser parser = new RunRequestParser(new StrategyRegistry(List.of(new BestOfN())),
-            new OrchestratorProperties(Set.of("sim-math"), Set.of("exact", "numeric"), Set.of("sim-orm"),
+            new OrchestratorProperties(Set.of("sim-math"), Set.of("exact", "numeric", "composite"), Set.of("sim-orm", "sim-prm"),
                     new OrchestratorProperties.Limits(1024, 4096, 10_000, 300),
                     new OrchestratorProperties.Outbox("localhost:9092", Duration.ofSeconds(1), 100)));
     private final JsonMapper mapper = JsonMapper.builder().build();
@@ -61,6 +61,20 @@ class RunRequestParserTest {
                 {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "verifier": {"type": "numeric", "tolerance": 0.01}},
                  "input": {"prompt": "p", "reference": "4"}}"""), 1L);
         assertThat(run.spec().verifier().options()).containsEntry("tolerance", "0.01");
+    }
+
+    @Test
+    void compositeChildrenTravelAsJsonTextAndScorerVariantsAreAccepted() {
+        var run = parser.parse(json("""
+                {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "rewardModel": "sim-prm:min",
+                              "verifier": {"type": "composite", "mode": "all", "verifiers": ["numeric", {"type": "exact"}]}},
+                 "input": {"prompt": "p", "reference": "4"}}"""), 1L);
+        assertThat(run.spec().verifier().options()).containsEntry("mode", "all")
+                .containsEntry("verifiers", "[\"numeric\",{\"type\":\"exact\"}]");
+        assertThat(run.spec().rewardModel()).isEqualTo("sim-prm:min");
+        assertThat(errors("""
+                {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "rewardModel": "gpt-rm:min"}, "input": {"prompt": "p"}}"""))
+                .extracting(FieldError::field).containsExactly("pipeline.rewardModel");
     }
 
     @Test
