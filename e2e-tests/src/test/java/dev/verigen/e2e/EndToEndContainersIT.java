@@ -40,6 +40,11 @@ class EndToEndContainersIT extends PlatformScenarios {
     }
 
     @Override
+    protected String sqlSandboxUrl() {
+        return postgres.getJdbcUrl();
+    }
+
+    @Override
     protected void stopInfrastructure() {
         if (kafka != null) {
             kafka.stop();

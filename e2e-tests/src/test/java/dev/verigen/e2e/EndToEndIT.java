@@ -8,12 +8,14 @@ class EndToEndIT extends PlatformScenarios {
 
     private EmbeddedKafkaKraftBroker kafka;
     private TestDatabase db;
+    private TestDatabase sqlSandbox;
 
     @Override
     protected void startInfrastructure() {
         kafka = new EmbeddedKafkaKraftBroker(1, 6);
         kafka.afterPropertiesSet();
         db = TestDatabase.create("e2e");
+        sqlSandbox = TestDatabase.create("e2esql");
     }
 
     @Override
@@ -37,9 +39,17 @@ class EndToEndIT extends PlatformScenarios {
     }
 
     @Override
+    protected String sqlSandboxUrl() {
+        return sqlSandbox.url();
+    }
+
+    @Override
     protected void stopInfrastructure() {
         if (db != null) {
             db.close();
+        }
+        if (sqlSandbox != null) {
+            sqlSandbox.close();
         }
         if (kafka != null) {
             kafka.destroy();

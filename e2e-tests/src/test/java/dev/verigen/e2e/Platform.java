@@ -44,9 +44,14 @@ final class Platform implements AutoCloseable {
 
     private final Map<String, Map<String, String>> extraEnv;
 
-    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String openAiBaseUrl)
-            throws IOException {
+    /**
+     * @param sqlSandboxUrl the database sql_execution runs candidates in; the tests own it (create and drop it)
+     */
+    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String sqlSandboxUrl,
+             String openAiBaseUrl) throws IOException {
         this.extraEnv = Map.of(
+                "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
+                        "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
                 "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL),
                 "generator-svc", Map.of("SPRING_APPLICATION_JSON",
                         "{\"verigen\":{\"generator\":{\"pools\":{\"" + OPENAI_POOL + "\":{\"template\":\"plain\"}}}}}"),

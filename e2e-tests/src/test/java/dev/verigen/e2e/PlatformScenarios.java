@@ -48,13 +48,16 @@ abstract class PlatformScenarios {
 
     protected abstract String dbPassword();
 
+    /** Where sql_execution runs candidates: a database of the test's own, never the shared default. */
+    protected abstract String sqlSandboxUrl();
+
     protected abstract void stopInfrastructure();
 
     @BeforeAll
     void startPlatform() throws Exception {
         startInfrastructure();
         openAi = new FakeOpenAiServer();
-        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword(), openAi.baseUrl());
+        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword(), sqlSandboxUrl(), openAi.baseUrl());
     }
 
     @AfterAll
@@ -212,6 +215,19 @@ abstract class PlatformScenarios {
         assertThat(problem.get("type").stringValue()).isEqualTo("urn:verigen:problem:invalid-request");
         assertThat(problem.get("field").stringValue()).isEqualTo("verifier.type");
         assertThat(problem.get("detail").stringValue()).contains("numeric");
+
+        // the SQL sandbox runs in the test's own database: a right query passes, a destructive one fails harmlessly
+        String sql = """
+                {"verifier": {"type": "sql_execution", "schema": "shop"}, "candidate": %s,
+                 "reference": "SELECT count(*) AS n FROM customers"}""";
+        HttpResponse<String> right = postTo("/v1/verifications",
+                sql.formatted("\"```sql\\nSELECT COUNT(*) FROM customers\\n```\""));
+        assertThat(JSON.readTree(right.body()).get("outcome").stringValue()).as(right.body()).isEqualTo("PASS");
+        HttpResponse<String> drop = postTo("/v1/verifications", sql.formatted("\"DROP TABLE customers\""));
+        assertThat(JSON.readTree(drop.body()).get("outcome").stringValue()).as(drop.body()).isEqualTo("FAIL");
+        HttpResponse<String> again = postTo("/v1/verifications",
+                sql.formatted("\"SELECT count(*) FROM customers\""));
+        assertThat(JSON.readTree(again.body()).get("outcome").stringValue()).as(again.body()).isEqualTo("PASS");
     }
 
     private JsonNode awaitFinished(String id) {
