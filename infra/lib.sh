@@ -110,6 +110,28 @@ ensure_cmd() {
   die "'$1' is missing and could not be installed; install the '$2' package (e.g. apt-get install -y $2 / brew install $2)"
 }
 
+# ensure_file <absolute path> <debian package>: like ensure_cmd, for a tool that must be at a fixed path
+# (PATH may lead elsewhere, e.g. a pyenv python3 in front of Debian's)
+ensure_file() {
+  [[ -x "$1" ]] && return 0
+  apt_install "$2" && [[ -x "$1" ]] && return 0
+  die "'$1' is missing and could not be installed; install the '$2' package (e.g. apt-get install -y $2)"
+}
+
+# what verifier-svc's code_tests sandbox runs (verifier-svc/README.md): bubblewrap, setpriv and prlimit
+# (util-linux), and the interpreters from /usr, the only host directory the sandbox sees
+ensure_sandbox_tools() {
+  if [[ "$(uname -s)" != Linux ]]; then
+    warn "the code_tests sandbox (bubblewrap) needs Linux; verifier-svc's sandbox tests fail on $(uname -s)"
+    return 0
+  fi
+  ensure_file /usr/bin/bwrap bubblewrap
+  ensure_file /usr/bin/setpriv util-linux
+  ensure_file /usr/bin/prlimit util-linux
+  ensure_file /usr/bin/python3 python3
+  ensure_file /usr/bin/node nodejs
+}
+
 ensure_tools() {
   ensure_cmd mvn maven
   ensure_cmd curl curl
