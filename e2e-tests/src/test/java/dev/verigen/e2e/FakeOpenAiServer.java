@@ -17,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An OpenAI-compatible chat completions endpoint on loopback, standing in for a vLLM server: it honours {@code n}
- * and answers "What is a + b?" with the right sum in even-numbered choices and an off-by-one in odd ones, so the
- * verifier has something to choose between.
+ * and answers every even-numbered choice right and every odd one wrong, so the verifier has something to choose
+ * between — "What is a + b?" with the sum (or an off-by-one), a SQL question with a query, a Python task with a
+ * function. It also serves a TEI-style {@code /rerank} endpoint that prefers right answers.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::complete);
+        server.createContext("/rerank", this::rerank);
         server.start();
     }
 
@@ -56,12 +58,37 @@ final class FakeOpenAiServer implements AutoCloseable {
                 .put("model", request.path("model").asString("fake"));
         ArrayNode choices = response.putArray("choices");
         for (int i = 0; i < n; i++) {
+            boolean right = i % 2 == 0;
+            String content;
+            if (user.contains("SQL")) {
+                content = "```sql\nSELECT count(*) FROM " + (right ? "customers" : "orders") + "\n```";
+            } else if (user.contains("Python")) {
+                content = "```python\ndef add(a, b):\n    return a " + (right ? "+" : "-") + " b\n```";
+            } else {
+                content = "Step 1: add the numbers.\nAnswer: " + (answer + (right ? 0 : 1));
+            }
             ObjectNode choice = choices.addObject().put("index", i).put("finish_reason", "stop");
-            choice.putObject("message").put("role", "assistant")
-                    .put("content", "Step 1: add the numbers.\nAnswer: " + (answer + i % 2));
+            choice.putObject("message").put("role", "assistant").put("content", content);
         }
         response.putObject("usage").put("prompt_tokens", 21).put("completion_tokens", 9 * n).put("total_tokens", 21 + 9 * n);
         byte[] body = JSON.writeValueAsBytes(response);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** Scores the texts that look right (the customers query, the adding function) high, the others low. */
+    private void rerank(HttpExchange exchange) throws IOException {
+        JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        ArrayNode ranked = JSON.createArrayNode();
+        JsonNode texts = request.path("texts");
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i).asString("");
+            boolean right = text.contains("customers") || text.contains("a + b");
+            ranked.addObject().put("index", i).put("score", right ? 0.9 : 0.1);
+        }
+        byte[] body = JSON.writeValueAsBytes(ranked);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);

@@ -34,6 +34,8 @@ final class Platform implements AutoCloseable {
             "gpu-worker-openai", "gpu-worker");
     static final String OPENAI_POOL = "openai-math";
     static final String OPENAI_KEY = "e2e-secret-key";
+    /** A TEI-style reranker on the same local server, configured into reward-model-svc by environment alone. */
+    static final String RERANKER = "local-rerank";
 
     private final Path root = Path.of(System.getProperty("verigen.root", "..")).toAbsolutePath().normalize();
     private final String version = System.getProperty("verigen.version", "0.1.0-SNAPSHOT");
@@ -52,7 +54,10 @@ final class Platform implements AutoCloseable {
         this.extraEnv = Map.of(
                 "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
                         "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
-                "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL),
+                "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL,
+                        "VERIGEN_ORCHESTRATOR_SCORERS", "sim-orm,sim-prm," + RERANKER),
+                "reward-model-svc", Map.of("SPRING_APPLICATION_JSON", "{\"verigen\":{\"reward\":{\"scorers\":{\""
+                        + RERANKER + "\":{\"type\":\"tei-rerank\",\"base-url\":\"" + openAiBaseUrl + "\"}}}}}"),
                 "generator-svc", Map.of("SPRING_APPLICATION_JSON",
                         "{\"verigen\":{\"generator\":{\"pools\":{\"" + OPENAI_POOL + "\":{\"template\":\"plain\"}}}}}"),
                 "gpu-worker-arith", Map.of("WORKER_POOL", "arith-tiny", "WORKER_BACKEND", "llamacpp",

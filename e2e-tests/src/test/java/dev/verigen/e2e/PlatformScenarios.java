@@ -176,6 +176,40 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void everyVerifierAndRewardModelKindRunsThroughThePlatform() throws Exception {
+        String pool = Platform.OPENAI_POOL;
+        String[][] cases = {
+                // verifier, reward model, prompt, reference
+                {"{\"type\": \"sql_execution\", \"schema\": \"shop\"}", Platform.RERANKER,
+                        "Write SQL: how many customers are there?", "SELECT count(*) FROM customers"},
+                {"{\"type\": \"code_tests\", \"language\": \"python\", \"tests\": \"def test_add():\\n    assert add(2, 3) == 5\\n\"}",
+                        Platform.RERANKER + ":pairwise", "Write a Python function add(a, b).", "-"},
+                {"{\"type\": \"composite\", \"mode\": \"all\", \"verifiers\": [\"numeric\", {\"type\": \"exact\"}]}",
+                        "sim-prm", "What is 20 + 22?", "42"},
+                {"\"exact\"", "sim-orm:pairwise", "What is 30 + 12?", "42"},
+                {"\"numeric\"", "sim-prm:mean", "What is 40 + 2?", "42"}};
+        List<String> ids = new ArrayList<>();
+        for (String[] c : cases) {
+            String body = """
+                    {"pipeline": {"strategy": "best_of_n", "n": 4, "model": "%s", "verifier": %s, "rewardModel": "%s"},
+                     "input": {"prompt": "%s", "reference": "%s"}}""".formatted(pool, c[0], c[1], c[2], c[3]);
+            HttpResponse<String> response = post(body, null);
+            assertThat(response.statusCode()).as(body + " -> " + response.body()).isEqualTo(202);
+            ids.add(JSON.readTree(response.body()).get("id").stringValue());
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode run = awaitFinished(ids.get(i));
+            assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+            assertThat(run.get("candidates").findValuesAsString("verdict")).as(cases[i][0] + ": " + run)
+                    .containsExactly("PASS", "FAIL", "PASS", "FAIL");
+            for (JsonNode c : run.get("candidates")) {
+                assertThat(c.get("score").isNumber()).as("scored by %s: %s", cases[i][1], c).isTrue();
+            }
+            assertThat(run.at("/result/verdict").stringValue()).isEqualTo("PASS");
+        }
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyCreatesNoSecondRun() throws Exception {
         String key = "e2e-" + UUID.randomUUID();
         String body = body("What is 10 + 15?", "25", 7);
