@@ -1,5 +1,6 @@
 package dev.verigen.contracts;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,25 @@ import java.util.Objects;
  * @param sampling     sampling settings
  * @param n            number of samples; they share one prompt prefill where the engine can
  * @param partial      the partial solution the prompt ends with, when samples continue one (step-wise search)
+ * @param continuations scoring mode when non-empty: sample nothing; return one sample per continuation with its
+ *                     teacher-forced log-likelihood after {@code prompt} ({@code logprob}, summed over its tokens)
+ *                     and its token count ({@code completionTokens}). Usage: prompt tokens = the prompt once plus
+ *                     every continuation's tokens, completion tokens 0, calls = number of continuations
  */
 public record EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
-                            String partial) {
+                            String partial, List<String> continuations) {
 
     public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n) {
-        this(meta, pool, prompt, task, sampling, n, null);
+        this(meta, pool, prompt, task, sampling, n, null, List.of());
+    }
+
+    public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
+                         String partial) {
+        this(meta, pool, prompt, task, sampling, n, partial, List.of());
+    }
+
+    public boolean scoringMode() {
+        return !continuations.isEmpty();
     }
 
     public EngineRequest {
@@ -28,5 +42,6 @@ public record EngineRequest(JobMeta meta, String pool, String prompt, String tas
         if (n < 1) {
             throw new IllegalArgumentException("n must be positive");
         }
+        continuations = continuations == null ? List.of() : List.copyOf(continuations);
     }
 }

@@ -1,5 +1,6 @@
 package dev.verigen.contracts;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,12 +13,31 @@ import java.util.Objects;
  * @param n        number of samples wanted
  * @param partial  for step-wise search: the partial solution the samples continue (null: start afresh)
  * @param oneStep  stop each sample at the end of its next step (the pool's step delimiter)
+ * @param continuations scoring mode when non-empty: the engine samples nothing and returns one sample per
+ *                 continuation, its {@code logprob} the teacher-forced log-likelihood of the continuation after the
+ *                 rendered prompt and {@code completionTokens} its length in tokens ({@code n} should equal
+ *                 their number). Empty (the default): sample {@code n} completions
  */
 public record GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
-                            String partial, boolean oneStep) {
+                            String partial, boolean oneStep, List<String> continuations) {
 
     public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n) {
-        this(meta, role, pool, prompt, sampling, n, null, false);
+        this(meta, role, pool, prompt, sampling, n, null, false, List.of());
+    }
+
+    public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
+                         String partial, boolean oneStep) {
+        this(meta, role, pool, prompt, sampling, n, partial, oneStep, List.of());
+    }
+
+    /** Scoring mode: the likelihood of each continuation after the prompt, nothing sampled. */
+    public static GenerationJob scoring(JobMeta meta, Role role, String pool, String prompt, List<String> continuations) {
+        return new GenerationJob(meta, role, pool, prompt, null, Math.max(1, continuations.size()), null, false,
+                continuations);
+    }
+
+    public boolean scoringMode() {
+        return !continuations.isEmpty();
     }
 
     public GenerationJob {
@@ -29,6 +49,7 @@ public record GenerationJob(JobMeta meta, Role role, String pool, String prompt,
         if (n < 1) {
             throw new IllegalArgumentException("n must be positive");
         }
+        continuations = continuations == null ? List.of() : List.copyOf(continuations);
     }
 
     /** The roles a generation can play in a pipeline; each has its own prompt template. */

@@ -12,6 +12,13 @@ public final class Topics {
     public static final String SCORING_JOBS = "verigen.score.jobs";
     public static final String SCORING_RESULTS = "verigen.score.results";
 
+    /**
+     * Prefix of reward-model-svc's reply topics for the generation jobs it sends (LLM-as-judge, likelihood): one
+     * topic per instance, {@code verigen.rm.gen.results.<instance-id>}, so results come back to the instance waiting.
+     */
+    public static final String RM_GENERATION_RESULTS = "verigen.rm.gen.results";
+
+    private static final Pattern REPLY_TOPIC = Pattern.compile("verigen\\.[a-zA-Z0-9._-]{1,200}");
     private static final String ENGINE_JOBS_PREFIX = "verigen.gpu.jobs.";
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
@@ -24,6 +31,11 @@ public final class Topics {
             throw new IllegalArgumentException("invalid model pool name: " + pool);
         }
         return ENGINE_JOBS_PREFIX + pool;
+    }
+
+    /** A topic a job may ask its result to be sent to: a legal Kafka name under {@code verigen.}. */
+    public static boolean isValidReplyTopic(String topic) {
+        return topic != null && REPLY_TOPIC.matcher(topic).matches() && !topic.contains("..");
     }
 
     public static boolean isValidPoolName(String pool) {

@@ -75,8 +75,9 @@ public class GenerationJobBinding {
         };
     }
 
+    /** To the job's replyTo when it has one (e.g. reward-model-svc's own topic), else verigen.gen.results. */
     private static void sendResult(StreamBridge bridge, GenerationResult result, Object traceparent) {
-        send(bridge, Topics.GENERATION_RESULTS, Json.write(result),
+        send(bridge, result.meta().resultTopic(Topics.GENERATION_RESULTS), Json.write(result),
                 result.meta().runId().toString().getBytes(StandardCharsets.UTF_8), result.meta().jobId(), traceparent);
     }
 

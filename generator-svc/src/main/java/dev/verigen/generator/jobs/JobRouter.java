@@ -51,8 +51,10 @@ public final class JobRouter {
         List<String> stops = job.oneStep()
                 ? concat(pool.get().stop(), List.of(pool.get().stepDelimiter()))
                 : pool.get().stop();
+        // the meta (its replyTo included) travels on, so the worker answers where the job asked;
+        // continuations put the engine in scoring mode: the likelihood of each after the rendered prompt
         var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(),
-                withPoolStops(job.sampling(), stops), job.n(), job.partial());
+                withPoolStops(job.sampling(), stops), job.n(), job.partial(), job.continuations());
         return new Dispatch(Topics.engineJobs(job.pool()), keys.keyOf(prompt), request);
     }
 

@@ -36,12 +36,14 @@ import static org.awaitility.Awaitility.await;
 
 /** Boots the generator against an embedded broker: jobs in, engine requests or error results out. */
 @SpringBootTest(properties = "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}")
-@EmbeddedKafka(partitions = 6, topics = {Topics.GENERATION_JOBS, "verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS})
+@EmbeddedKafka(partitions = 6, topics = {Topics.GENERATION_JOBS, "verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS,
+        GeneratorKafkaTest.REPLY_TO})
 // 6 partitions, as the binder provisions (min-partition-count); a test consumer would not see partitions added later
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratorKafkaTest {
 
     private static final String ENGINE_JOBS = Topics.engineJobs("sim-math");
+    static final String REPLY_TO = "verigen.rm.gen.results.test-instance";
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -58,7 +60,7 @@ class GeneratorKafkaTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(ENGINE_JOBS, Topics.GENERATION_RESULTS));
+        consumer.subscribe(List.of(ENGINE_JOBS, Topics.GENERATION_RESULTS, REPLY_TO));
     }
 
     @AfterAll
@@ -96,6 +98,35 @@ class GeneratorKafkaTest {
         GenerationResult result = Json.read(record.value(), GenerationResult.class);
         assertThat(result.error().code()).isEqualTo("unknown_pool");
         assertThat(result.error().retryable()).isFalse();
+    }
+
+    @Test
+    void passesReplyToAndContinuationsOnToTheEngine() {
+        GenerationJob plain = job("sim-math");
+        GenerationJob job = GenerationJob.scoring(plain.meta().withReplyTo(REPLY_TO), GenerationJob.Role.GENERATE,
+                "sim-math", "What is 17 + 25?", List.of("Answer: 42", "Answer: 41"));
+        send(job);
+
+        ConsumerRecord<byte[], byte[]> record = recordFor(job.meta().jobId());
+        assertThat(record.topic()).isEqualTo(ENGINE_JOBS);
+        EngineRequest request = Json.read(record.value(), EngineRequest.class);
+        assertThat(request.meta().replyTo()).isEqualTo(REPLY_TO);
+        assertThat(request.continuations()).containsExactly("Answer: 42", "Answer: 41");
+        assertThat(request.scoringMode()).isTrue();
+        assertThat(request.n()).isEqualTo(2);
+    }
+
+    @Test
+    void answersAnUnknownPoolOnTheJobsReplyTopic() {
+        GenerationJob plain = job("no-such-pool");
+        GenerationJob job = new GenerationJob(plain.meta().withReplyTo(REPLY_TO), GenerationJob.Role.JUDGE,
+                "no-such-pool", "judge this", null, 2);
+        send(job);
+
+        ConsumerRecord<byte[], byte[]> record = recordFor(job.meta().jobId());
+        assertThat(record.topic()).isEqualTo(REPLY_TO);
+        GenerationResult result = Json.read(record.value(), GenerationResult.class);
+        assertThat(result.error().code()).isEqualTo("unknown_pool");
     }
 
     private void send(GenerationJob job) {

@@ -30,6 +30,9 @@ public final class EngineErrors {
     /** The worker's bulkhead was full for longer than its max wait; the engine was not called. Retryable. */
     public static final String OVERLOADED = "overloaded";
 
+    /** Scoring mode (continuations) is not possible with this engine, e.g. a server that echoes no prompt logprobs. Not retryable. */
+    public static final String SCORING_UNSUPPORTED = "scoring_unsupported";
+
     private EngineErrors() {
     }
 }

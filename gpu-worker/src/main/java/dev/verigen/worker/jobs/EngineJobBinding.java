@@ -9,6 +9,9 @@ import dev.verigen.worker.engine.EngineBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.verigen.contracts.Topics;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -21,7 +24,9 @@ import java.util.function.Function;
 
 /**
  * The Kafka side: binding {@code engine-in-0} (verigen.gpu.jobs.&lt;pool&gt;) to {@code engine-out-0}
- * (verigen.gen.results). Raw bytes in and out, decoded only with contracts' {@link Json}.
+ * (verigen.gen.results). Raw bytes in and out, decoded only with contracts' {@link Json}. A request whose
+ * {@code meta.replyTo} names another topic (reward-model-svc's own results topic, for judge and likelihood jobs) is
+ * answered there through {@link StreamBridge}; {@link dev.verigen.contracts.JobMeta} admits only {@code verigen.} topics.
  */
 @Configuration(proxyBeanMethods = false)
 public class EngineJobBinding {
@@ -46,7 +51,7 @@ public class EngineJobBinding {
 
     /** Returns null for an undecodable message: Spring Cloud Stream then sends nothing, and the record is skipped. */
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor) {
+    Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor, ObjectProvider<StreamBridge> bridge) {
         return message -> {
             EngineRequest request;
             try {
@@ -56,13 +61,21 @@ public class EngineJobBinding {
                 return null;
             }
             GenerationResult result = processor.process(request);
-            return MessageBuilder.withPayload(Json.write(result))
+            Message<byte[]> out = MessageBuilder.withPayload(Json.write(result))
                     // keyed by run, so one run's results stay in order on one partition
                     .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
                             result.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
                     .setHeader(KafkaHeaders.JOB_ID, result.meta().jobId().toString().getBytes(StandardCharsets.UTF_8))
                     .copyHeadersIfAbsent(traceContext(message))
                     .build();
+            String topic = request.meta().resultTopic(Topics.GENERATION_RESULTS);
+            if (topic.equals(Topics.GENERATION_RESULTS)) {
+                return out;
+            }
+            if (!bridge.getObject().send(topic, out)) {
+                log.warn("result of job {} was not accepted by {}", request.meta().jobId(), topic);
+            }
+            return null; // answered on the reply topic; nothing for engine-out-0
         };
     }
 

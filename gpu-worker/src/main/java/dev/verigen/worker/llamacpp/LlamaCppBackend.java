@@ -81,6 +81,9 @@ public class LlamaCppBackend implements EngineBackend, AutoCloseable {
 
     @Override
     public EngineOutput generate(EngineRequest request) {
+        if (request.scoringMode()) {
+            return score(request);
+        }
         SamplingParams sampling = request.sampling();
         // no seed: derive one from the job id, so a replayed job reproduces while distinct jobs differ
         long seed = sampling.seed() != null ? sampling.seed()
@@ -93,6 +96,19 @@ public class LlamaCppBackend implements EngineBackend, AutoCloseable {
         long engineMs = TimeUnit.NANOSECONDS.toMillis(generation.engineNanos());
         return new EngineOutput(samples, new Usage(generation.promptTokens(), generation.completionTokens(),
                 request.n(), engineMs, 0));
+    }
+
+    /** Scoring mode: one sample per continuation, its logprob the teacher-forced sum over its tokens. */
+    private EngineOutput score(EngineRequest request) {
+        LlamaEngine.Scoring scoring = engine.scoreContinuations(request.prompt(), request.continuations());
+        List<Sample> samples = new java.util.ArrayList<>(scoring.scores().size());
+        for (int i = 0; i < scoring.scores().size(); i++) {
+            LlamaEngine.ContinuationScore s = scoring.scores().get(i);
+            samples.add(new Sample(i, request.continuations().get(i), "stop", s.tokens().length, s.logprob()));
+        }
+        long engineMs = TimeUnit.NANOSECONDS.toMillis(scoring.engineNanos());
+        return new EngineOutput(samples, new Usage(scoring.promptTokens() + scoring.continuationTokens(), 0,
+                samples.size(), engineMs, 0));
     }
 
     private static long seedOf(String text) {

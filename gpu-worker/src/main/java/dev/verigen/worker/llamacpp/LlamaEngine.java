@@ -163,6 +163,67 @@ public final class LlamaEngine implements AutoCloseable {
         return new Completion(index, text, finish, Arrays.copyOf(tokens, count), logprob);
     }
 
+    /** A continuation's teacher-forced log-likelihood: the sum over its tokens (no end token is added). */
+    public record ContinuationScore(int[] tokens, double logprob) {
+    }
+
+    /** The scores of a request's continuations; the prompt was prefilled once for all of them. */
+    public record Scoring(int promptTokens, List<ContinuationScore> scores, long engineNanos) {
+        public long continuationTokens() {
+            return scores.stream().mapToLong(s -> s.tokens().length).sum();
+        }
+    }
+
+    /**
+     * Scoring mode: the log-likelihood of each continuation after {@code prompt}, nothing sampled. The prompt is
+     * prefilled once; each continuation drops the previous one's positions from the cache and is teacher-forced one
+     * token at a time from the kept prompt logits (its tokens are read as plain text, without BOS or special tokens).
+     *
+     * @throws EngineException {@code bad_request} when the prompt and a continuation do not fit the context
+     */
+    public Scoring scoreContinuations(String prompt, List<String> continuations) {
+        LlamaContext ctx = acquire();
+        long start = System.nanoTime();
+        try {
+            int[] promptTokens = model.tokenize(prompt);
+            if (promptTokens.length == 0) {
+                throw new EngineException(EngineErrors.BAD_REQUEST, "empty prompt", false);
+            }
+            List<int[]> tokenized = continuations.stream().map(c -> model.tokenize(c, false, false)).toList();
+            for (int i = 0; i < tokenized.size(); i++) {
+                // the last continuation token needs no forward pass of its own: prompt + all but one must fit
+                if (promptTokens.length + Math.max(1, tokenized.get(i).length) > contextSize) {
+                    throw new EngineException(EngineErrors.BAD_REQUEST, "prompt of " + promptTokens.length
+                            + " tokens and continuation " + i + " of " + tokenized.get(i).length
+                            + " tokens do not fit the context of " + contextSize + " tokens", false);
+                }
+            }
+            ctx.truncate(0);
+            float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
+            prefills.incrementAndGet();
+            List<ContinuationScore> scores = new ArrayList<>(tokenized.size());
+            for (int[] tokens : tokenized) {
+                ctx.truncate(promptTokens.length);
+                float[] logits = promptLogits;
+                double sum = 0;
+                for (int k = 0; k < tokens.length; k++) {
+                    sum += Sampler.logProb(logits, tokens[k]);
+                    if (k + 1 < tokens.length) {
+                        logits = ctx.decode(tokens[k]);
+                        decodedTokens.incrementAndGet();
+                    }
+                }
+                scores.add(new ContinuationScore(tokens, sum));
+            }
+            return new Scoring(promptTokens.length, scores, System.nanoTime() - start);
+        } catch (LlamaContext.LlamaDecodeException e) {
+            throw new EngineException(EngineErrors.ENGINE_ERROR, e.getMessage(), true,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } finally {
+            idle.add(ctx);
+        }
+    }
+
     /**
      * Teacher-forced log-likelihood of {@code completion} after {@code prompt}: every prefix is decoded from an
      * empty cache in one batch, independently of the incremental path {@link #generate} takes. Slow (quadratic);

@@ -74,6 +74,15 @@ public final class LlamaModel implements AutoCloseable {
      * (e.g. {@code <|im_start|>} of a chat template applied upstream) are parsed as such.
      */
     public int[] tokenize(String text) {
+        return tokenize(text, true, true);
+    }
+
+    /**
+     * @param addSpecial   add BOS (and the like) where the model's metadata asks for it
+     * @param parseSpecial read special tokens written in the text as such; false for untrusted text (a candidate
+     *                     answer), whose {@code <|im_end|>} must stay plain characters
+     */
+    public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         ensureOpen();
         byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Arena arena = Arena.ofConfined()) {
@@ -81,11 +90,11 @@ public final class LlamaModel implements AutoCloseable {
             MemorySegment.copy(utf8, 0, bytes, JAVA_BYTE, 0, utf8.length);
             int capacity = utf8.length + 8; // a byte-level tokenizer gives at most one token per byte, plus specials
             MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
-            int n = llama.tokenize(vocab, bytes, utf8.length, tokens, capacity, true, true);
+            int n = llama.tokenize(vocab, bytes, utf8.length, tokens, capacity, addSpecial, parseSpecial);
             if (n < 0) { // too small: -n is the size needed
                 capacity = -n;
                 tokens = arena.allocate(JAVA_INT, capacity);
-                n = llama.tokenize(vocab, bytes, utf8.length, tokens, capacity, true, true);
+                n = llama.tokenize(vocab, bytes, utf8.length, tokens, capacity, addSpecial, parseSpecial);
             }
             if (n < 0) {
                 throw new IllegalStateException("llama_tokenize failed (" + n + ")");

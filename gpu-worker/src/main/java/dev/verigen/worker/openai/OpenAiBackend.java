@@ -85,6 +85,9 @@ public class OpenAiBackend implements EngineBackend {
     @Override
     public EngineOutput generate(EngineRequest request) {
         long start = System.nanoTime();
+        if (request.scoringMode()) {
+            return score(request, start);
+        }
         int n = request.n();
         List<Reply> replies = new ArrayList<>();
         List<Choice> choices = new ArrayList<>(n);
@@ -119,6 +122,62 @@ public class OpenAiBackend implements EngineBackend {
             }
         }
         return fanOut(request, choices.size(), n, replies, choices, start);
+    }
+
+    /**
+     * Scoring mode: for each continuation, {@code POST /v1/completions} with {@code prompt + continuation},
+     * {@code echo: true, max_tokens: 1, logprobs: 1} (vLLM returns the prompt's token log-probabilities), in parallel;
+     * the continuation's log-likelihood is the sum over the echoed tokens that cover its characters
+     * ({@code text_offset}). The completions endpoint is used whatever {@code endpoint} is configured. A server that
+     * returns no echoed prompt log-probabilities fails the job {@code scoring_unsupported} (not retryable).
+     * Usage: the prompt counted once plus each continuation's tokens (prefix caching makes the re-reads cheap),
+     * completion tokens 0, one call per continuation.
+     */
+    private EngineOutput score(EngineRequest request, long start) {
+        URI completions = completionsUri();
+        List<String> continuations = request.continuations();
+        List<OpenAiWire.Echo> echoes = new ArrayList<>(continuations.size());
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<OpenAiWire.Echo>> futures = new ArrayList<>();
+            for (String continuation : continuations) {
+                futures.add(executor.submit(() -> {
+                    byte[] body = OpenAiWire.echoBody(config.model(), request.prompt() + continuation);
+                    String reply = post(completions, body, request, start);
+                    return OpenAiWire.parseEcho(reply, request.prompt().length(),
+                            request.prompt().length() + continuation.length(), elapsedMs(start));
+                }));
+            }
+            for (Future<OpenAiWire.Echo> future : futures) {
+                try {
+                    echoes.add(future.get());
+                } catch (ExecutionException e) {
+                    executor.shutdownNow();
+                    if (e.getCause() instanceof EngineException engine) {
+                        throw engine;
+                    }
+                    throw new EngineException(EngineErrors.WORKER_ERROR, "openai: scoring request failed: " + e.getCause(),
+                            true, elapsedMs(start));
+                } catch (InterruptedException e) {
+                    executor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                    throw new EngineException(EngineErrors.ENGINE_ERROR, "openai: interrupted while scoring", true,
+                            elapsedMs(start));
+                }
+            }
+        }
+        List<Sample> samples = new ArrayList<>(echoes.size());
+        long promptTokens = echoes.isEmpty() ? 0 : echoes.getFirst().promptTokens();
+        for (int i = 0; i < echoes.size(); i++) {
+            OpenAiWire.Echo echo = echoes.get(i);
+            samples.add(new Sample(i, continuations.get(i), "stop", echo.tokens(), echo.logprob()));
+            promptTokens += echo.tokens();
+        }
+        return new EngineOutput(samples, new Usage(promptTokens, 0, samples.size(), elapsedMs(start), 0));
+    }
+
+    private URI completionsUri() {
+        String base = config.baseUrl().toString().replaceAll("/+$", "");
+        return URI.create((base.endsWith("/v1") ? base : base + "/v1") + "/completions");
     }
 
     private void learnNotHonoured(int asked, int got) {
@@ -225,6 +284,11 @@ public class OpenAiBackend implements EngineBackend {
 
     private Reply call(EngineRequest request, int n, Long seed, long start) {
         byte[] body = OpenAiWire.requestBody(config.endpoint(), config.model(), request.prompt(), request.sampling(), n, seed);
+        return OpenAiWire.parse(config.endpoint(), post(uri, body, request, start), elapsedMs(start));
+    }
+
+    /** POSTs a JSON body and returns the 2xx response's body; any other outcome is an {@link EngineException}. */
+    private String post(URI uri, byte[] body, EngineRequest request, long start) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
@@ -233,7 +297,7 @@ public class OpenAiBackend implements EngineBackend {
         if (config.apiKey() != null) {
             builder.header("Authorization", "Bearer " + config.apiKey());
         }
-        log.debug("openai: POST {} n={} job={}", uri, n, request.meta().jobId());
+        log.debug("openai: POST {} job={}", uri, request.meta().jobId());
         HttpResponse<String> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -254,7 +318,7 @@ public class OpenAiBackend implements EngineBackend {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
-            return OpenAiWire.parse(config.endpoint(), response.body(), elapsedMs(start));
+            return response.body();
         }
         String message = "openai: HTTP " + status + " from " + uri + ": " + redact(snippet(response.body()));
         throw switch (status) {

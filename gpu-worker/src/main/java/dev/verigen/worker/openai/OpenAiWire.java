@@ -29,7 +29,78 @@ final class OpenAiWire {
     record Reply(List<Choice> choices, long promptTokens, long completionTokens) {
     }
 
+    /**
+     * An echoed scoring request: the continuation's summed log-probability and token count, and how many echoed
+     * tokens lay wholly within the prompt.
+     */
+    record Echo(double logprob, int tokens, int promptTokens) {
+    }
+
     private OpenAiWire() {
+    }
+
+    /** Scoring: echo the text's own token log-probabilities; one token is generated (some servers refuse 0). */
+    static byte[] echoBody(String model, String text) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("model", model);
+        body.put("prompt", text);
+        body.put("echo", true);
+        body.put("max_tokens", 1);
+        body.put("temperature", 0.0);
+        body.put("logprobs", 1);
+        body.put("stream", false);
+        return MAPPER.writeValueAsBytes(body);
+    }
+
+    /**
+     * Sums the echoed log-probabilities of the tokens covering characters {@code [from, to)} of the echoed text (the
+     * continuation after the prompt); the token generated past {@code to} is left out.
+     *
+     * @throws EngineException {@code scoring_unsupported} (not retryable) when the server echoed no prompt logprobs
+     */
+    static Echo parseEcho(String body, int from, int to, long engineMs) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw malformed("response is not JSON: " + e.getOriginalMessage(), engineMs);
+        }
+        JsonNode choice = root == null ? null : root.path("choices").path(0);
+        if (choice == null || choice.isMissingNode()) {
+            throw malformed("response has no choices", engineMs);
+        }
+        JsonNode values = choice.path("logprobs").path("token_logprobs");
+        JsonNode offsets = choice.path("logprobs").path("text_offset");
+        JsonNode tokens = choice.path("logprobs").path("tokens");
+        if (!values.isArray() || !offsets.isArray() || values.size() != offsets.size() || values.size() < 2) {
+            throw new EngineException(EngineErrors.SCORING_UNSUPPORTED, "openai: the server returned no prompt "
+                    + "log-probabilities for an echo request (completions with echo=true and logprobs, as vLLM serves)",
+                    false, engineMs);
+        }
+        double sum = 0;
+        int count = 0;
+        int prompt = 0;
+        for (int i = 0; i < values.size(); i++) {
+            int start = offsets.get(i).asInt();
+            int length = tokens.isArray() && i < tokens.size() ? (tokens.get(i).isString() ? tokens.get(i).asString().length() : 0) : 0;
+            int end = i + 1 < offsets.size() ? Math.max(start + length, offsets.get(i + 1).asInt()) : start + length;
+            if (start >= to) {
+                break; // the generated token (and anything after the text)
+            }
+            if (end <= from && start < from) {
+                prompt++;
+                continue;
+            }
+            JsonNode lp = values.get(i);
+            if (!lp.isNumber()) {
+                // only the very first token of a text has no log-probability; a continuation's never lacks one
+                throw new EngineException(EngineErrors.SCORING_UNSUPPORTED,
+                        "openai: no log-probability for an echoed continuation token", false, engineMs);
+            }
+            sum += lp.asDouble();
+            count++;
+        }
+        return new Echo(sum, count, prompt);
     }
 
     /**

@@ -35,10 +35,12 @@ public class SimBackend implements EngineBackend {
     private static final long SAMPLE_SALT = 0x5a3b1eL;
     private static final long TIMING_SALT = 0x71e1L;
     private static final long FAILURE_SALT = 0xfa11L;
+    private static final long SCORE_SALT = 0x5c0e1L;
 
     private final SimProperties config;
     private final Tokens tokens;
     private final TaskModel model;
+    private final SimJudgments judgments;
     private final LatencyModel latency;
     private final PrefixCache prefixCache;
     private final Pacer pacer;
@@ -55,6 +57,7 @@ public class SimBackend implements EngineBackend {
         this.config = config;
         this.tokens = new Tokens(config.charsPerToken());
         this.model = new TaskModel(config.solveRate());
+        this.judgments = new SimJudgments(model);
         this.latency = new LatencyModel(config.latency());
         this.prefixCache = new PrefixCache(config.latency().prefixCacheBlocks(),
                 config.latency().prefixBlockTokens() * config.charsPerToken());
@@ -64,6 +67,11 @@ public class SimBackend implements EngineBackend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The simulated judgments (likelihoods, judge verdicts), exposed for tests. */
+    public SimJudgments judgments() {
+        return judgments;
     }
 
     /** The simulated model's knowledge, exposed for tests and calibration. */
@@ -92,7 +100,19 @@ public class SimBackend implements EngineBackend {
         List<Sample> samples = new ArrayList<>(request.n());
         long completionTokens = 0;
         int longest = 0;
-        for (int i = 0; i < request.n(); i++) {
+        long scoredTokens = 0;
+        if (request.scoringMode()) {
+            // SIMULATED likelihoods: no sampling, one sample per continuation; its tokens are read, not generated
+            for (int i = 0; i < request.continuations().size(); i++) {
+                String continuation = request.continuations().get(i);
+                int count = tokens.count(continuation);
+                double logprob = judgments.logprob(request.task(), continuation, count,
+                        Seeds.random(config.seed(), SCORE_SALT, promptHash, Seeds.hash(continuation)));
+                samples.add(new Sample(i, continuation, "stop", count, logprob));
+                scoredTokens += count;
+            }
+        }
+        for (int i = 0; i < (request.scoringMode() ? 0 : request.n()); i++) {
             // temperature 0 is greedy decoding: every sample is sample 0
             long sampleSeed = sampling.temperature() == 0 ? baseSeed : baseSeed + i;
             Sample sample = sample(i, request, Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash));
@@ -105,7 +125,8 @@ public class SimBackend implements EngineBackend {
         int cachedTokens = Math.min(promptTokens, prefixCache.lookupAndInsert(request.prompt()) / config.charsPerToken());
         int concurrent = activeSequences.addAndGet(request.n());
         try {
-            LatencyModel.Timing timing = latency.time(promptTokens - cachedTokens, longest, concurrent, timingRandom);
+            LatencyModel.Timing timing = latency.time(promptTokens - cachedTokens + (int) scoredTokens, longest,
+                    concurrent, timingRandom);
             if (failureDraw < failures.serverError()) {
                 spend(timing.prefillMs());
                 throw new EngineException(EngineErrors.ENGINE_ERROR, "simulated engine: 500 internal error", true,
@@ -122,7 +143,8 @@ public class SimBackend implements EngineBackend {
                 throw new EngineException(EngineErrors.MALFORMED_OUTPUT, "simulated engine: unreadable response", true,
                         engineMs);
             }
-            return new EngineOutput(samples, new Usage(promptTokens, completionTokens, request.n(), engineMs, 0));
+            long calls = request.scoringMode() ? samples.size() : request.n();
+            return new EngineOutput(samples, new Usage(promptTokens + scoredTokens, completionTokens, calls, engineMs, 0));
         } finally {
             activeSequences.addAndGet(-request.n());
         }
@@ -130,7 +152,10 @@ public class SimBackend implements EngineBackend {
 
     private Sample sample(int index, EngineRequest request, SplittableRandom random) {
         SamplingParams sampling = request.sampling();
-        TaskModel.Draft draft = model.draft(request.task(), random);
+        var judge = SimJudgments.judgePrompt(request.task());
+        TaskModel.Draft draft = judge.isPresent()
+                ? new TaskModel.Draft(judgments.verdict(judge.get(), random), true, 0)
+                : model.draft(request.task(), random);
         String text = draft.text();
         String finish = "stop";
         int stopAt = firstStop(text, sampling.stop());

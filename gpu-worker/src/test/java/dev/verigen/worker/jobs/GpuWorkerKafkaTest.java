@@ -44,12 +44,14 @@ import static org.awaitility.Awaitility.await;
         "verigen.worker.backend=sim",
         "verigen.worker.concurrency=2",
 })
-@EmbeddedKafka(partitions = 6, topics = {"verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS})
+@EmbeddedKafka(partitions = 6, topics = {"verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS,
+        GpuWorkerKafkaTest.REPLY_TO})
 // 6 partitions, as the binder provisions (min-partition-count); a test consumer would not see partitions added later
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GpuWorkerKafkaTest {
 
     private static final String JOBS = Topics.engineJobs("sim-math");
+    static final String REPLY_TO = "verigen.rm.gen.results.worker-test";
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -69,7 +71,7 @@ class GpuWorkerKafkaTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.GENERATION_RESULTS));
+        consumer.subscribe(List.of(Topics.GENERATION_RESULTS, REPLY_TO));
     }
 
     @AfterAll
@@ -92,6 +94,27 @@ class GpuWorkerKafkaTest {
         assertThat(result.samples()).hasSize(4).allSatisfy(s -> assertThat(s.text()).contains("Answer: "));
         assertThat(result.usage().calls()).isEqualTo(4);
         assertThat(result.usage().engineMs()).isPositive();
+    }
+
+    @Test
+    void answersOnTheRequestsReplyTopicWhenItHasOne() {
+        EngineRequest plain = request(Instant.now().plusSeconds(60), 2);
+        EngineRequest request = new EngineRequest(plain.meta().withReplyTo(REPLY_TO), plain.pool(), plain.prompt(),
+                plain.task(), plain.sampling(), 2, null, List.of("Answer: 42", "Answer: 41"));
+        send(request);
+
+        ConsumerRecord<byte[], byte[]> record = resultFor(request.meta().jobId());
+        assertThat(record.topic()).isEqualTo(REPLY_TO);
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(request.meta().runId().toString());
+        GenerationResult result = Json.read(record.value(), GenerationResult.class);
+        assertThat(result.ok()).isTrue();
+        assertThat(result.meta().replyTo()).isEqualTo(REPLY_TO);
+        assertThat(result.samples()).extracting(GenerationResult.Sample::text).containsExactly("Answer: 42", "Answer: 41");
+        assertThat(result.samples()).allSatisfy(s -> assertThat(s.logprob()).isNegative());
+        assertThat(result.samples().get(0).logprob() / result.samples().get(0).completionTokens())
+                .isGreaterThan(result.samples().get(1).logprob() / result.samples().get(1).completionTokens() - 1);
+        assertThat(result.usage().calls()).isEqualTo(2);
+        assertThat(result.usage().completionTokens()).isZero();
     }
 
     @Test

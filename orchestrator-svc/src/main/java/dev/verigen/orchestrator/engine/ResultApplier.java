@@ -12,6 +12,7 @@ import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
+import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.StepKind;
@@ -145,8 +146,11 @@ public class ResultApplier {
             }
             RunRow run = locked.get();
             traces.recordUsage(run.id(), current.id(), kind, usage);
-            // Only generation spends the token budget; every model call spends the call budget.
-            long tokensUsed = kind == StepKind.GENERATION ? usage.totalTokens() : 0;
+            // Generation and the model-backed scorers (judge, likelihood) spend the token budget; every model call
+            // spends the call budget.
+            boolean spendsTokens = kind == StepKind.GENERATION
+                    || (kind == StepKind.SCORING && Costs.scoringSpendsTokens(run.spec().rewardModel()));
+            long tokensUsed = spendsTokens ? usage.totalTokens() : 0;
             budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), tokensUsed, usage.calls());
             RunEvent event = work.apply(run, current);
             if (run.status() == RunStatus.RUNNING) {

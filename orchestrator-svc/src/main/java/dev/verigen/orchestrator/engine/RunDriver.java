@@ -111,12 +111,16 @@ public class RunDriver {
     }
 
     private boolean dispatchScoring(RunRow run, List<UUID> candidateIds) {
-        JobMeta meta = reserve(run, StepKind.SCORING, 0, candidateIds.size(), candidateIds);
+        List<CandidateRef> candidates = traces.candidateRefs(candidateIds);
+        // model-backed scorers (judge, likelihood) run the platform's models: reserve their tokens and calls too
+        Costs.ScoringCost cost = Costs.scoring(run.spec().rewardModel(), run.input().prompt(),
+                candidates.stream().map(CandidateRef::text).toList());
+        JobMeta meta = reserve(run, StepKind.SCORING, cost.tokens(), cost.calls(), candidateIds);
         if (meta == null) {
             return false;
         }
         var job = new ScoringJob(meta, run.spec().rewardModel(), run.input().prompt(), run.input().reference(),
-                traces.candidateRefs(candidateIds));
+                candidates);
         outbox.add(Topics.SCORING_JOBS, run.id().toString(), Json.write(job));
         return true;
     }

@@ -52,7 +52,7 @@ public class BestOfN implements Strategy {
             if (state.spec().verifier() != null && state.input().hasReference()) {
                 actions.add(new Action.Verify(event.newCandidates()));
             }
-            if (state.spec().rewardModel() != null && state.budget().remainingCalls() >= event.newCandidates().size()) {
+            if (state.spec().rewardModel() != null && canAffordScoring(state, event.newCandidates())) {
                 actions.add(new Action.Score(event.newCandidates()));
             }
         }
@@ -98,5 +98,13 @@ public class BestOfN implements Strategy {
             case ERROR -> 1;
             case FAIL -> 2;
         };
+    }
+
+    /** Scoring is skipped, not failed, when the budget cannot pay for it (a judge costs k calls per candidate). */
+    private static boolean canAffordScoring(RunState state, List<java.util.UUID> ids) {
+        List<String> texts = ids.stream().map(id -> state.candidates().stream().filter(c -> c.id().equals(id))
+                .findFirst().map(RunState.Candidate::text).orElse("")).toList();
+        Costs.ScoringCost cost = Costs.scoring(state.spec().rewardModel(), state.input().prompt(), texts);
+        return state.budget().remainingCalls() >= cost.calls() && state.budget().remainingTokens() >= cost.tokens();
     }
 }

@@ -1,6 +1,7 @@
 package dev.verigen.orchestrator.strategies;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Upper bounds of what a job may spend, reserved before it is dispatched. They must never be below the real
@@ -11,7 +12,73 @@ public final class Costs {
     /** Room for a chat or role template around the prompt. */
     static final long TEMPLATE_TOKENS = 256;
 
+    /** reward-model-svc's model-backed scorers: {@code judge:<pool>[:k=<n>]} and {@code likelihood:<pool>}. */
+    public static final String JUDGE = "judge";
+    public static final String LIKELIHOOD = "likelihood";
+    /** Judge samples per candidate when the scorer names no {@code k=} (reward-model-svc's {@code judge-k} default). */
+    public static final int JUDGE_DEFAULT_K = 4;
+    /** The most tokens a judge sample may generate (reward-model-svc caps {@code judge-max-tokens} at this). */
+    public static final long JUDGE_MAX_TOKENS = 256;
+    /** Room for the judge's instruction and the "Task: … Answer to judge: …" layout, beyond the prompt's template. */
+    static final long JUDGE_TEMPLATE_TOKENS = 256;
+
     private Costs() {
+    }
+
+    /** An upper bound of a scoring job's spend. */
+    public record ScoringCost(long tokens, long calls) {
+    }
+
+    /**
+     * What a scoring job may spend. Model-backed scorers run the platform's own models: {@code judge} generates
+     * k samples per candidate (calls k × candidates; tokens k × Σ (prompt bound + judge template + candidate bytes +
+     * judge max tokens)), {@code likelihood} reads the prompt once and every candidate (calls = candidates; tokens =
+     * prompt bound + Σ candidate bytes). Other reward models spend one call per candidate and no token budget.
+     */
+    public static ScoringCost scoring(String scorer, String prompt, List<String> candidateTexts) {
+        long calls = candidateTexts.size();
+        return switch (baseName(scorer)) {
+            case JUDGE -> {
+                int k = judgeK(scorer);
+                long tokens = 0;
+                for (String text : candidateTexts) {
+                    tokens += promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes(text) + JUDGE_MAX_TOKENS;
+                }
+                yield new ScoringCost(k * tokens, k * calls);
+            }
+            case LIKELIHOOD -> new ScoringCost(promptTokensBound(prompt)
+                    + candidateTexts.stream().mapToLong(Costs::bytes).sum(), calls);
+            default -> new ScoringCost(0, calls);
+        };
+    }
+
+    /** Whether a scorer's usage tokens count against the run's token budget (those running the platform's models). */
+    public static boolean scoringSpendsTokens(String scorer) {
+        String base = baseName(scorer);
+        return base.equals(JUDGE) || base.equals(LIKELIHOOD);
+    }
+
+    /** The judge's k: the last {@code k=<n>} variant of the scorer, else {@link #JUDGE_DEFAULT_K}. */
+    static int judgeK(String scorer) {
+        int k = JUDGE_DEFAULT_K;
+        for (String part : scorer.split(":")) {
+            if (part.startsWith("k=")) {
+                try {
+                    k = Math.max(1, Integer.parseInt(part.substring(2)));
+                } catch (NumberFormatException e) {
+                    // reward-model-svc refuses it as unknown_scorer; reserve for the default
+                }
+            }
+        }
+        return k;
+    }
+
+    private static String baseName(String scorer) {
+        return scorer == null ? "" : scorer.split(":", 2)[0];
+    }
+
+    private static long bytes(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** No tokenizer yields more tokens than the prompt has bytes (byte-level fallback), plus the template. */

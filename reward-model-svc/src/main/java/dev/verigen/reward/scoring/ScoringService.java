@@ -42,7 +42,7 @@ public class ScoringService {
             scored = scorer.get().score(job);
         } catch (ScorerException e) {
             return failed(job, started, job.scorer(), new JobError(e.code(), e.getMessage(), e.retryable()),
-                    new Usage(0, 0, 0, e.engineMs(), 0));
+                    e.spent());
         } catch (RuntimeException e) {
             // scorers front remote models whose failures are mostly transient; the orchestrator caps attempts
             log.error("scorer {} failed on job {}", job.scorer(), job.meta().jobId(), e);

@@ -1,0 +1,88 @@
+package dev.verigen.worker.sim;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SIMULATED model-backed judgments, from the simulator's oracle — no model runs here:
+ * <ul>
+ *   <li>a pseudo-likelihood for scoring mode (continuations): per-token log-probability around -0.08 for a
+ *       continuation whose final answer is the oracle's, around -0.2 otherwise, with seeded noise;</li>
+ *   <li>LLM-as-judge answers: a judge prompt ({@code "Task:\n<task>\n\nAnswer to judge:\n<answer>"}, as
+ *       reward-model-svc's {@code judge} scorer writes it) is answered "Verdict: correct" or "Verdict: incorrect",
+ *       right with probability {@link #JUDGE_ACCURACY}.</li>
+ * </ul>
+ */
+public final class SimJudgments {
+
+    /** How often the simulated judge's verdict agrees with the oracle. */
+    public static final double JUDGE_ACCURACY = 0.85;
+
+    static final String TASK_MARKER = "Task:\n";
+    static final String ANSWER_MARKER = "\n\nAnswer to judge:\n";
+    private static final Pattern ANSWER = Pattern.compile("(?i)answer\\s*(?:is)?\\s*[:：]?\\s*\\(?(-?\\d+)");
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+");
+
+    private final TaskModel model;
+
+    SimJudgments(TaskModel model) {
+        this.model = model;
+    }
+
+    /** A judge prompt split into its task and the answer to judge. */
+    record JudgePrompt(String task, String answer) {
+    }
+
+    static Optional<JudgePrompt> judgePrompt(String task) {
+        int t = task.indexOf(TASK_MARKER);
+        int a = task.lastIndexOf(ANSWER_MARKER);
+        if (t < 0 || a < t) {
+            return Optional.empty();
+        }
+        return Optional.of(new JudgePrompt(task.substring(t + TASK_MARKER.length(), a).strip(),
+                task.substring(a + ANSWER_MARKER.length())));
+    }
+
+    /** Whether {@code text}'s final answer ("Answer: n", else its last integer) is the oracle's answer to the task. */
+    public boolean correct(String task, String text) {
+        return finalAnswer(text).map(a -> a == model.reference(task)).orElse(false);
+    }
+
+    static Optional<Long> finalAnswer(String text) {
+        String last = null;
+        Matcher m = ANSWER.matcher(text);
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            Matcher n = NUMBER.matcher(text);
+            while (n.find()) {
+                last = n.group();
+            }
+        }
+        try {
+            return last == null ? Optional.empty() : Optional.of(Long.parseLong(last));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The simulated log-likelihood of a continuation of {@code tokens} tokens. */
+    double logprob(String task, String continuation, int tokens, SplittableRandom random) {
+        double perToken = (correct(task, continuation) ? 0.08 : 0.2) * (0.5 + random.nextDouble());
+        return -tokens * perToken;
+    }
+
+    /** A judge's answer to a judge prompt: brief reasoning, then the verdict line. */
+    String verdict(JudgePrompt prompt, SplittableRandom random) {
+        boolean correct = correct(prompt.task(), prompt.answer());
+        boolean right = random.nextDouble() < JUDGE_ACCURACY;
+        boolean saysCorrect = correct == right;
+        String stated = finalAnswer(prompt.answer()).map(String::valueOf).orElse("none");
+        return "Step 1: The answer to judge states " + stated + "." + TaskModel.STEP_DELIMITER
+                + "Step 2: " + (saysCorrect ? "It matches my own solution." : "It does not match my own solution.")
+                + TaskModel.STEP_DELIMITER + "Verdict: " + (saysCorrect ? "correct" : "incorrect");
+    }
+}
