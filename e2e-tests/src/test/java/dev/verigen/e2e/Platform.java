@@ -55,7 +55,7 @@ final class Platform implements AutoCloseable {
                 "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
                         "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
                 "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL,
-                        "VERIGEN_ORCHESTRATOR_SCORERS", "sim-orm,sim-prm," + RERANKER),
+                        "VERIGEN_ORCHESTRATOR_SCORERS", "sim-orm,sim-prm,judge,likelihood," + RERANKER),
                 "reward-model-svc", Map.of("SPRING_APPLICATION_JSON", "{\"verigen\":{\"reward\":{\"scorers\":{\""
                         + RERANKER + "\":{\"type\":\"tei-rerank\",\"base-url\":\"" + openAiBaseUrl + "\"}}}}}"),
                 "generator-svc", Map.of("SPRING_APPLICATION_JSON",

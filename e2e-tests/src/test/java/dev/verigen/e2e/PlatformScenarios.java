@@ -210,6 +210,40 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void modelBackedScorersJudgeAndScoreThroughThePlatformAndTheirComputeIsBudgeted() throws Exception {
+        String judged = """
+                {"pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math", "verifier": "numeric",
+                              "rewardModel": "judge:sim-math:k=3", "seed": 5},
+                 "input": {"prompt": "What is 12 * 13?", "reference": "156"},
+                 "budget": {"maxTokens": 200000, "maxCalls": 64}}""";
+        String likely = """
+                {"pipeline": {"strategy": "best_of_n", "n": 8, "model": "arith-tiny", "verifier": "numeric",
+                              "rewardModel": "likelihood:arith-tiny", "maxTokens": 8, "seed": 5},
+                 "input": {"prompt": "What is 40 + 96? Answer with just the number.", "reference": "136"}}""";
+        String judgeId = JSON.readTree(post(judged, null).body()).get("id").stringValue();
+        String likelyId = JSON.readTree(post(likely, null).body()).get("id").stringValue();
+
+        JsonNode judgeRun = awaitFinished(judgeId);
+        assertThat(judgeRun.get("status").stringValue()).as(judgeRun.toString()).isEqualTo("SUCCEEDED");
+        for (JsonNode c : judgeRun.get("candidates")) {
+            // the share of 3 judge samples that said "correct"
+            assertThat(c.get("score").asDouble()).as(c.toString()).isIn(0.0, 1.0 / 3, 2.0 / 3, 1.0);
+        }
+        // 4 samples + 3 judge samples for each of the 4 candidates, all booked against the run
+        assertThat(judgeRun.at("/usage/calls").asLong()).isEqualTo(16);
+        assertThat(judgeRun.at("/budget/usedCalls").asLong()).isEqualTo(16);
+        assertThat(judgeRun.at("/budget/reservedCalls").asLong()).isZero();
+
+        JsonNode likelyRun = awaitFinished(likelyId);
+        assertThat(likelyRun.get("status").stringValue()).as(likelyRun.toString()).isEqualTo("SUCCEEDED");
+        for (JsonNode c : likelyRun.get("candidates")) {
+            // exp(mean token log-probability) under the real model
+            assertThat(c.get("score").asDouble()).as(c.toString()).isGreaterThan(0).isLessThanOrEqualTo(1);
+        }
+        assertThat(likelyRun.at("/usage/calls").asLong()).isEqualTo(16);
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyCreatesNoSecondRun() throws Exception {
         String key = "e2e-" + UUID.randomUUID();
         String body = body("What is 10 + 15?", "25", 7);

@@ -49,6 +49,9 @@ public class GenerationClient implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationClient.class);
 
+    private static final int REPLY_PARTITIONS = 6;
+    private static final Duration PARTITION_CHECK = Duration.ofSeconds(2);
+
     private final StreamBridge bridge;
     private final String brokers;
     private final String replyTopic;
@@ -138,7 +141,9 @@ public class GenerationClient implements DisposableBean {
 
     private void createTopic() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(List.of(new NewTopic(replyTopic, Optional.of(1), Optional.empty()))).all().get();
+            // as many partitions as the binders' min-partition-count: a worker's binder would otherwise add partitions
+            // to the topic when it first sends a reply, and a reply on a partition this instance does not read is lost
+            admin.createTopics(List.of(new NewTopic(replyTopic, Optional.of(REPLY_PARTITIONS), Optional.empty()))).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create reply topic " + replyTopic + ": " + e.getCause(), e);
@@ -164,8 +169,13 @@ public class GenerationClient implements DisposableBean {
     }
 
     private void poll() {
+        long nextPartitionCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
         try {
             while (!closed) {
+                if (System.nanoTime() > nextPartitionCheck) {
+                    followNewPartitions();
+                    nextPartitionCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     GenerationResult result;
                     try {
@@ -188,6 +198,20 @@ public class GenerationClient implements DisposableBean {
             log.error("reply consumer of {} failed; model-backed scorers will time out", replyTopic, e);
         } finally {
             consumer.close();
+        }
+    }
+
+    /** Partitions added to the reply topic later (by any binder) are read from their beginning. */
+    private void followNewPartitions() {
+        var current = new java.util.HashSet<>(consumer.assignment());
+        var latest = consumer.partitionsFor(replyTopic, Duration.ofSeconds(5)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        var added = latest.stream().filter(p -> !current.contains(p)).toList();
+        if (!added.isEmpty()) {
+            current.addAll(added);
+            consumer.assign(current);
+            consumer.seekToBeginning(added);
+            log.info("reply topic {} grew to {} partitions; reading the new ones", replyTopic, current.size());
         }
     }
 
