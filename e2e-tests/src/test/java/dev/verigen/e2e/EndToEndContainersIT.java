@@ -4,7 +4,10 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
-/** The same scenarios against PostgreSQL and Kafka containers, where a Docker engine runs; skipped elsewhere. */
+/**
+ * The same scenarios (and assertions, inherited from {@link PlatformScenarios}) against PostgreSQL and Kafka
+ * containers, where a Docker engine runs; skipped elsewhere.
+ */
 @Testcontainers(disabledWithoutDocker = true)
 class EndToEndContainersIT extends PlatformScenarios {
 

@@ -207,7 +207,7 @@ class ResilientEngineBackendTest {
                 throw new EngineException(EngineErrors.ENGINE_ERROR, "500", true, 7);
             }
             if (calls.get() == 2) {
-                sleep(2_000);
+                hang(Duration.ofSeconds(2));
             }
             return output();
         });
@@ -264,9 +264,10 @@ class ResilientEngineBackendTest {
         }
     }
 
-    private static void sleep(long ms) {
+    /** A backend call that never answers (until the time limiter interrupts it, or the bound passes). */
+    private static void hang(Duration bound) {
         try {
-            Thread.sleep(ms);
+            new CountDownLatch(1).await(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(EngineErrors.ENGINE_ERROR, "interrupted", true);
