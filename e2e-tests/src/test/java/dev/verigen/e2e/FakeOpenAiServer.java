@@ -34,6 +34,7 @@ final class FakeOpenAiServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::complete);
         server.createContext("/rerank", this::rerank);
+        server.createContext("/pooling", this::pooling);
         server.start();
     }
 
@@ -62,6 +63,8 @@ final class FakeOpenAiServer implements AutoCloseable {
             String content;
             if (user.contains("SQL")) {
                 content = "```sql\nSELECT count(*) FROM " + (right ? "customers" : "orders") + "\n```";
+            } else if (user.contains("JSON")) {
+                content = "```json\n{\"answer\": " + (right ? "42" : "\"43\"") + "}\n```";
             } else if (user.contains("Python")) {
                 content = "```python\ndef add(a, b):\n    return a " + (right ? "+" : "-") + " b\n```";
             } else {
@@ -89,6 +92,35 @@ final class FakeOpenAiServer implements AutoCloseable {
             ranked.addObject().put("index", i).put("score", right ? 0.9 : 0.1);
         }
         byte[] body = JSON.writeValueAsBytes(ranked);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /**
+     * vLLM's /pooling for reward models: text with step tags gets one [p_neg, p_pos] row per tag (a process RM's
+     * STEP pooling), other text one reward row (an outcome RM). Texts that state 42 are the good ones.
+     */
+    private void pooling(HttpExchange exchange) throws IOException {
+        JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        ObjectNode response = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = response.putArray("data");
+        JsonNode inputs = request.path("input");
+        for (int i = 0; i < inputs.size(); i++) {
+            String text = inputs.get(i).asString("");
+            boolean good = text.contains("42");
+            ArrayNode rows = data.addObject().put("index", i).put("object", "pooling").putArray("data");
+            int tags = text.split("<extra_0>", -1).length - 1;
+            if (tags == 0) {
+                rows.addArray().add(good ? 0.9 : 0.1);
+            }
+            for (int t = 0; t < tags; t++) {
+                rows.addArray().add(good ? 0.1 : 0.6).add(good ? 0.9 : 0.4);
+            }
+        }
+        response.putObject("usage").put("prompt_tokens", 10 * inputs.size());
+        byte[] body = JSON.writeValueAsBytes(response);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);

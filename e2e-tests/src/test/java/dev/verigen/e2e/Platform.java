@@ -36,6 +36,9 @@ final class Platform implements AutoCloseable {
     static final String OPENAI_KEY = "e2e-secret-key";
     /** A TEI-style reranker on the same local server, configured into reward-model-svc by environment alone. */
     static final String RERANKER = "local-rerank";
+    /** vLLM-style outcome and process reward models on the same local server. */
+    static final String OUTCOME_RM = "local-orm";
+    static final String PROCESS_RM = "local-prm";
 
     private final Path root = Path.of(System.getProperty("verigen.root", "..")).toAbsolutePath().normalize();
     private final String version = System.getProperty("verigen.version", "0.1.0-SNAPSHOT");
@@ -55,9 +58,12 @@ final class Platform implements AutoCloseable {
                 "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
                         "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
                 "orchestrator-svc", Map.of("VERIGEN_ORCHESTRATOR_POOLS", "sim-math,arith-tiny," + OPENAI_POOL,
-                        "VERIGEN_ORCHESTRATOR_SCORERS", "sim-orm,sim-prm,judge,likelihood," + RERANKER),
-                "reward-model-svc", Map.of("SPRING_APPLICATION_JSON", "{\"verigen\":{\"reward\":{\"scorers\":{\""
-                        + RERANKER + "\":{\"type\":\"tei-rerank\",\"base-url\":\"" + openAiBaseUrl + "\"}}}}}"),
+                        "VERIGEN_ORCHESTRATOR_SCORERS", "sim-orm,sim-prm,judge,likelihood," + RERANKER + "," + OUTCOME_RM + "," + PROCESS_RM),
+                "reward-model-svc", Map.of("SPRING_APPLICATION_JSON", "{\"verigen\":{\"reward\":{\"scorers\":{"
+                        + "\"" + RERANKER + "\":{\"type\":\"tei-rerank\",\"base-url\":\"" + openAiBaseUrl + "\"},"
+                        + "\"" + OUTCOME_RM + "\":{\"type\":\"vllm-reward\",\"base-url\":\"" + openAiBaseUrl + "\"},"
+                        + "\"" + PROCESS_RM + "\":{\"type\":\"vllm-pooling\",\"base-url\":\"" + openAiBaseUrl
+                        + "\",\"step-delimiter\":\"\\\\n\"}}}}}"),
                 "generator-svc", Map.of("SPRING_APPLICATION_JSON",
                         "{\"verigen\":{\"generator\":{\"pools\":{\"" + OPENAI_POOL + "\":{\"template\":\"plain\"}}}}}"),
                 "gpu-worker-arith", Map.of("WORKER_POOL", "arith-tiny", "WORKER_BACKEND", "llamacpp",

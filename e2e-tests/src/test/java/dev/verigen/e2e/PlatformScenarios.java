@@ -187,7 +187,9 @@ abstract class PlatformScenarios {
                 {"{\"type\": \"composite\", \"mode\": \"all\", \"verifiers\": [\"numeric\", {\"type\": \"exact\"}]}",
                         "sim-prm", "What is 20 + 22?", "42"},
                 {"\"exact\"", "sim-orm:pairwise", "What is 30 + 12?", "42"},
-                {"\"numeric\"", "sim-prm:mean", "What is 40 + 2?", "42"}};
+                {"\"numeric\"", "sim-prm:mean", "What is 40 + 2?", "42"},
+                {"\"numeric\"", Platform.OUTCOME_RM, "What is 41 + 1?", "42"},
+                {"\"numeric\"", Platform.PROCESS_RM + ":min", "What is 39 + 3?", "42"}};
         List<String> ids = new ArrayList<>();
         for (String[] c : cases) {
             String body = """
