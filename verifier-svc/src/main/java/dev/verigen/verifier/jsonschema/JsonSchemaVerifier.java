@@ -150,6 +150,7 @@ public class JsonSchemaVerifier implements Verifier {
             Error e = errors.get(i);
             String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
             ev.append(i == 0 ? ": " : "; ").append('"').append(Text.excerpt(pointer, QUOTE)).append("\" ")
+                    .append(pointer.isEmpty() ? "(root) " : "")
                     .append(Text.excerpt(message(e, pointer), 160));
         }
         if (errors.size() > SHOWN_ERRORS) {

@@ -52,7 +52,9 @@ class JsonSchemaVerifierTest {
         Verdict missing = check("{\"name\": \"Ada\"}");
         assertThat(missing.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(missing.evidence()).contains("1 violation").contains("age");
-        assertThat(check("[1, 2]").outcome()).isEqualTo(Outcome.FAIL);
+        Verdict root = check("[1, 2]");
+        assertThat(root.outcome()).isEqualTo(Outcome.FAIL);
+        assertThat(root.evidence()).contains("\"\" (root)");
     }
 
     @Test
