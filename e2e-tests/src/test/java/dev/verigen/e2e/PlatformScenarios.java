@@ -189,6 +189,11 @@ abstract class PlatformScenarios {
                 {"\"exact\"", "sim-orm:pairwise", "What is 30 + 12?", "42"},
                 {"\"numeric\"", "sim-prm:mean", "What is 40 + 2?", "42"},
                 {"\"numeric\"", Platform.OUTCOME_RM, "What is 41 + 1?", "42"},
+                {"{\"type\": \"regex\", \"pattern\": \"Answer: 42$\"}", "sim-orm", "What is 22 + 20?", "-"},
+                {"{\"type\": \"json_schema\", \"schema\": {\"type\": \"object\", \"required\": [\"answer\"],"
+                        + " \"properties\": {\"answer\": {\"type\": \"integer\"}}}}", "sim-orm",
+                        "Give JSON: what is 40 + 2?", "-"},
+                {"\"math\"", "sim-orm", "What is 21 + 21?", "\\\\frac{84}{2}"},
                 {"\"numeric\"", Platform.PROCESS_RM + ":min", "What is 39 + 3?", "42"}};
         List<String> ids = new ArrayList<>();
         for (String[] c : cases) {
