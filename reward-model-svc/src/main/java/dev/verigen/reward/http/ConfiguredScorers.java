@@ -1,6 +1,6 @@
 package dev.verigen.reward.http;
 
-import dev.verigen.reward.resilience.ResilienceProperties;
+import dev.verigen.support.resilience.ResiliencePolicy;
 import dev.verigen.reward.resilience.ResilientScorer;
 import dev.verigen.reward.scoring.Scorer;
 import dev.verigen.reward.scoring.ScorerProvider;
@@ -53,7 +53,7 @@ public class ConfiguredScorers implements ScorerProvider, DisposableBean {
                         + "' is not a reward backend; known: " + byType.keySet());
             }
             Scorer scorer = backend.create(name, config, new RewardHttp(name, config));
-            ResilienceProperties policies = config.resilience() != null ? config.resilience() : properties.resilience();
+            ResiliencePolicy policies = config.resilience() != null ? config.resilience() : properties.resilience();
             if (policies.enabled()) {
                 scorer = new ResilientScorer(scorer, policies, meters);
             }

@@ -1,6 +1,6 @@
 package dev.verigen.reward.http;
 
-import dev.verigen.reward.resilience.ResilienceProperties;
+import dev.verigen.support.resilience.ResiliencePolicy;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,10 +10,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * resilience policies they share, {@code verigen.reward.resilience.*}.
  */
 @ConfigurationProperties("verigen.reward")
-public record RewardScorersProperties(Map<String, ScorerConfig> scorers, ResilienceProperties resilience) {
+public record RewardScorersProperties(Map<String, ScorerConfig> scorers, ResiliencePolicy resilience) {
 
     public RewardScorersProperties {
         scorers = scorers == null ? Map.of() : new TreeMap<>(scorers);
-        resilience = resilience == null ? ResilienceProperties.defaults() : resilience;
+        resilience = resilience == null ? ResiliencePolicy.defaults() : resilience;
     }
 }

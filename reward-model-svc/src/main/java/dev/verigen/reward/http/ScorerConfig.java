@@ -1,6 +1,6 @@
 package dev.verigen.reward.http;
 
-import dev.verigen.reward.resilience.ResilienceProperties;
+import dev.verigen.support.resilience.ResiliencePolicy;
 import dev.verigen.reward.scoring.Aggregation;
 import dev.verigen.reward.scoring.Steps;
 import java.net.URI;
@@ -43,7 +43,7 @@ public record ScorerConfig(String type, URI baseUrl, String model, String apiKey
                            String path, String template, Integer labelIndex, Transform transform,
                            Aggregation aggregation, String stepDelimiter, String stepTag, Mode mode,
                            Integer pairwiseConcurrency, Duration timeout, Duration connectTimeout,
-                           ResilienceProperties resilience) {
+                           ResiliencePolicy resilience) {
 
     public enum Endpoint { POOLING, CLASSIFY, SCORE }
 

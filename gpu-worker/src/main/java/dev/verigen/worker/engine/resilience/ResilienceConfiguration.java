@@ -1,5 +1,8 @@
 package dev.verigen.worker.engine.resilience;
 
+import dev.verigen.support.resilience.ResiliencePolicy;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import dev.verigen.worker.engine.EngineBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,9 +24,15 @@ public class ResilienceConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResilienceConfiguration.class);
 
+    /** {@code verigen.worker.resilience.*}; the shared record fills in defaults and rejects invalid values. */
+    @Bean
+    ResiliencePolicy workerResiliencePolicy(Environment environment) {
+        return Binder.get(environment).bindOrCreate("verigen.worker.resilience", ResiliencePolicy.class);
+    }
+
     @Bean
     @Primary
-    ResilientEngineBackend resilientEngineBackend(EngineBackend backend, ResilienceProperties config,
+    ResilientEngineBackend resilientEngineBackend(EngineBackend backend, ResiliencePolicy config,
                                                   ObjectProvider<MeterRegistry> meters) {
         log.info("Engine backend '{}' runs behind resilience policies: timeout {}, {} attempts, breaker at {} % of {} "
                         + "calls, bulkhead {}", backend.name(), config.timeout(), config.retry().maxAttempts(),

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import dev.verigen.support.resilience.ResiliencePolicy;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResilienceWiringTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({SimProperties.class, OpenAiProperties.class, ResilienceProperties.class})
+    @EnableConfigurationProperties({SimProperties.class, OpenAiProperties.class})
     @Import({SimBackend.class, OpenAiBackend.class, ResilienceConfiguration.class})
     static class Backends {
         @Bean
@@ -41,8 +42,8 @@ class ResilienceWiringTest {
             assertThat(backend).isInstanceOf(ResilientEngineBackend.class);
             assertThat(((ResilientEngineBackend) backend).delegate()).isSameAs(context.getBean(SimBackend.class));
             assertThat(backend.name()).isEqualTo("sim");
-            assertThat(context.getBean(ResilienceProperties.class).retry().maxAttempts()).isEqualTo(5);
-            assertThat(context.getBean(ResilienceProperties.class).bulkhead().maxWait()).isEqualTo(Duration.ofMillis(50));
+            assertThat(context.getBean(ResiliencePolicy.class).retry().maxAttempts()).isEqualTo(5);
+            assertThat(context.getBean(ResiliencePolicy.class).bulkhead().maxWait()).isEqualTo(Duration.ofMillis(50));
             assertThat(context.getBean(SimpleMeterRegistry.class).find("resilience4j.circuitbreaker.state").tag("name", "sim")
                     .gauges()).isNotEmpty();
         });

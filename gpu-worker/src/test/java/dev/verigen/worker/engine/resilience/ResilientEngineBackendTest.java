@@ -1,5 +1,7 @@
 package dev.verigen.worker.engine.resilience;
 
+import dev.verigen.support.resilience.ResiliencePolicy;
+
 import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.Usage;
@@ -53,24 +55,24 @@ class ResilientEngineBackendTest {
     }
 
     /** Fast policies for tests: 10 ms backoff without jitter, a breaker that needs many calls unless a test says otherwise. */
-    private static ResilienceProperties policies(int maxAttempts, ResilienceProperties.BreakerPolicy breaker,
-                                                 ResilienceProperties.BulkheadPolicy bulkhead, Duration timeout) {
-        return new ResilienceProperties(true, timeout,
-                new ResilienceProperties.RetryPolicy(maxAttempts, Duration.ofMillis(10), 2.0, 0.0, null),
+    private static ResiliencePolicy policies(int maxAttempts, ResiliencePolicy.BreakerPolicy breaker,
+                                                 ResiliencePolicy.BulkheadPolicy bulkhead, Duration timeout) {
+        return new ResiliencePolicy(true, timeout,
+                new ResiliencePolicy.RetryPolicy(maxAttempts, Duration.ofMillis(10), 2.0, 0.0, null),
                 breaker, bulkhead);
     }
 
-    private static ResilienceProperties policies(int maxAttempts) {
+    private static ResiliencePolicy policies(int maxAttempts) {
         return policies(maxAttempts, null, null, Duration.ofSeconds(5));
     }
 
-    private ResilientEngineBackend resilient(EngineBackend backend, ResilienceProperties policies) {
+    private ResilientEngineBackend resilient(EngineBackend backend, ResiliencePolicy policies) {
         var r = new ResilientEngineBackend(backend, policies, meters);
         created.add(r);
         return r;
     }
 
-    private ResilientEngineBackend openai(ResilienceProperties policies) {
+    private ResilientEngineBackend openai(ResiliencePolicy policies) {
         return resilient(new OpenAiBackend(OpenAiFixtures.config(server)), policies);
     }
 
@@ -122,7 +124,7 @@ class ResilientEngineBackendTest {
     @Test
     void repeatedServerErrorsOpenTheBreakerAndThenCallsFailFast() {
         server.replying(r -> Reply.status(500, "{\"object\":\"error\",\"message\":\"engine dead\"}"));
-        var breaker = new ResilienceProperties.BreakerPolicy(50f, 4, 4, Duration.ofMinutes(1));
+        var breaker = new ResiliencePolicy.BreakerPolicy(50f, 4, 4, Duration.ofMinutes(1));
         var backend = openai(policies(1, breaker, null, Duration.ofSeconds(5)));
         for (int i = 0; i < 4; i++) {
             EngineException e = catchThrowableOfType(EngineException.class, () -> backend.generate(request(1, false)));
@@ -144,7 +146,7 @@ class ResilientEngineBackendTest {
     @Test
     void badRequestsDoNotOpenTheBreaker() {
         server.replying(r -> Reply.status(400, "{}"));
-        var breaker = new ResilienceProperties.BreakerPolicy(50f, 2, 2, Duration.ofMinutes(1));
+        var breaker = new ResiliencePolicy.BreakerPolicy(50f, 2, 2, Duration.ofMinutes(1));
         var backend = openai(policies(1, breaker, null, Duration.ofSeconds(5)));
         for (int i = 0; i < 4; i++) {
             catchThrowableOfType(EngineException.class, () -> backend.generate(request(1, false)));
@@ -156,7 +158,7 @@ class ResilientEngineBackendTest {
     @Test
     void bulkheadBoundsRequestsInFlightAtTheServer() throws Exception {
         server.replying(r -> Reply.ok(OK).delayed(100));
-        var backend = openai(policies(1, null, new ResilienceProperties.BulkheadPolicy(2, Duration.ofSeconds(5)),
+        var backend = openai(policies(1, null, new ResiliencePolicy.BulkheadPolicy(2, Duration.ofSeconds(5)),
                 Duration.ofSeconds(5)));
         List<Future<EngineOutput>> jobs = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -185,7 +187,7 @@ class ResilientEngineBackendTest {
             await(release);
             return output();
         });
-        var backend = resilient(blocking, policies(3, null, new ResilienceProperties.BulkheadPolicy(1, Duration.ofMillis(20)),
+        var backend = resilient(blocking, policies(3, null, new ResiliencePolicy.BulkheadPolicy(1, Duration.ofMillis(20)),
                 Duration.ofSeconds(5)));
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<EngineOutput> first = pool.submit(() -> backend.generate(request(1, false)));

@@ -1,23 +1,21 @@
-package dev.verigen.worker.engine.resilience;
+package dev.verigen.support.resilience;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
 
 /**
- * The policies around the worker's engine backend ({@code verigen.worker.resilience.*}). A worker hosts exactly one
- * backend, so these are that backend's policies; set them per deployment (env, profile) next to
- * {@code verigen.worker.backend}. Every field is optional; the defaults below are the single source of defaults.
+ * The policies around calls to one model server (a gpu-worker's engine backend, a reward-model scorer). Bound from
+ * each service's configuration ({@code verigen.worker.resilience.*}, {@code verigen.reward.resilience.*}); every field
+ * is optional and the defaults below are the single source of defaults. Invalid values fail at construction.
  *
- * @param enabled false hands the backend to the worker undecorated
- * @param timeout limit of one attempt (all of its HTTP requests, or the simulator's whole run); a backend's own
- *                shorter timeout (e.g. {@code verigen.worker.openai.request-timeout}) fires first
+ * @param enabled false runs the call undecorated
+ * @param timeout limit of one attempt (all of its HTTP requests, or a simulator's whole run); a client's own shorter
+ *                request timeout usually fires first
  */
-@ConfigurationProperties("verigen.worker.resilience")
-public record ResilienceProperties(Boolean enabled, Duration timeout, RetryPolicy retry,
+public record ResiliencePolicy(Boolean enabled, Duration timeout, RetryPolicy retry,
                                    BreakerPolicy circuitBreaker, BulkheadPolicy bulkhead) {
 
-    public ResilienceProperties {
+    public ResiliencePolicy {
         enabled = enabled == null || enabled;
         timeout = positive(timeout == null ? Duration.ofSeconds(120) : timeout, "timeout");
         retry = retry == null ? new RetryPolicy(null, null, null, null, null) : retry;
@@ -25,12 +23,12 @@ public record ResilienceProperties(Boolean enabled, Duration timeout, RetryPolic
         bulkhead = bulkhead == null ? new BulkheadPolicy(null, null) : bulkhead;
     }
 
-    public static ResilienceProperties defaults() {
-        return new ResilienceProperties(null, null, null, null, null);
+    public static ResiliencePolicy defaults() {
+        return new ResiliencePolicy(null, null, null, null, null);
     }
 
     /**
-     * Retries of retryable engine failures inside the worker, before the job's result goes back.
+     * Retries of retryable failures inside the service, before the job's result goes back.
      *
      * @param maxAttempts    attempts in all, 1 = no retry
      * @param initialBackoff wait before the first retry; it grows by {@code multiplier} per retry, up to {@code maxBackoff}
@@ -68,7 +66,7 @@ public record ResilienceProperties(Boolean enabled, Duration timeout, RetryPolic
         }
     }
 
-    /** At most {@code maxConcurrent} engine calls in flight; a job waits up to {@code maxWait}, then fails {@code overloaded}. */
+    /** At most {@code maxConcurrent} calls in flight; a job waits up to {@code maxWait}, then fails {@code overloaded}. */
     public record BulkheadPolicy(Integer maxConcurrent, Duration maxWait) {
         public BulkheadPolicy {
             maxConcurrent = maxConcurrent == null ? 16 : maxConcurrent;
