@@ -38,6 +38,15 @@ public final class Json {
         }
     }
 
+    /** The same data as another type, e.g. a stored map as the record it was written from. */
+    public static <T> T convert(Object value, Class<T> type) {
+        try {
+            return MAPPER.convertValue(value, type);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new MalformedMessageException(type.getSimpleName() + ": " + rootMessage(e), e);
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

@@ -24,8 +24,13 @@ public record OrchestratorProperties(@NotEmpty Set<String> pools, @NotEmpty Set<
                                      @Valid @NotNull Outbox outbox) {
 
     /** Upper bounds on what one request may ask for. */
+    /** @param maxJobAttempts how often a job that never answered is sent before its step fails */
     public record Limits(@Min(1) int maxSamples, @Min(1) int maxTokensPerSample, @Min(1) int maxPromptChars,
-                         @Min(1) int defaultJobTimeoutSeconds) {
+                         @Min(1) int defaultJobTimeoutSeconds, @Min(1) int maxJobAttempts) {
+
+        public Limits {
+            maxJobAttempts = maxJobAttempts == 0 ? 3 : maxJobAttempts;
+        }
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.verigen.orchestrator.engine;
 
+import dev.verigen.contracts.GenerationJob.Role;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.JobError;
 import dev.verigen.contracts.JobMeta;
+import dev.verigen.contracts.Json;
 import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringResult;
 import dev.verigen.contracts.Usage;
@@ -12,15 +14,24 @@ import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
+import dev.verigen.orchestrator.strategies.Action;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.StepKind;
+import dev.verigen.orchestrator.strategies.Stepwise;
+import dev.verigen.orchestrator.traces.EventLog;
 import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.StepRepository.StepRow;
 import dev.verigen.orchestrator.traces.TraceRepository;
+import dev.verigen.orchestrator.traces.TraceRepository.NewCandidate;
+import dev.verigen.contracts.CandidateRef;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -34,7 +45,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Applies a job's result exactly once in effect: the inbox row, the usage and budget settlement, the trace rows
  * and the strategy's next actions commit together or not at all. A result is ignored when its (job, attempt)
  * was seen before, when its attempt is not the step's current one (a late answer to a retried job), or when
- * the step no longer waits for it.
+ * the step no longer waits for it; a cancelled step's result is settled against the budget but not decided on.
  */
 @Component
 public class ResultApplier {
@@ -47,24 +58,26 @@ public class ResultApplier {
     private final StepRepository steps;
     private final BudgetRepository budgets;
     private final TraceRepository traces;
+    private final EventLog events;
     private final RunDriver driver;
 
     public ResultApplier(TransactionTemplate tx, JdbcClient jdbc, RunRepository runs, StepRepository steps,
-                         BudgetRepository budgets, TraceRepository traces, RunDriver driver) {
+                         BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver) {
         this.tx = tx;
         this.jdbc = jdbc;
         this.runs = runs;
         this.steps = steps;
         this.budgets = budgets;
         this.traces = traces;
+        this.events = events;
         this.driver = driver;
     }
 
     public void apply(GenerationResult result) {
         inTransaction(result.meta(), StepKind.GENERATION, result.usage(), (run, step) -> {
             List<UUID> created = traces.insertCandidates(run.id(), step.id(), result.pool(), result.backend(),
-                    result.samples());
-            return finishStep(step, created, result.error());
+                    candidates(step, result.samples()));
+            return finishStep(run, step, created, result.error());
         });
     }
 
@@ -73,7 +86,7 @@ public class ResultApplier {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Verdict> verdicts = result.verdicts().stream().filter(v -> asked.contains(v.candidateId())).toList();
             traces.insertVerdicts(step.id(), run.spec().verifier().type(), verdicts);
-            return finishStep(step, List.of(), result.error());
+            return finishStep(run, step, List.of(), result.error());
         });
     }
 
@@ -81,16 +94,41 @@ public class ResultApplier {
         inTransaction(result.meta(), StepKind.SCORING, result.usage(), (run, step) -> {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Score> scores = result.scores().stream().filter(s -> asked.contains(s.candidateId())).toList();
-            traces.insertScores(step.id(), run.spec().rewardModel(), scores);
-            return finishStep(step, List.of(), result.error());
+            traces.insertScores(step.id(), scorer(run, step), scores);
+            return finishStep(run, step, List.of(), result.error());
         });
+    }
+
+    /** What a generation step's samples become: continuations carry their parent's text before the new step. */
+    private List<NewCandidate> candidates(StepRow step, List<GenerationResult.Sample> samples) {
+        Action.Generate g = step.action() == null ? new Action.Generate(1)
+                : Json.read(step.action().getBytes(StandardCharsets.UTF_8), Action.Generate.class);
+        String parentText = g.continueParent()
+                ? traces.candidateRefs(List.of(g.parent())).stream().findFirst().map(CandidateRef::text).orElse("")
+                : null;
+        List<NewCandidate> out = new ArrayList<>(samples.size());
+        for (GenerationResult.Sample s : samples) {
+            boolean complete = !g.oneStep() || Stepwise.finishes(s.text(), s.finishReason());
+            String text = parentText == null ? s.text() : Stepwise.extend(parentText, s.text(), complete);
+            out.add(new NewCandidate(text, s.finishReason(), s.completionTokens(), s.logprob(), g.parent(), g.label(),
+                    g.role() == null ? Role.GENERATE : g.role(), complete));
+        }
+        return out;
+    }
+
+    private static String scorer(RunRow run, StepRow step) {
+        if (step.action() == null) {
+            return run.spec().rewardModel();
+        }
+        Action.Score s = Json.read(step.action().getBytes(StandardCharsets.UTF_8), Action.Score.class);
+        return s.scorer() == null ? run.spec().rewardModel() : s.scorer();
     }
 
     /**
      * Gives up on a job whose deadline passed: its reservation returns to the budget and the strategy hears of the
      * failure. A result that still arrives later finds the step closed and is ignored.
      */
-    public void expire(UUID jobId) {
+    public void expire(UUID jobId, JobError why) {
         tx.executeWithoutResult(status -> {
             Optional<StepRow> unlocked = steps.findByJob(jobId);
             if (unlocked.isEmpty()) {
@@ -98,28 +136,47 @@ public class ResultApplier {
             }
             Optional<RunRow> locked = runs.lock(unlocked.get().runId());
             Optional<StepRow> step = steps.findByJob(jobId);
-            if (locked.isEmpty() || step.isEmpty() || step.get().status() != RunState.Step.Status.PENDING) {
+            if (locked.isEmpty() || step.isEmpty()) {
                 return;
             }
             RunRow run = locked.get();
             StepRow current = step.get();
+            if (current.status() == RunState.Step.Status.CANCELLED) {
+                budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), 0, 0);
+                steps.closeCancelled(current.id());
+                return;
+            }
+            if (current.status() != RunState.Step.Status.PENDING) {
+                return;
+            }
             budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), 0, 0);
-            JobError timeout = new JobError("job_timeout", "no result before the job's deadline", true);
-            log.warn("job {} of run {} timed out", jobId, run.id());
-            RunEvent event = finishStep(current, List.of(), timeout);
+            log.warn("job {} of run {} given up: {}", jobId, run.id(), why.message());
+            RunEvent event = finishStep(run, current, List.of(), why);
             if (run.status() == RunStatus.RUNNING) {
                 driver.advance(run, event);
             }
         });
     }
 
-    private RunEvent.StepFinished finishStep(StepRow step, List<UUID> created, JobError error) {
+    private RunEvent.StepFinished finishStep(RunRow run, StepRow step, List<UUID> created, JobError error) {
         if (error == null) {
             steps.complete(step.id());
         } else {
             steps.fail(step.id(), error.code(), error.message());
         }
-        return new RunEvent.StepFinished(step.id(), step.kind(), created, error);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("stepId", step.id());
+        data.put("kind", step.kind().name());
+        data.put("label", step.label());
+        data.put("status", error == null ? "DONE" : "FAILED");
+        if (!created.isEmpty()) {
+            data.put("candidates", created);
+        }
+        if (error != null) {
+            data.put("error", Map.of("code", error.code(), "message", String.valueOf(error.message())));
+        }
+        events.append(run.id(), "step.finished", data);
+        return new RunEvent.StepFinished(step.id(), step.kind(), step.label(), created, error);
     }
 
     private void inTransaction(JobMeta meta, StepKind kind, Usage usage, StepWork work) {
@@ -139,24 +196,38 @@ public class ResultApplier {
                 return;
             }
             StepRow current = step.get();
-            if (current.attempt() != meta.attempt() || current.status() != RunState.Step.Status.PENDING) {
-                log.info("stale result for job {} (attempt {}, step at attempt {} {}) ignored", meta.jobId(),
-                        meta.attempt(), current.attempt(), current.status());
+            RunRow run = locked.get();
+            if (current.attempt() != meta.attempt()) {
+                log.info("stale result for job {} (attempt {}, step at attempt {}) ignored", meta.jobId(),
+                        meta.attempt(), current.attempt());
                 return;
             }
-            RunRow run = locked.get();
-            traces.recordUsage(run.id(), current.id(), kind, usage);
-            // Generation and the model-backed scorers (judge, likelihood) spend the token budget; every model call
-            // spends the call budget.
-            boolean spendsTokens = kind == StepKind.GENERATION
-                    || (kind == StepKind.SCORING && Costs.scoringSpendsTokens(run.spec().rewardModel()));
-            long tokensUsed = spendsTokens ? usage.totalTokens() : 0;
-            budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), tokensUsed, usage.calls());
+            if (current.status() == RunState.Step.Status.CANCELLED) {
+                // the work was done all the same: book it, release the rest, decide nothing
+                settle(run, current, kind, usage);
+                steps.closeCancelled(current.id());
+                return;
+            }
+            if (current.status() != RunState.Step.Status.PENDING) {
+                log.info("result for job {} whose step is already {} ignored", meta.jobId(), current.status());
+                return;
+            }
+            settle(run, current, kind, usage);
             RunEvent event = work.apply(run, current);
             if (run.status() == RunStatus.RUNNING) {
                 driver.advance(run, event);
             }
         });
+    }
+
+    private void settle(RunRow run, StepRow step, StepKind kind, Usage usage) {
+        traces.recordUsage(run.id(), step.id(), kind, usage, 0);
+        // Generation and the model-backed scorers (judge, likelihood) spend the token budget; every model call
+        // spends the call budget.
+        boolean spendsTokens = kind == StepKind.GENERATION
+                || (kind == StepKind.SCORING && Costs.scoringSpendsTokens(scorer(run, step)));
+        long tokensUsed = spendsTokens ? usage.totalTokens() : 0;
+        budgets.settle(run.id(), step.reservedTokens(), step.reservedCalls(), tokensUsed, usage.calls());
     }
 
     @FunctionalInterface

@@ -4,6 +4,7 @@ import dev.verigen.contracts.CandidateRef;
 import dev.verigen.contracts.GenerationJob;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.Json;
+import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.VerificationJob;
@@ -17,11 +18,15 @@ import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.strategies.StepKind;
 import dev.verigen.orchestrator.strategies.StrategyRegistry;
+import dev.verigen.orchestrator.traces.EventLog;
 import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.StepRepository.StepRow;
 import dev.verigen.orchestrator.traces.TraceRepository;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +47,19 @@ public class RunDriver {
     private final StepRepository steps;
     private final BudgetRepository budgets;
     private final TraceRepository traces;
+    private final EventLog events;
     private final Outbox outbox;
     private final Clock clock;
 
     public RunDriver(StrategyRegistry strategies, RunStateLoader loader, RunRepository runs, StepRepository steps,
-                     BudgetRepository budgets, TraceRepository traces, Outbox outbox, Clock clock) {
+                     BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock) {
         this.strategies = strategies;
         this.loader = loader;
         this.runs = runs;
         this.steps = steps;
         this.budgets = budgets;
         this.traces = traces;
+        this.events = events;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -69,73 +76,128 @@ public class RunDriver {
     /** @return false when the run ended and later actions must not happen */
     private boolean perform(RunRow run, Action action) {
         return switch (action) {
-            case Action.Generate g -> dispatchGeneration(run, g.n());
+            case Action.Generate g -> dispatchGeneration(run, g);
             case Action.Verify v -> dispatchVerification(run, v.candidateIds());
-            case Action.Score s -> dispatchScoring(run, s.candidateIds());
+            case Action.Score s -> dispatchScoring(run, s);
+            case Action.Cancel c -> {
+                steps.cancel(c.stepIds(), c.reason());
+                events.append(run.id(), "steps.cancelled", Map.of("steps", c.stepIds(), "reason", c.reason()));
+                yield true;
+            }
+            case Action.Remember r -> {
+                runs.remember(run.id(), r.memo());
+                yield true;
+            }
             case Action.Finish f -> {
                 runs.succeed(run.id(), f.candidateId(), f.reason());
+                events.append(run.id(), "run.finished", Map.of("status", "SUCCEEDED", "candidateId", f.candidateId(),
+                        "reason", f.reason()));
                 log.info("run {} succeeded: {}", run.id(), f.reason());
                 yield false;
             }
             case Action.Fail f -> {
-                runs.fail(run.id(), f.code(), f.detail());
-                log.info("run {} failed: {} {}", run.id(), f.code(), f.detail());
+                failRun(run, f.code(), f.detail());
                 yield false;
             }
         };
     }
 
-    private boolean dispatchGeneration(RunRow run, int n) {
+    private void failRun(RunRow run, String code, String detail) {
+        runs.fail(run.id(), code, detail);
+        events.append(run.id(), "run.finished", Map.of("status", "FAILED", "code", code, "detail", detail));
+        log.info("run {} failed: {} {}", run.id(), code, detail);
+    }
+
+    private boolean dispatchGeneration(RunRow run, Action.Generate g) {
         PipelineSpec spec = run.spec();
-        long tokens = Costs.generationTokens(run.input().prompt(), n, spec.sampling().maxTokens());
-        JobMeta meta = reserve(run, StepKind.GENERATION, tokens, n, List.of());
-        if (meta == null) {
-            return false;
-        }
-        var job = new GenerationJob(meta, GenerationJob.Role.GENERATE, spec.model(), run.input().prompt(),
-                spec.sampling(), n);
-        outbox.add(Topics.GENERATION_JOBS, run.id().toString(), Json.write(job));
-        return true;
+        String pool = g.pool() == null ? spec.model() : g.pool();
+        String prompt = g.prompt() == null ? run.input().prompt() : g.prompt();
+        String partial = !g.continueParent() ? null
+                : traces.candidateRefs(List.of(g.parent())).stream().findFirst().map(CandidateRef::text)
+                        .orElseThrow(() -> new IllegalStateException("no candidate " + g.parent() + " to continue"));
+        SamplingParams base = spec.sampling();
+        int maxTokens = g.maxTokens() == null ? base.maxTokens() : g.maxTokens();
+        var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
+                maxTokens, jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
+        long tokens = Costs.generationTokens(partial == null ? prompt : prompt + partial, g.n(), maxTokens);
+        String topic = Topics.GENERATION_JOBS;
+        StepPlan plan = new StepPlan(StepKind.GENERATION, tokens, g.n(), List.of(), g.label(), Json.writeString(g));
+        return dispatch(run, plan, topic, meta -> Json.write(new GenerationJob(meta, g.role(), pool, prompt, sampling,
+                g.n(), partial, g.oneStep())));
     }
 
     private boolean dispatchVerification(RunRow run, List<UUID> candidateIds) {
-        JobMeta meta = reserve(run, StepKind.VERIFICATION, 0, 0, candidateIds);
-        if (meta == null) {
-            return false;
-        }
         List<CandidateRef> candidates = traces.candidateRefs(candidateIds);
-        var job = new VerificationJob(meta, run.spec().verifier(), run.input().prompt(), run.input().reference(),
-                candidates);
-        outbox.add(Topics.VERIFICATION_JOBS, run.id().toString(), Json.write(job));
-        return true;
+        StepPlan plan = new StepPlan(StepKind.VERIFICATION, 0, 0, candidateIds, "", null);
+        return dispatch(run, plan, Topics.VERIFICATION_JOBS, meta -> Json.write(new VerificationJob(meta,
+                run.spec().verifier(), run.input().prompt(), run.input().reference(), candidates)));
     }
 
-    private boolean dispatchScoring(RunRow run, List<UUID> candidateIds) {
-        List<CandidateRef> candidates = traces.candidateRefs(candidateIds);
+    private boolean dispatchScoring(RunRow run, Action.Score s) {
+        String scorer = s.scorer() == null ? run.spec().rewardModel() : s.scorer();
+        List<CandidateRef> candidates = traces.candidateRefs(s.candidateIds());
         // model-backed scorers (judge, likelihood) run the platform's models: reserve their tokens and calls too
-        Costs.ScoringCost cost = Costs.scoring(run.spec().rewardModel(), run.input().prompt(),
+        Costs.ScoringCost cost = Costs.scoring(scorer, run.input().prompt(),
                 candidates.stream().map(CandidateRef::text).toList());
-        JobMeta meta = reserve(run, StepKind.SCORING, cost.tokens(), cost.calls(), candidateIds);
-        if (meta == null) {
-            return false;
-        }
-        var job = new ScoringJob(meta, run.spec().rewardModel(), run.input().prompt(), run.input().reference(),
-                candidates);
-        outbox.add(Topics.SCORING_JOBS, run.id().toString(), Json.write(job));
-        return true;
+        StepPlan plan = new StepPlan(StepKind.SCORING, cost.tokens(), cost.calls(), s.candidateIds(), "",
+                Json.writeString(new Action.Score(s.candidateIds(), scorer)));
+        return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
+                run.input().prompt(), run.input().reference(), candidates)));
     }
 
-    /** Reserves the job's budget and records its step; fails the run when the budget has no room. */
-    private JobMeta reserve(RunRow run, StepKind kind, long tokens, long calls, List<UUID> candidateIds) {
-        if (!budgets.reserve(run.id(), tokens, calls)) {
-            runs.fail(run.id(), "budget_exhausted", "the budget has no room for a " + kind.name().toLowerCase()
-                    + " job needing " + tokens + " tokens and " + calls + " calls");
-            return null;
+    private record StepPlan(StepKind kind, long tokens, long calls, List<UUID> candidateIds, String label,
+                            String action) {
+    }
+
+    @FunctionalInterface
+    private interface JobWriter {
+        byte[] write(JobMeta meta);
+    }
+
+    /** Reserves the job's budget, records its step and writes the job to the outbox; fails the run when the budget has no room. */
+    private boolean dispatch(RunRow run, StepPlan plan, String topic, JobWriter writer) {
+        if (!budgets.reserve(run.id(), plan.tokens(), plan.calls())) {
+            failRun(run, "budget_exhausted", "the budget has no room for a " + plan.kind().name().toLowerCase()
+                    + " job needing " + plan.tokens() + " tokens and " + plan.calls() + " calls");
+            return false;
         }
         UUID stepId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
         var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
-        steps.insert(new StepRow(stepId, run.id(), jobId, kind, null, 1, tokens, calls, candidateIds), deadline);
-        return new JobMeta(jobId, run.id(), stepId, 1, run.tenant(), new JobMeta.Reservation(tokens, calls), deadline);
+        var meta = new JobMeta(jobId, run.id(), stepId, 1, run.tenant(),
+                new JobMeta.Reservation(plan.tokens(), plan.calls()), deadline);
+        byte[] payload = writer.write(meta);
+        steps.insert(new StepRow(stepId, run.id(), jobId, plan.kind(), null, 1, plan.tokens(), plan.calls(), 0,
+                plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline);
+        outbox.add(topic, run.id().toString(), payload);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("stepId", stepId);
+        data.put("kind", plan.kind().name());
+        data.put("label", plan.label());
+        data.put("reservedTokens", plan.tokens());
+        data.put("reservedCalls", plan.calls());
+        if (!plan.candidateIds().isEmpty()) {
+            data.put("candidates", plan.candidateIds().size());
+        }
+        events.append(run.id(), "step.dispatched", data);
+        return true;
+    }
+
+    /**
+     * Each labelled generation draws from its own seed, derived from the run's: two generations with different
+     * labels never repeat each other's samples, and a replay with the same labels draws the same ones.
+     */
+    static Long jobSeed(Long runSeed, String label) {
+        if (runSeed == null || label == null || label.isEmpty()) {
+            return runSeed;
+        }
+        long h = 0xcbf29ce484222325L;
+        for (byte b : label.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        long z = runSeed + h * 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }

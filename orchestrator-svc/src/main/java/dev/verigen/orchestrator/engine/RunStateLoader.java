@@ -7,7 +7,7 @@ import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.TraceRepository;
 import org.springframework.stereotype.Component;
 
-/** Rebuilds a run's state from PostgreSQL: after a crash, the same rows give the same state. */
+/** Rebuilds a run's state from PostgreSQL, so a restarted orchestrator decides exactly as the crashed one would. */
 @Component
 public class RunStateLoader {
 
@@ -24,6 +24,6 @@ public class RunStateLoader {
     public RunState load(RunRow run) {
         String verifier = run.spec().verifier() == null ? null : run.spec().verifier().type();
         return new RunState(run.id(), run.spec(), run.input(), budgets.forRun(run.id()), steps.forRun(run.id()),
-                traces.candidates(run.id(), verifier, run.spec().rewardModel()));
+                traces.candidates(run.id(), verifier, run.spec().rewardModel()), run.memo());
     }
 }

@@ -55,6 +55,14 @@ public class RunController {
                 .body(Map.of("id", created.id(), "status", created.status().name(), "links", Map.of("self", location.toString())));
     }
 
+    /** Stops a running run; a finished run is left as it is (the answer says which status it has). */
+    @PostMapping("/{id}/cancel")
+    public Map<String, Object> cancel(@PathVariable UUID id) {
+        var status = service.cancel(DEFAULT_TENANT, id, "cancelled by the client")
+                .orElseThrow(() -> ApiProblem.notFound("no run " + id));
+        return Map.of("id", id, "status", status.name());
+    }
+
     @GetMapping("/{id}")
     public RunView get(@PathVariable UUID id) {
         return queries.find(id, DEFAULT_TENANT).orElseThrow(() -> ApiProblem.notFound("no run " + id));

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,7 +19,7 @@ public class RunRepository {
 
     private static final String COLUMNS = """
             id, tenant_id, status, strategy, spec, input, selected_candidate_id, result_reason, error_code,
-            error_detail, created_at, finished_at""";
+            error_detail, created_at, finished_at, memo::text as memo""";
 
     private final JdbcClient jdbc;
 
@@ -73,6 +74,20 @@ public class RunRepository {
                 .param("id", id).param("code", code).param("detail", detail).update();
     }
 
+    /** Stops the run where it stands; steps already in flight settle their spend when they answer. */
+    public boolean cancel(UUID id, String reason) {
+        return jdbc.sql("""
+                update runs set status = 'CANCELLED', cancel_reason = :reason, error_code = 'cancelled',
+                                error_detail = :reason, updated_at = now(), finished_at = now()
+                 where id = :id and status = 'RUNNING'""")
+                .param("id", id).param("reason", reason).update() == 1;
+    }
+
+    public void remember(UUID id, Object memo) {
+        jdbc.sql("update runs set memo = cast(:memo as jsonb), updated_at = now() where id = :id")
+                .param("id", id).param("memo", Json.writeString(memo)).update();
+    }
+
     private static RunRow row(ResultSet rs, int i) throws SQLException {
         return new RunRow(rs.getObject("id", UUID.class), rs.getString("tenant_id"),
                 RunStatus.valueOf(rs.getString("status")),
@@ -80,7 +95,12 @@ public class RunRepository {
                 Json.read(rs.getString("input").getBytes(StandardCharsets.UTF_8), RunInput.class),
                 rs.getObject("selected_candidate_id", UUID.class), rs.getString("result_reason"),
                 rs.getString("error_code"), rs.getString("error_detail"),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("finished_at")));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("finished_at")), memo(rs.getString("memo")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> memo(String json) {
+        return json == null ? null : Json.read(json.getBytes(StandardCharsets.UTF_8), Map.class);
     }
 
     private static Instant instant(Timestamp ts) {
@@ -92,7 +112,7 @@ public class RunRepository {
 
     public record RunRow(UUID id, String tenant, RunStatus status, PipelineSpec spec, RunInput input,
                          UUID selectedCandidateId, String resultReason, String errorCode, String errorDetail,
-                         Instant createdAt, Instant finishedAt) {
+                         Instant createdAt, Instant finishedAt, Map<String, Object> memo) {
     }
 
     public enum RunStatus { RUNNING, SUCCEEDED, FAILED, CANCELLED }

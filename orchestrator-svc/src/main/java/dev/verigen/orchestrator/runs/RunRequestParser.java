@@ -7,8 +7,10 @@ import dev.verigen.orchestrator.OrchestratorProperties;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunInput;
+import dev.verigen.orchestrator.strategies.StrategyOptions;
 import dev.verigen.orchestrator.strategies.StrategyRegistry;
 import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.orchestrator.web.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ public class RunRequestParser {
 
     private static final Set<String> TOP = Set.of("pipeline", "input", "budget");
     private static final Set<String> PIPELINE = Set.of("strategy", "n", "model", "verifier", "rewardModel",
-            "temperature", "topP", "maxTokens", "seed", "stop", "jobTimeoutSeconds");
+            "temperature", "topP", "maxTokens", "seed", "stop", "jobTimeoutSeconds", "options");
     private static final Set<String> INPUT = Set.of("prompt", "reference");
     private static final Set<String> BUDGET = Set.of("maxTokens", "maxCalls");
     private static final Pattern NUMBER = Pattern.compile("\\s*[-+]?(\\d[\\d,]*)?(\\.\\d+)?([eE][-+]?\\d+)?\\s*");
@@ -103,7 +105,18 @@ public class RunRequestParser {
         }
         var spec = new PipelineSpec(strategy, n == null ? 8 : n.intValue(), model, verifier, rewardModel, sampling,
                 timeout == null ? limits.defaultJobTimeoutSeconds() : timeout.intValue());
-        return new CreateRun(spec, new RunInput(prompt, reference), budgetTokens, budgetCalls);
+        JsonNode options = pipeline.get("options");
+        if (options != null && !options.isNull() && !options.isObject()) {
+            f.reject("pipeline.options", "must be an object");
+            throw ApiProblem.invalid(f.errors());
+        }
+        Object normalised = strategies.get(strategy).options(new StrategyOptions(
+                options == null || options.isNull() ? null : options, f, spec, reference != null && !reference.isBlank(),
+                properties.pools(), properties.scorers(), properties.verifiers()));
+        if (!f.errors().isEmpty()) {
+            throw ApiProblem.invalid(f.errors());
+        }
+        return new CreateRun(spec.withOptions(normalised), new RunInput(prompt, reference), budgetTokens, budgetCalls);
     }
 
     /**

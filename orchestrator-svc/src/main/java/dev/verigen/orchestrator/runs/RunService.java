@@ -4,6 +4,7 @@ import dev.verigen.contracts.Json;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.engine.RunDriver;
 import dev.verigen.orchestrator.strategies.RunEvent;
+import dev.verigen.orchestrator.traces.EventLog;
 import dev.verigen.orchestrator.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,12 +24,15 @@ public class RunService {
     private final RunRepository runs;
     private final BudgetRepository budgets;
     private final RunDriver driver;
+    private final EventLog events;
 
-    public RunService(TransactionTemplate tx, RunRepository runs, BudgetRepository budgets, RunDriver driver) {
+    public RunService(TransactionTemplate tx, RunRepository runs, BudgetRepository budgets, RunDriver driver,
+                      EventLog events) {
         this.tx = tx;
         this.runs = runs;
         this.budgets = budgets;
         this.driver = driver;
+        this.events = events;
     }
 
     /**
@@ -48,8 +52,30 @@ public class RunService {
                 return new Created(existing.id(), false, existing.status());
             }
             budgets.createForRun(id, tenant, request.maxTokens(), request.maxCalls());
+            events.append(id, "run.started", java.util.Map.of("strategy", request.spec().strategy()));
             driver.advance(runs.lock(id).orElseThrow(), new RunEvent.Started());
             return new Created(id, true, RunRepository.RunStatus.RUNNING);
+        });
+    }
+
+    /**
+     * Cancels a running run: nothing more is dispatched; jobs in flight still settle what they spent when they
+     * answer (or their reservations return at their deadlines).
+     *
+     * @return the run's status after the call, empty when the tenant has no such run
+     */
+    public java.util.Optional<RunRepository.RunStatus> cancel(String tenant, UUID id, String reason) {
+        return tx.execute(status -> {
+            var run = runs.find(id, tenant);
+            if (run.isEmpty()) {
+                return java.util.Optional.<RunRepository.RunStatus>empty();
+            }
+            var locked = runs.lock(id).orElseThrow();
+            if (locked.status() == RunRepository.RunStatus.RUNNING && runs.cancel(id, reason)) {
+                events.append(id, "run.finished", java.util.Map.of("status", "CANCELLED", "reason", reason));
+                return java.util.Optional.of(RunRepository.RunStatus.CANCELLED);
+            }
+            return java.util.Optional.of(locked.status());
         });
     }
 

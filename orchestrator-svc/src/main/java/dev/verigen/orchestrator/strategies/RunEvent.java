@@ -13,12 +13,19 @@ public sealed interface RunEvent {
     /**
      * A step's result was applied.
      *
+     * @param label         the label the step was dispatched with (generation steps)
      * @param newCandidates candidates the step produced (generation steps only)
      * @param error         why the step failed, when it did
      */
-    record StepFinished(UUID stepId, StepKind kind, List<UUID> newCandidates, JobError error) implements RunEvent {
+    record StepFinished(UUID stepId, StepKind kind, String label, List<UUID> newCandidates, JobError error)
+            implements RunEvent {
         public StepFinished {
+            label = label == null ? "" : label;
             newCandidates = List.copyOf(newCandidates);
+        }
+
+        public StepFinished(UUID stepId, StepKind kind, List<UUID> newCandidates, JobError error) {
+            this(stepId, kind, "", newCandidates, error);
         }
 
         public boolean ok() {

@@ -1,16 +1,22 @@
 package dev.verigen.orchestrator.strategies;
 
+import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.contracts.Json;
 import dev.verigen.contracts.Verdict;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Everything a strategy may look at, rebuilt from PostgreSQL before each decision. Strategies never see
  * Kafka, the database or a clock: the same state and event always give the same decision.
+ *
+ * @param memo what the strategy asked to remember ({@link Action.Remember}); null until it does
  */
 public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget budget, List<Step> steps,
-                       List<Candidate> candidates) {
+                       List<Candidate> candidates, Map<String, Object> memo) {
 
     public RunState {
         Objects.requireNonNull(spec, "spec");
@@ -20,26 +26,95 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
         candidates = List.copyOf(candidates);
     }
 
+    public RunState(UUID runId, PipelineSpec spec, RunInput input, Budget budget, List<Step> steps,
+                    List<Candidate> candidates) {
+        this(runId, spec, input, budget, steps, candidates, null);
+    }
+
     public long pendingSteps() {
         return steps.stream().filter(s -> s.status() == Step.Status.PENDING).count();
     }
 
-    public record Step(UUID id, StepKind kind, Status status, String errorCode, String errorDetail) {
-        public enum Status { PENDING, DONE, FAILED }
+    /** The memo as the strategy's record type, or empty before the strategy remembered anything. */
+    public <T> Optional<T> memo(Class<T> type) {
+        return memo == null ? Optional.empty() : Optional.of(Json.convert(memo, type));
     }
 
-    /** A candidate with the judgement of the run's own verifier and reward model, where they have answered. */
-    public record Candidate(UUID id, int index, String text, Verdict.Outcome verdict, String extracted, Double score) {
+    public Optional<Candidate> candidate(UUID id) {
+        return candidates.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    public List<Candidate> candidates(List<UUID> ids) {
+        return ids.stream().map(this::candidate).flatMap(Optional::stream).toList();
+    }
+
+    /** Candidates that are answers to the task (not critiques, rankings or judge outputs), in order. */
+    public List<Candidate> answers() {
+        return candidates.stream().filter(Candidate::isAnswer).toList();
+    }
+
+    /**
+     * @param label   the label the step was dispatched with
+     * @param attempt how many times its job was sent (a lost job is sent again with the next attempt)
+     */
+    public record Step(UUID id, StepKind kind, Status status, String errorCode, String errorDetail, String label,
+                       int attempt) {
+
+        public Step(UUID id, StepKind kind, Status status, String errorCode, String errorDetail) {
+            this(id, kind, status, errorCode, errorDetail, "", 1);
+        }
+
+        /** CANCELLED: the strategy stopped waiting for it; its result is settled but never decided on. */
+        public enum Status { PENDING, DONE, FAILED, CANCELLED }
+    }
+
+    /**
+     * A candidate with the judgement of the run's own verifier and reward model, where they have answered.
+     *
+     * @param text     the whole text (for a step-wise continuation: the parent's text and the new step)
+     * @param score    the run's reward model's score
+     * @param scores   every scorer's score, by scorer name (the run's reward model included)
+     * @param parentId the candidate this one continues, critiques or refines
+     * @param complete false for a partial solution that step-wise search may still extend
+     */
+    public record Candidate(UUID id, int index, String text, Verdict.Outcome verdict, String extracted, Double score,
+                            Map<String, Double> scores, UUID parentId, String label, Role role, String pool,
+                            boolean complete, String finishReason, long completionTokens, Double logprob) {
+
+        public Candidate {
+            scores = scores == null ? Map.of() : Map.copyOf(scores);
+            label = label == null ? "" : label;
+            role = role == null ? Role.GENERATE : role;
+        }
+
+        public Candidate(UUID id, int index, String text, Verdict.Outcome verdict, String extracted, Double score) {
+            this(id, index, text, verdict, extracted, score, Map.of(), null, "",
+                    Role.GENERATE, null, true, "stop", 0, null);
+        }
+
+        /** Answers are what generation, fusion and refinement produce; critiques and judgements are not. */
+        public boolean isAnswer() {
+            return role == Role.GENERATE || role == Role.FUSE || role == Role.REFINE;
+        }
+
+        public Double scoreBy(String scorer) {
+            return scorer == null ? score : scores.get(scorer);
+        }
     }
 
     /**
      * The run's budget as it stands: what is spent, what is held for jobs in flight, and the caps
-     * (null = no cap).
+     * (null = no cap). FLOPs are estimated from each pool's model size (see {@link Costs}).
      */
     public record Budget(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
-                         long reservedCalls) {
+                         long reservedCalls, Double maxFlops, double usedFlops, double reservedFlops) {
 
         public static final Budget UNLIMITED = new Budget(null, null, 0, 0, 0, 0);
+
+        public Budget(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
+                      long reservedCalls) {
+            this(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls, null, 0, 0);
+        }
 
         public long remainingTokens() {
             return maxTokens == null ? Long.MAX_VALUE : Math.max(0, maxTokens - usedTokens - reservedTokens);
@@ -47,6 +122,10 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
 
         public long remainingCalls() {
             return maxCalls == null ? Long.MAX_VALUE : Math.max(0, maxCalls - usedCalls - reservedCalls);
+        }
+
+        public double remainingFlops() {
+            return maxFlops == null ? Double.POSITIVE_INFINITY : Math.max(0, maxFlops - usedFlops - reservedFlops);
         }
     }
 }

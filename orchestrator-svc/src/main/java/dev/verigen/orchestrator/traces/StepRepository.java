@@ -15,9 +15,13 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The steps of runs: one row per dispatched job, with the budget it holds and what it covers. */
+/** The steps of runs: one row per dispatched job, with the budget it holds, what it covers and how to resend it. */
 @Repository
 public class StepRepository {
+
+    private static final String COLUMNS = """
+            id, run_id, job_id, kind, status, attempt, reserved_tokens, reserved_calls, reserved_flops, candidate_ids,
+            label, action::text as action, topic, payload""";
 
     private final JdbcClient jdbc;
 
@@ -28,34 +32,43 @@ public class StepRepository {
     public void insert(StepRow step, Instant deadline) {
         jdbc.sql("""
                 insert into steps (id, run_id, job_id, seq, kind, status, attempt, reserved_tokens, reserved_calls,
-                                   candidate_ids, deadline)
+                                   reserved_flops, candidate_ids, deadline, label, action, topic, payload)
                 values (:id, :run, :job, (select coalesce(max(seq), 0) + 1 from steps where run_id = :run),
-                        :kind, 'PENDING', :attempt, :tokens, :calls,
-                        coalesce(string_to_array(:candidates, ',')::uuid[], '{}'), :deadline)""")
+                        :kind, 'PENDING', :attempt, :tokens, :calls, :flops,
+                        coalesce(string_to_array(:candidates, ',')::uuid[], '{}'), :deadline, :label,
+                        cast(:action as jsonb), :topic, :payload)""")
                 .param("id", step.id()).param("run", step.runId()).param("job", step.jobId())
                 .param("kind", step.kind().name()).param("attempt", step.attempt())
                 .param("tokens", step.reservedTokens()).param("calls", step.reservedCalls())
+                .param("flops", step.reservedFlops())
                 .param("candidates", step.candidateIds().isEmpty() ? null
                         : step.candidateIds().stream().map(UUID::toString).collect(Collectors.joining(",")))
                 .param("deadline", Timestamp.from(deadline))
+                .param("label", step.label()).param("action", step.action()).param("topic", step.topic())
+                .param("payload", step.payload())
                 .update();
     }
 
-    /** Jobs whose deadline passed without a result, oldest first. */
+    /** Jobs whose deadline passed without a result (cancelled ones still holding budget too), oldest first. */
     public List<UUID> expiredJobs(Instant now, int limit) {
         return jdbc.sql("""
-                select job_id from steps where status = 'PENDING' and deadline < :now order by deadline limit :limit""")
+                select job_id from steps
+                 where (status = 'PENDING' or (status = 'CANCELLED' and completed_at is null)) and deadline < :now
+                 order by deadline limit :limit""")
                 .param("now", Timestamp.from(now)).param("limit", limit)
                 .query(UUID.class).list();
     }
 
     public Optional<StepRow> findByJob(UUID jobId) {
-        return jdbc.sql("""
-                select id, run_id, job_id, kind, status, attempt, reserved_tokens, reserved_calls, candidate_ids
-                  from steps where job_id = :job""")
+        return jdbc.sql("select " + COLUMNS + " from steps where job_id = :job")
                 .param("job", jobId)
                 .query(StepRepository::row)
                 .optional();
+    }
+
+    public List<StepRow> pending(UUID runId) {
+        return jdbc.sql("select " + COLUMNS + " from steps where run_id = :run and status = 'PENDING' order by seq")
+                .param("run", runId).query(StepRepository::row).list();
     }
 
     public void complete(UUID stepId) {
@@ -70,12 +83,44 @@ public class StepRepository {
                 .param("id", stepId).param("code", code).param("detail", detail).update();
     }
 
+    /**
+     * Stops waiting for pending steps. Their reservations stay held until their results (or deadlines) settle them,
+     * so a job still running on a worker can never push the run over its budget.
+     */
+    public void cancel(List<UUID> stepIds, String reason) {
+        if (stepIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                update steps set status = 'CANCELLED', error_code = 'cancelled', error_detail = :reason
+                 where id = any(string_to_array(:ids, ',')::uuid[]) and status = 'PENDING'""")
+                .param("ids", stepIds.stream().map(UUID::toString).collect(Collectors.joining(",")))
+                .param("reason", reason).update();
+    }
+
+    /** A cancelled step whose result came (or whose deadline passed) holds nothing any more. */
+    public void closeCancelled(UUID stepId) {
+        jdbc.sql("update steps set completed_at = now(), reserved_tokens = 0, reserved_calls = 0, reserved_flops = 0 where id = :id")
+                .param("id", stepId).update();
+    }
+
+    /** Sends the job again: the next attempt becomes the only one whose result counts (the fencing token). */
+    public int nextAttempt(UUID stepId, Instant deadline) {
+        return jdbc.sql("""
+                update steps set attempt = attempt + 1, deadline = :deadline where id = :id returning attempt""")
+                .param("id", stepId).param("deadline", Timestamp.from(deadline))
+                .query(Integer.class).single();
+    }
+
     public List<RunState.Step> forRun(UUID runId) {
-        return jdbc.sql("select id, kind, status, error_code, error_detail from steps where run_id = :run order by seq")
+        return jdbc.sql("""
+                select id, kind, status, error_code, error_detail, label, attempt from steps where run_id = :run
+                 order by seq""")
                 .param("run", runId)
                 .query((rs, i) -> new RunState.Step(rs.getObject("id", UUID.class),
                         StepKind.valueOf(rs.getString("kind")), RunState.Step.Status.valueOf(rs.getString("status")),
-                        rs.getString("error_code"), rs.getString("error_detail")))
+                        rs.getString("error_code"), rs.getString("error_detail"), rs.getString("label"),
+                        rs.getInt("attempt")))
                 .list();
     }
 
@@ -85,14 +130,21 @@ public class StepRepository {
         return new StepRow(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
                 rs.getObject("job_id", UUID.class), StepKind.valueOf(rs.getString("kind")),
                 RunState.Step.Status.valueOf(rs.getString("status")), rs.getInt("attempt"),
-                rs.getLong("reserved_tokens"), rs.getLong("reserved_calls"), candidates);
+                rs.getLong("reserved_tokens"), rs.getLong("reserved_calls"), rs.getDouble("reserved_flops"),
+                candidates, rs.getString("label"), rs.getString("action"), rs.getString("topic"),
+                rs.getBytes("payload"));
     }
 
-    /** A step as stored. {@code candidateIds} lists what a verification or scoring step was asked to judge. */
+    /**
+     * A step as stored. {@code candidateIds} lists what a verification or scoring step was asked to judge;
+     * {@code action} is the strategy's action as JSON; {@code topic} and {@code payload} are the job as first sent.
+     */
     public record StepRow(UUID id, UUID runId, UUID jobId, StepKind kind, RunState.Step.Status status, int attempt,
-                          long reservedTokens, long reservedCalls, List<UUID> candidateIds) {
+                          long reservedTokens, long reservedCalls, double reservedFlops, List<UUID> candidateIds,
+                          String label, String action, String topic, byte[] payload) {
         public StepRow {
             candidateIds = List.copyOf(candidateIds);
+            label = label == null ? "" : label;
         }
     }
 }

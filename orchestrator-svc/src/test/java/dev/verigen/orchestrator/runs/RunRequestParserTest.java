@@ -19,7 +19,7 @@ class RunRequestParserTest {
 
     private final RunRequestParser parser = new RunRequestParser(new StrategyRegistry(List.of(new BestOfN())),
             new OrchestratorProperties(Set.of("sim-math"), Set.of("exact", "numeric", "composite"), Set.of("sim-orm", "sim-prm"),
-                    new OrchestratorProperties.Limits(1024, 4096, 10_000, 300),
+                    new OrchestratorProperties.Limits(1024, 4096, 10_000, 300, 3),
                     new OrchestratorProperties.Outbox("localhost:9092", Duration.ofSeconds(1), 100)));
     private final JsonMapper mapper = JsonMapper.builder().build();
 

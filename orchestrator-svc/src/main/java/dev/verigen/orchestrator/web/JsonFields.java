@@ -1,6 +1,5 @@
-package dev.verigen.orchestrator.runs;
+package dev.verigen.orchestrator.web;
 
-import dev.verigen.orchestrator.web.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,20 +9,20 @@ import tools.jackson.databind.JsonNode;
  * Reads typed fields out of a JSON object and collects every problem with its path, so a client learns about
  * all its mistakes at once and never gets a 500 for a wrong type.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private final List<FieldError> errors = new ArrayList<>();
 
-    List<FieldError> errors() {
+    public List<FieldError> errors() {
         return errors;
     }
 
-    void reject(String path, String message) {
+    public void reject(String path, String message) {
         errors.add(new FieldError(path, message));
     }
 
     /** @return the object at {@code path}, or null (with an error when it is required or of the wrong type) */
-    JsonNode object(JsonNode parent, String name, String path, boolean required) {
+    public JsonNode object(JsonNode parent, String name, String path, boolean required) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {
             if (required) {
@@ -38,7 +37,7 @@ final class JsonFields {
         return node;
     }
 
-    void onlyKnown(JsonNode object, String path, Set<String> known) {
+    public void onlyKnown(JsonNode object, String path, Set<String> known) {
         if (object == null) {
             return;
         }
@@ -50,7 +49,7 @@ final class JsonFields {
     }
 
     /** A required field of a missing parent is not reported again: the parent's error says it all. */
-    String text(JsonNode parent, String name, String path, boolean required, int maxLength) {
+    public String text(JsonNode parent, String name, String path, boolean required, int maxLength) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {
             if (required && parent != null) {
@@ -74,7 +73,7 @@ final class JsonFields {
         return value;
     }
 
-    Long integer(JsonNode parent, String name, String path, long min, long max) {
+    public Long integer(JsonNode parent, String name, String path, long min, long max) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {
             return null;
@@ -91,7 +90,7 @@ final class JsonFields {
         return value;
     }
 
-    Double decimal(JsonNode parent, String name, String path, double min, double max) {
+    public Double decimal(JsonNode parent, String name, String path, double min, double max) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {
             return null;
@@ -108,7 +107,7 @@ final class JsonFields {
         return value;
     }
 
-    List<String> strings(JsonNode parent, String name, String path, int maxItems, int maxLength) {
+    public List<String> strings(JsonNode parent, String name, String path, int maxItems, int maxLength) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {
             return List.of();
@@ -129,7 +128,19 @@ final class JsonFields {
         return values;
     }
 
-    static String join(String path, String name) {
+    public Boolean bool(JsonNode parent, String name, String path) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            reject(path, "must be true or false");
+            return null;
+        }
+        return node.booleanValue();
+    }
+
+    public static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 }
