@@ -187,7 +187,7 @@ public class RunDriver {
      * Each labelled generation draws from its own seed, derived from the run's: two generations with different
      * labels never repeat each other's samples, and a replay with the same labels draws the same ones.
      */
-    static Long jobSeed(Long runSeed, String label) {
+    public static Long jobSeed(Long runSeed, String label) {
         if (runSeed == null || label == null || label.isEmpty()) {
             return runSeed;
         }

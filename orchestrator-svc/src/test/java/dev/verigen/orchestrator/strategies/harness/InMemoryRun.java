@@ -1,0 +1,290 @@
+package dev.verigen.orchestrator.strategies.harness;
+
+import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.contracts.GenerationResult.Sample;
+import dev.verigen.contracts.JobError;
+import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.Verdict;
+import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.Costs;
+import dev.verigen.orchestrator.strategies.PipelineSpec;
+import dev.verigen.orchestrator.strategies.RunEvent;
+import dev.verigen.orchestrator.strategies.RunInput;
+import dev.verigen.orchestrator.strategies.RunState;
+import dev.verigen.orchestrator.strategies.StepKind;
+import dev.verigen.orchestrator.strategies.Stepwise;
+import dev.verigen.orchestrator.strategies.Strategy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * Runs a strategy's decision function to the end in memory, doing what the run driver and result applier do
+ * (reserve, dispatch, apply results, settle) against {@link Workers} instead of Kafka and PostgreSQL. Results can be
+ * delivered out of order, fail, or never come (timeouts), as {@link Delivery} says, so tests can check a
+ * strategy's invariants under every order. Budget reservations that would overspend are refused and counted: a
+ * well-behaved strategy never asks for them.
+ */
+public final class InMemoryRun {
+
+    /** How results come back. */
+    public record Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate) {
+        public static final Delivery IN_ORDER = new Delivery(0, false, 0, 0);
+
+        public static Delivery chaotic(long seed) {
+            return new Delivery(seed, true, 0.1, 0.05);
+        }
+    }
+
+    /** How a run ended. */
+    public record Outcome(String status, RunState.Candidate answer, String reason, String errorCode,
+                          long usedTokens, long usedCalls, int refusedReservations, int decisions,
+                          List<RunState.Candidate> candidates, List<RunState.Step> steps) {
+        public boolean succeeded() {
+            return "SUCCEEDED".equals(status);
+        }
+    }
+
+    private record Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls) {
+    }
+
+    private static final int MAX_DECISIONS = 100_000;
+
+    private final Strategy strategy;
+    private final PipelineSpec spec;
+    private final RunInput input;
+    private final Long maxTokens;
+    private final Long maxCalls;
+    private final Workers workers;
+    private final Delivery delivery;
+    private final SplittableRandom random;
+
+    private final List<RunState.Step> steps = new ArrayList<>();
+    private final List<RunState.Candidate> candidates = new ArrayList<>();
+    private final Map<UUID, Verdict.Outcome> verdicts = new HashMap<>();
+    private final Map<UUID, String> extracted = new HashMap<>();
+    private final Map<UUID, Map<String, Double>> scores = new HashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private Map<String, Object> memo;
+    private long usedTokens;
+    private long usedCalls;
+    private long reservedTokens;
+    private long reservedCalls;
+    private int refused;
+    private int decisions;
+    private String status = "RUNNING";
+    private UUID answer;
+    private String reason;
+    private String errorCode;
+
+    public InMemoryRun(Strategy strategy, PipelineSpec spec, RunInput input, Long maxTokens, Long maxCalls,
+                       Workers workers, Delivery delivery) {
+        this.strategy = strategy;
+        this.spec = spec;
+        this.input = input;
+        this.maxTokens = maxTokens;
+        this.maxCalls = maxCalls;
+        this.workers = workers;
+        this.delivery = delivery;
+        this.random = new SplittableRandom(delivery.seed());
+    }
+
+    public Outcome run() {
+        decide(new RunEvent.Started());
+        while (status.equals("RUNNING") && !pending.isEmpty()) {
+            if (decisions > MAX_DECISIONS) {
+                throw new IllegalStateException("the strategy did not terminate after " + MAX_DECISIONS + " decisions");
+            }
+            Pending next = pending.remove(delivery.shuffle() ? random.nextInt(pending.size()) : 0);
+            if (stepStatus(next.stepId()) != RunState.Step.Status.PENDING) {
+                release(next, 0, 0); // cancelled: its work is settled and nobody decides on it
+                continue;
+            }
+            decide(complete(next));
+        }
+        if (status.equals("RUNNING")) {
+            throw new IllegalStateException("the strategy stopped deciding with nothing pending and no answer");
+        }
+        // what is still in flight when the run ends settles when it answers
+        for (Pending p : List.copyOf(pending)) {
+            release(p, 0, 0);
+        }
+        pending.clear();
+        RunState.Candidate chosen = answer == null ? null : state().candidate(answer).orElseThrow();
+        return new Outcome(status, chosen, reason, errorCode, usedTokens, usedCalls, refused, decisions,
+                state().candidates(), List.copyOf(steps));
+    }
+
+    private RunState state() {
+        List<RunState.Candidate> view = candidates.stream().map(c -> new RunState.Candidate(c.id(), c.index(), c.text(),
+                verdicts.get(c.id()), extracted.get(c.id()),
+                spec.rewardModel() == null ? null : scores.getOrDefault(c.id(), Map.of()).get(spec.rewardModel()),
+                scores.getOrDefault(c.id(), Map.of()), c.parentId(), c.label(), c.role(), c.pool(), c.complete(),
+                c.finishReason(), c.completionTokens(), c.logprob())).toList();
+        var budget = new RunState.Budget(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls);
+        return new RunState(UUID.nameUUIDFromBytes(new byte[]{1}), spec, input, budget, steps, view, memo);
+    }
+
+    private void decide(RunEvent event) {
+        decisions++;
+        for (Action action : strategy.decide(state(), event)) {
+            if (!perform(action)) {
+                return;
+            }
+        }
+    }
+
+    private boolean perform(Action action) {
+        switch (action) {
+            case Action.Generate g -> {
+                String prompt = g.prompt() == null ? input.prompt() : g.prompt();
+                String partial = g.continueParent() ? state().candidate(g.parent()).orElseThrow().text() : null;
+                int maxTok = g.maxTokens() == null ? spec.sampling().maxTokens() : g.maxTokens();
+                return dispatch(StepKind.GENERATION, g.label(), g,
+                        Costs.generationTokens(partial == null ? prompt : prompt + partial, g.n(), maxTok), g.n());
+            }
+            case Action.Verify v -> {
+                return dispatch(StepKind.VERIFICATION, "", v, 0, 0);
+            }
+            case Action.Score s -> {
+                String scorer = s.scorer() == null ? spec.rewardModel() : s.scorer();
+                var cost = Costs.scoring(scorer, input.prompt(),
+                        state().candidates(s.candidateIds()).stream().map(RunState.Candidate::text).toList());
+                return dispatch(StepKind.SCORING, "", new Action.Score(s.candidateIds(), scorer), cost.tokens(),
+                        cost.calls());
+            }
+            case Action.Cancel c -> {
+                c.stepIds().forEach(id -> setStatus(id, RunState.Step.Status.CANCELLED, "cancelled", c.reason()));
+                return true;
+            }
+            case Action.Remember r -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = dev.verigen.contracts.Json.convert(r.memo(), Map.class);
+                memo = m;
+                return true;
+            }
+            case Action.Finish f -> {
+                if (candidates.stream().noneMatch(c -> c.id().equals(f.candidateId()))) {
+                    throw new IllegalStateException("finished with an unknown candidate");
+                }
+                status = "SUCCEEDED";
+                answer = f.candidateId();
+                reason = f.reason();
+                return false;
+            }
+            case Action.Fail f -> {
+                status = "FAILED";
+                errorCode = f.code();
+                reason = f.detail();
+                return false;
+            }
+        }
+    }
+
+    private boolean dispatch(StepKind kind, String label, Action action, long tokens, long calls) {
+        if ((maxTokens != null && usedTokens + reservedTokens + tokens > maxTokens)
+                || (maxCalls != null && usedCalls + reservedCalls + calls > maxCalls)) {
+            refused++;
+            status = "FAILED";
+            errorCode = "budget_exhausted";
+            return false;
+        }
+        reservedTokens += tokens;
+        reservedCalls += calls;
+        UUID id = UUID.nameUUIDFromBytes(("step-" + steps.size()).getBytes());
+        steps.add(new RunState.Step(id, kind, RunState.Step.Status.PENDING, null, null, label, 1));
+        pending.add(new Pending(id, kind, label, action, tokens, calls));
+        return true;
+    }
+
+    private RunEvent complete(Pending p) {
+        double draw = random.nextDouble();
+        if (draw < delivery.timeoutRate()) {
+            release(p, 0, 0);
+            return finished(p, List.of(), new JobError("job_timeout", "no result before the deadline", true));
+        }
+        if (draw < delivery.timeoutRate() + delivery.failureRate()) {
+            release(p, 0, p.calls() == 0 ? 0 : 1);
+            return finished(p, List.of(), new JobError("engine_error", "simulated failure", true));
+        }
+        return switch (p.action()) {
+            case Action.Generate g -> generated(p, g);
+            case Action.Verify v -> {
+                for (RunState.Candidate c : state().candidates(v.candidateIds())) {
+                    var checked = workers.verify(input.prompt(), input.reference(), c.text());
+                    verdicts.put(c.id(), checked.outcome());
+                    extracted.put(c.id(), checked.extracted());
+                }
+                release(p, 0, 0);
+                yield finished(p, List.of(), null);
+            }
+            case Action.Score s -> {
+                for (RunState.Candidate c : state().candidates(s.candidateIds())) {
+                    scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
+                            .put(s.scorer(), workers.score(s.scorer(), input.prompt(), input.reference(), c.text()));
+                }
+                long tokens = Costs.scoringSpendsTokens(s.scorer()) ? p.tokens() / 2 : 0;
+                release(p, tokens, p.calls());
+                yield finished(p, List.of(), null);
+            }
+            default -> throw new IllegalStateException();
+        };
+    }
+
+    private RunEvent generated(Pending p, Action.Generate g) {
+        RunState.Candidate parent = g.parent() == null ? null : state().candidate(g.parent()).orElse(null);
+        String partial = g.continueParent() ? parent.text() : null;
+        SamplingParams base = spec.sampling();
+        var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
+                g.maxTokens() == null ? base.maxTokens() : g.maxTokens(),
+                dev.verigen.orchestrator.engine.RunDriver.jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
+        var out = workers.generate(new Workers.GenerationCall(input.prompt(), g.role(),
+                g.pool() == null ? spec.model() : g.pool(), g.prompt() == null ? input.prompt() : g.prompt(), partial,
+                g.oneStep(), g.n(), sampling, g.label()));
+        List<UUID> created = new ArrayList<>();
+        for (Sample s : out.samples()) {
+            boolean complete = !g.oneStep() || Stepwise.finishes(s.text(), s.finishReason());
+            String text = partial == null ? s.text() : Stepwise.extend(partial, s.text(), complete);
+            UUID id = UUID.nameUUIDFromBytes(("cand-" + candidates.size()).getBytes());
+            candidates.add(new RunState.Candidate(id, candidates.size(), text, null, null, null, Map.of(), g.parent(),
+                    g.label(), g.role() == null ? Role.GENERATE : g.role(), g.pool() == null ? spec.model() : g.pool(),
+                    complete, s.finishReason(), s.completionTokens(), s.logprob()));
+            created.add(id);
+        }
+        release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()));
+        return finished(p, created, null);
+    }
+
+    private RunEvent.StepFinished finished(Pending p, List<UUID> created, JobError error) {
+        setStatus(p.stepId(), error == null ? RunState.Step.Status.DONE : RunState.Step.Status.FAILED,
+                error == null ? null : error.code(), error == null ? null : error.message());
+        return new RunEvent.StepFinished(p.stepId(), p.kind(), p.label(), created, error);
+    }
+
+    private void release(Pending p, long tokens, long calls) {
+        reservedTokens -= p.tokens();
+        reservedCalls -= p.calls();
+        usedTokens += tokens;
+        usedCalls += calls;
+        if (maxTokens != null && usedTokens > maxTokens || maxCalls != null && usedCalls > maxCalls) {
+            throw new IllegalStateException("overspent: " + usedTokens + " tokens, " + usedCalls + " calls");
+        }
+    }
+
+    private RunState.Step.Status stepStatus(UUID id) {
+        return steps.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().status();
+    }
+
+    private void setStatus(UUID id, RunState.Step.Status status, String code, String detail) {
+        for (int i = 0; i < steps.size(); i++) {
+            RunState.Step s = steps.get(i);
+            if (s.id().equals(id) && (s.status() == RunState.Step.Status.PENDING)) {
+                steps.set(i, new RunState.Step(id, s.kind(), status, code, detail, s.label(), s.attempt()));
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.verigen.orchestrator.strategies.harness;
+
+import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.Usage;
+import dev.verigen.contracts.Verdict;
+import java.util.List;
+
+/** What stands in for generator/gpu-worker, verifier-svc and reward-model-svc when a strategy runs in memory. */
+public interface Workers {
+
+    /**
+     * @param prompt  the role's material (the task for GENERATE)
+     * @param partial the text continued, or null
+     */
+    record GenerationCall(String task, Role role, String pool, String prompt, String partial, boolean oneStep, int n,
+                          SamplingParams sampling, String label) {
+    }
+
+    record Generated(List<GenerationResult.Sample> samples, Usage usage) {
+    }
+
+    Generated generate(GenerationCall call);
+
+    /** @return the outcome and the extracted answer */
+    record Checked(Verdict.Outcome outcome, String extracted) {
+    }
+
+    Checked verify(String prompt, String reference, String text);
+
+    /** @return the score and the usage it cost (tokens only count for judge/likelihood scorers) */
+    double score(String scorer, String prompt, String reference, String text);
+}
