@@ -1,0 +1,95 @@
+package dev.verigen.bench.strategies;
+
+import dev.verigen.contracts.CandidateRef;
+import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.JobMeta;
+import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.ScoringJob;
+import dev.verigen.contracts.Verdict;
+import dev.verigen.orchestrator.strategies.Stepwise;
+import dev.verigen.orchestrator.strategies.harness.Workers;
+import dev.verigen.reward.scoring.Scorer;
+import dev.verigen.reward.sim.SimOrmProperties;
+import dev.verigen.reward.sim.SimPrmProperties;
+import dev.verigen.reward.sim.SimulatedOutcomeRewardModel;
+import dev.verigen.reward.sim.SimulatedProcessRewardModel;
+import dev.verigen.worker.sim.SimBackend;
+import dev.verigen.worker.sim.SimProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The simulator's real components behind the in-memory runner: gpu-worker's {@code sim} engine (step-wise
+ * continuation included) and reward-model-svc's {@code sim-orm} / {@code sim-prm}. Nothing waits: the engine's time is
+ * only accounted. All SIMULATED: no model runs here.
+ */
+public final class SimWorkers implements Workers {
+
+    private static final Pattern ANSWER = Pattern.compile("(?i)answer\\s*[:：]\\s*(-?\\d+)");
+
+    private final SimBackend engine;
+    private final SimulatedOutcomeRewardModel orm;
+    private final SimulatedProcessRewardModel prm;
+
+    public SimWorkers(long seed) {
+        engine = new SimBackend(new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, 0.0), null,
+                null), d -> { });
+        var meters = new SimpleMeterRegistry();
+        orm = new SimulatedOutcomeRewardModel(new SimOrmProperties(42, 1.5, 1.0, Duration.ZERO), meters);
+        prm = new SimulatedProcessRewardModel(new SimPrmProperties(42, 3.0, 1.0, 2, 2.5,
+                dev.verigen.reward.scoring.Aggregation.parse("min").orElseThrow(), "\\n", Duration.ZERO), meters);
+    }
+
+    @Override
+    public Generated generate(GenerationCall call) {
+        SamplingParams s = call.sampling();
+        List<String> stops = call.oneStep() ? List.of(Stepwise.DELIMITER) : List.of();
+        var sampling = new SamplingParams(s.temperature(), s.topP(), s.maxTokens(), s.seed(), stops, s.logprobs());
+        UUID job = UUID.nameUUIDFromBytes((call.label() + "|" + call.prompt() + "|" + call.partial()).getBytes());
+        var meta = new JobMeta(job, new UUID(1, 1), new UUID(1, 2), 1, "bench", null, null);
+        String rendered = call.prompt() + "\n" + (call.partial() == null ? "" : call.partial());
+        var out = engine.generate(new EngineRequest(meta, call.pool(), rendered, call.prompt(), sampling, call.n(),
+                call.partial(), List.of()));
+        return new Generated(out.samples(), out.usage());
+    }
+
+    @Override
+    public Checked verify(String prompt, String reference, String text) {
+        String answer = answer(text);
+        boolean pass = answer != null && answer.equals(reference.strip());
+        return new Checked(pass ? Verdict.Outcome.PASS : Verdict.Outcome.FAIL, answer);
+    }
+
+    @Override
+    public double score(String scorer, String prompt, String reference, String text) {
+        String[] parts = scorer.split(":", 2);
+        Scorer base = switch (parts[0]) {
+            case "sim-orm" -> orm;
+            case "sim-prm" -> prm;
+            default -> throw new IllegalArgumentException("the benchmark simulates sim-orm and sim-prm only: " + scorer);
+        };
+        Scorer chosen = parts.length == 1 ? base : base.variant(parts[1]).orElseThrow();
+        var id = UUID.nameUUIDFromBytes(text.getBytes());
+        var job = new ScoringJob(new JobMeta(id, new UUID(1, 1), new UUID(1, 3), 1, "bench", null, null), scorer,
+                prompt, reference, List.of(new CandidateRef(id, text)));
+        return chosen.score(job).scores().getFirst().value();
+    }
+
+    public static String answer(String text) {
+        Matcher m = ANSWER.matcher(text);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    static List<String> none() {
+        return new ArrayList<>();
+    }
+}
