@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks with a
  * per-prompt latent solve rate and plausible wrong answers, and spends GPU-like time (prefill, batched decode,
- * prefix cache, jitter), all seeded so a run is reproducible. For tests, CI and orchestration benchmarks.
+ * prefix cache, jitter), all seeded so a run is reproducible. For tests, CI and orchestration benchmarks. A request
+ * with a partial solution (step-wise search) gets continuations of it rather than whole drafts.
  */
 @Component
 @ConditionalOnProperty(prefix = "verigen.worker", name = "backend", havingValue = "sim")
@@ -115,7 +117,11 @@ public class SimBackend implements EngineBackend {
         for (int i = 0; i < (request.scoringMode() ? 0 : request.n()); i++) {
             // temperature 0 is greedy decoding: every sample is sample 0
             long sampleSeed = sampling.temperature() == 0 ? baseSeed : baseSeed + i;
-            Sample sample = sample(i, request, Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash));
+            // a continuation also hashes its partial, so replays reproduce and distinct partials differ
+            SplittableRandom random = continues(request)
+                    ? Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash, Seeds.hash(request.partial()))
+                    : Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash);
+            Sample sample = sample(i, request, random);
             samples.add(sample);
             completionTokens += sample.completionTokens();
             longest = (int) Math.max(longest, sample.completionTokens());
@@ -151,12 +157,29 @@ public class SimBackend implements EngineBackend {
     }
 
     private Sample sample(int index, EngineRequest request, SplittableRandom random) {
-        SamplingParams sampling = request.sampling();
         var judge = SimJudgments.judgePrompt(request.task());
+        if (judge.isEmpty() && continues(request)) {
+            Continuation continuation = model.continuation(request.task(), request.partial(), random);
+            return finish(index, continuation.text(), continuation::onTrackWithin, request.sampling(), random);
+        }
         TaskModel.Draft draft = judge.isPresent()
                 ? new TaskModel.Draft(judgments.verdict(judge.get(), random), true, 0)
                 : model.draft(request.task(), random);
-        String text = draft.text();
+        return finish(index, draft.text(), chars -> draft.correct(), request.sampling(), random);
+    }
+
+    /** Step-wise search: the samples continue the partial solution the prompt ends with. */
+    private static boolean continues(EngineRequest request) {
+        return request.partial() != null && !request.partial().isBlank();
+    }
+
+    /**
+     * Applies stop strings and max tokens to what the sample would say; {@code correctWithin} tells whether the
+     * text cut to that many characters is right, for the logprob.
+     */
+    private Sample finish(int index, String full, IntPredicate correctWithin, SamplingParams sampling,
+                          SplittableRandom random) {
+        String text = full;
         String finish = "stop";
         int stopAt = firstStop(text, sampling.stop());
         if (stopAt >= 0) {
@@ -168,7 +191,9 @@ public class SimBackend implements EngineBackend {
             finish = "length";
         }
         int completionTokens = tokens.count(text);
-        Double logprob = sampling.logprobs() ? logprob(completionTokens, draft.correct(), random) : null;
+        Double logprob = sampling.logprobs()
+                ? logprob(completionTokens, correctWithin.test(text.length()), random)
+                : null;
         return new Sample(index, text, finish, completionTokens, logprob);
     }
 

@@ -22,20 +22,38 @@ final class FinalAnswer {
 
     /** Whether the candidate's final answer matches the reference: numerically if the reference is a number. */
     static boolean matches(String candidate, String reference) {
-        String text = candidate.length() > MAX_SCAN ? candidate.substring(candidate.length() - MAX_SCAN) : candidate;
-        String answer = null;
-        Matcher m = MARKER.matcher(text);
-        while (m.find()) {
-            if (!m.group(1).isBlank()) {
-                answer = m.group(1).strip();
-            }
-        }
+        String text = tail(candidate);
+        String answer = stated(text).orElse(null);
         Optional<BigDecimal> ref = number(reference.strip(), true);
         if (ref.isPresent()) {
             Optional<BigDecimal> got = number(answer != null ? answer : text, false);
             return got.isPresent() && got.get().compareTo(ref.get()) == 0;
         }
         return answer != null && normalize(answer).equals(normalize(reference));
+    }
+
+    /**
+     * What the candidate's last answer marker states; empty when it has none, e.g. a partial solution that a
+     * step-wise search has not finished yet.
+     */
+    static Optional<String> stated(String candidate) {
+        String answer = null;
+        Matcher m = MARKER.matcher(tail(candidate));
+        while (m.find()) {
+            if (!m.group(1).isBlank()) {
+                answer = m.group(1).strip();
+            }
+        }
+        return Optional.ofNullable(answer);
+    }
+
+    /** The last number in {@code s}, if any. */
+    static Optional<BigDecimal> lastNumber(String s) {
+        return number(s, false);
+    }
+
+    private static String tail(String candidate) {
+        return candidate.length() > MAX_SCAN ? candidate.substring(candidate.length() - MAX_SCAN) : candidate;
     }
 
     private static Optional<BigDecimal> number(String s, boolean whole) {

@@ -10,6 +10,8 @@ import dev.verigen.reward.scoring.Scored;
 import dev.verigen.reward.scoring.Scorer;
 import dev.verigen.reward.scoring.Steps;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +25,11 @@ import org.springframework.stereotype.Component;
  * split at {@code step-delimiter}) and aggregates the step scores ({@code min} by default).
  * <p>
  * Like {@code sim-orm} it reads the job's reference (which real reward models never see) for a latent correctness.
- * A correct candidate's steps are all right. A wrong one goes wrong at a step drawn uniformly (seeded by the text) and
- * stays wrong from there, so its final step is always wrong. Step k scores
+ * A finished candidate with the reference's answer has all steps right. Otherwise the candidate goes wrong at its
+ * first step whose own arithmetic is wrong ("12 + 7 = 18"), else, if finished, at its answer when that is not what
+ * its last step computed, else at a step drawn uniformly (seeded by the text); it stays wrong from there, so a
+ * finished wrong candidate's final step is always wrong. A partial candidate (no answer yet, as step-wise search
+ * scores them) without such a slip is right so far. Step k scores
  * {@code sigmoid(±separation/2 + noise·Z_k)} (+ right, − wrong), except that the first {@code overconfident-steps} steps
  * score {@code sigmoid(early-logit + noise·Z_k)} whatever their correctness: the early overconfidence that makes
  * step-wise search exploit prefixes too soon. Without a reference every step scores {@code sigmoid(noise·Z_k)}.
@@ -104,11 +109,8 @@ public class SimulatedProcessRewardModel implements Scorer {
         List<String> steps = Steps.split(text, stepDelimiter);
         int m = steps.size();
         boolean hasReference = reference != null && !reference.isBlank();
-        boolean correct = hasReference && FinalAnswer.matches(text, reference);
-        // where a wrong solution goes wrong; every step from there on is wrong
-        int firstError = hasReference && !correct
-                ? (int) Math.floor(SeededNoise.uniform(properties.seed(), prompt, text, "first-error") * m)
-                : m;
+        // where the solution goes wrong; every step from there on is wrong
+        int firstError = hasReference ? firstError(prompt, reference, text, steps) : m;
         double[] scores = new double[m];
         for (int k = 0; k < m; k++) {
             double z = properties.noise() * SeededNoise.gaussian(properties.seed(), prompt, text, "step-" + k);
@@ -125,9 +127,47 @@ public class SimulatedProcessRewardModel implements Scorer {
         return scores;
     }
 
+    /**
+     * The index of the first wrong step, {@code m} when none is. A finished candidate with the reference's answer is
+     * right throughout. Otherwise the first step whose own arithmetic is wrong ({@link StepArithmetic}), so a
+     * partial solution is judged by what it has said so far; failing that, a finished wrong candidate goes wrong
+     * at its answer when the answer is not what its last step computed, else at a seeded uniform step.
+     */
+    private int firstError(String prompt, String reference, String text, List<String> steps) {
+        int m = steps.size();
+        Optional<String> answer = FinalAnswer.stated(text);
+        if (answer.isPresent() && FinalAnswer.matches(text, reference)) {
+            return m;
+        }
+        BigInteger lastResult = null;
+        for (int k = 0; k < m; k++) {
+            Optional<StepArithmetic.Check> check = StepArithmetic.check(steps.get(k));
+            if (check.isPresent()) {
+                if (!check.get().right()) {
+                    return k;
+                }
+                lastResult = check.get().result();
+            }
+        }
+        if (answer.isEmpty()) {
+            return m; // a partial solution without a slip so far: right so far, whatever comes next
+        }
+        if (lastResult != null && !saysResult(answer.get(), lastResult)) {
+            return m - 1; // every step computed right, then the answer did not say what they arrived at
+        }
+        return (int) Math.floor(SeededNoise.uniform(properties.seed(), prompt, text, "first-error") * m);
+    }
+
+    private static boolean saysResult(String answer, BigInteger result) {
+        return FinalAnswer.lastNumber(answer).map(a -> a.compareTo(new BigDecimal(result)) == 0).orElse(false);
+    }
+
     private static String latent(String reference, String text) {
         if (reference == null || reference.isBlank()) {
             return "unknown";
+        }
+        if (FinalAnswer.stated(text).isEmpty()) {
+            return "partial";
         }
         return FinalAnswer.matches(text, reference) ? "correct" : "wrong";
     }

@@ -113,6 +113,77 @@ class SimulatedProcessRewardModelTest {
         assertThat(auc(correct, wrong)).isCloseTo(0.5, within(0.05));
     }
 
+    /** The first steps of a solution of (a + b) * c - d in the engine simulator's format, each ending a line. */
+    private static String partial(int a, int b, int c, int slipAt) {
+        int sum = a + b + (slipAt == 2 ? 1 : 0);
+        int product = sum * c + (slipAt == 3 ? 10 : 0);
+        return "Step 1: We need to compute (" + a + " + " + b + ") * " + c + " - 4.\n"
+                + "Step 2: " + a + " + " + b + " = " + sum + ".\n"
+                + "Step 3: Multiply " + sum + " and " + c + " to get " + product + ".\n"
+                + "Step 4: Then " + product + " - 4 gives " + (product - 4) + ".\n";
+    }
+
+    @Test
+    void aPartialThatSlippedScoresLowUnderLastWhileARightOneIsNotPenalised() {
+        var last = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1.0, 2, 2.5, Aggregation.LAST, "\\n",
+                Duration.ZERO), new SimpleMeterRegistry());
+        List<Double> right = new ArrayList<>();
+        List<Double> slipped = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int a = 10 + i;
+            int b = 3 + i % 7;
+            String reference = String.valueOf((a + b) * 6 - 4);
+            // the slip is at step 3; step 4 then computes right from the wrong value, and is wrong all the same
+            var job = new ScoringJob(meta(), "sim-prm", "Compute (" + a + " + " + b + ") * 6 - 4.", reference,
+                    List.of(new CandidateRef(UUID.randomUUID(), partial(a, b, 6, -1)),
+                            new CandidateRef(UUID.randomUUID(), partial(a, b, 6, 3))));
+            List<Score> scores = last.score(job).scores();
+            right.add(scores.get(0).value());
+            slipped.add(scores.get(1).value());
+        }
+        assertThat(mean(right)).isGreaterThan(0.7);
+        assertThat(mean(right) - mean(slipped)).isGreaterThan(0.4);
+    }
+
+    @Test
+    void partialsAreJudgedByTheirStepsAndFinishedOnesByTheirAnswer() {
+        // noise ~0: every step past the overconfident two scores exactly sigmoid(±1.5)
+        var exact = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1e-9, 2, 2.5, Aggregation.MIN, "\\n",
+                Duration.ZERO), new SimpleMeterRegistry());
+        double up = SimulatedOutcomeRewardModel.sigmoid(1.5);
+        double down = SimulatedOutcomeRewardModel.sigmoid(-1.5);
+        double early = SimulatedOutcomeRewardModel.sigmoid(2.5);
+        String reference = String.valueOf((12 + 7) * 6 - 4);
+
+        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, -1)))
+                .containsExactly(new double[] {early, early, up, up}, within(1e-6));
+        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 3)))
+                .containsExactly(new double[] {early, early, down, down}, within(1e-6));
+        // a slip inside the overconfident steps still makes every later step wrong
+        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 2)))
+                .containsExactly(new double[] {early, early, down, down}, within(1e-6));
+
+        String finished = partial(12, 7, 6, -1) + "Answer: " + reference;
+        assertThat(exact.stepScores("p", reference, finished))
+                .containsExactly(new double[] {early, early, up, up, up}, within(1e-6));
+        // every step right, then an answer that is not what they arrived at: only the answer step is wrong
+        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, -1) + "Answer: 111"))
+                .containsExactly(new double[] {early, early, up, up, down}, within(1e-6));
+        // a finished candidate that slipped goes wrong where it slipped, not at a random step
+        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 3) + "Answer: " + (19 * 6 + 6)))
+                .containsExactly(new double[] {early, early, down, down, down}, within(1e-6));
+    }
+
+    @Test
+    void latentCorrectnessOfAPartialIsTaggedAsSuch() {
+        var meters = new SimpleMeterRegistry();
+        var model = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1.0, 2, 2.5, Aggregation.MIN, "\\n",
+                Duration.ZERO), meters);
+        model.score(new ScoringJob(meta(), "sim-prm", "p", "110",
+                List.of(new CandidateRef(UUID.randomUUID(), partial(12, 7, 6, -1)))));
+        assertThat(meters.find("verigen.reward.sim.score").tag("latent", "partial").summary()).isNotNull();
+    }
+
     @Test
     void seededDeterministicAndAggregationSelectablePerJob() {
         var model = model(3.0, 2);
