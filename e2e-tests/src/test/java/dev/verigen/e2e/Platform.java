@@ -45,6 +45,8 @@ final class Platform implements AutoCloseable {
     private final Path logs = root.resolve("e2e-tests/target/e2e-logs");
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> byService = new LinkedHashMap<>();
+    private Map<String, String> commonEnv = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Map<String, Map<String, String>> extraEnv;
@@ -71,6 +73,9 @@ final class Platform implements AutoCloseable {
                 "gpu-worker-openai", Map.of("WORKER_POOL", OPENAI_POOL, "WORKER_BACKEND", "openai",
                         "OPENAI_BASE_URL", openAiBaseUrl, "OPENAI_MODEL", "fake-math", "OPENAI_API_KEY", OPENAI_KEY));
         Files.createDirectories(logs);
+        for (String service : concat(FIRST_WAVE, SECOND_WAVE)) {
+            Files.deleteIfExists(logs.resolve(service + ".log")); // a restarted service appends to its log
+        }
         for (String service : FIRST_WAVE) {
             ports.put(service, freePort());
         }
@@ -84,6 +89,7 @@ final class Platform implements AutoCloseable {
                 "VERIGEN_DB_PASSWORD", dbPassword,
                 "ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"),
                 "VERIFIER_URL", "http://127.0.0.1:" + ports.get("verifier-svc"));
+        this.commonEnv = env;
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
         start(FIRST_WAVE, env);
         start(SECOND_WAVE, env);
@@ -110,15 +116,29 @@ final class Platform implements AutoCloseable {
                     "--server.port=" + ports.get(service))
                     .directory(root.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve(service + ".log").toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
             builder.environment().putAll(env);
             builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
             builder.environment().putAll(extraEnv.getOrDefault(service, Map.of()));
-            processes.add(builder.start());
+            Process process = builder.start();
+            processes.add(process);
+            byService.put(service, process);
         }
         for (String service : services) {
             awaitHealthy(service);
         }
+    }
+
+    /** Kills the service the hard way (SIGKILL): no shutdown hook, no graceful drain, as a crash or an OOM kill. */
+    void kill(String service) throws InterruptedException {
+        Process process = byService.get(service);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts the service again on its port, with the same settings. */
+    void restart(String service) throws IOException {
+        start(List.of(service), commonEnv);
     }
 
     private void awaitHealthy(String service) {
@@ -150,6 +170,12 @@ final class Platform implements AutoCloseable {
 
     private static String javaBinary() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static int freePort() throws IOException {

@@ -159,12 +159,13 @@ public class SimBackend implements EngineBackend {
     private Sample sample(int index, EngineRequest request, SplittableRandom random) {
         var judge = SimJudgments.judgePrompt(request.task());
         if (judge.isEmpty() && continues(request)) {
-            Continuation continuation = model.continuation(request.task(), request.partial(), random);
+            Continuation continuation = model.continuation(SimJudgments.underlyingTask(request.task()),
+                    request.partial(), random);
             return finish(index, continuation.text(), continuation::onTrackWithin, request.sampling(), random);
         }
         TaskModel.Draft draft = judge.isPresent()
                 ? new TaskModel.Draft(judgments.verdict(judge.get(), random), true, 0)
-                : model.draft(request.task(), random);
+                : model.draft(SimJudgments.underlyingTask(request.task()), random);
         return finish(index, draft.text(), chars -> draft.correct(), request.sampling(), random);
     }
 

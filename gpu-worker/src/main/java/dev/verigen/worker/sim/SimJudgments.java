@@ -45,6 +45,21 @@ public final class SimJudgments {
                 task.substring(a + ANSWER_MARKER.length())));
     }
 
+    /**
+     * The task a role's material is about: refine, fuse and similar prompts quote it in a {@code "Task:\n…"} block
+     * that ends at the first blank line; the simulated model then solves that task (its latent solve rate), as a
+     * model re-solving with the candidates in view would. Other text is the task itself.
+     */
+    public static String underlyingTask(String material) {
+        int t = material.indexOf(TASK_MARKER);
+        if (t < 0) {
+            return material;
+        }
+        int start = t + TASK_MARKER.length();
+        int end = material.indexOf("\n\n", start);
+        return (end < 0 ? material.substring(start) : material.substring(start, end)).strip();
+    }
+
     /** Whether {@code text}'s final answer ("Answer: n", else its last integer) is the oracle's answer to the task. */
     public boolean correct(String task, String text) {
         return finalAnswer(text).map(a -> a == model.reference(task)).orElse(false);
