@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -329,6 +330,69 @@ abstract class PlatformScenarios {
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Bodies of runs with several rounds of work each, so a crash lands in the middle of them. */
+    static List<String> longRuns() {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            bodies.add("""
+                    {"pipeline": {"strategy": "best_of_n", "n": 16, "model": "sim-math", "verifier": "numeric",
+                                  "rewardModel": "sim-prm", "maxTokens": 128, "seed": %d},
+                     "input": {"prompt": "Compute %d + 17 * 3 - 5 * 4 + 2.", "reference": "%d"},
+                     "budget": {"maxTokens": 60000, "maxCalls": 200}}""".formatted(500 + i, 10 + i, 10 + i + 51 - 20 + 2));
+        }
+        return bodies;
+    }
+
+    @Test
+    void killingTheOrchestratorMidRunLosesNothingAndSpendsNothingTwice() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String body : longRuns()) {
+            HttpResponse<String> response = post(body, null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            ids.add(JSON.readTree(response.body()).get("id").stringValue());
+        }
+        platform.kill("orchestrator-svc");
+        // what the crashed orchestrator had committed: it must all survive, unchanged
+        Map<String, String> before = rows("select id::text, text from candidates where run_id in (" + quoted(ids) + ")");
+        long running = count("select count(*) from runs where status = 'RUNNING' and id in (" + quoted(ids) + ")");
+        assertThat(running).as("runs were still in progress when the orchestrator died").isPositive();
+
+        platform.restart("orchestrator-svc");
+        for (String id : ids) {
+            JsonNode run = awaitFinished(id);
+            assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+            assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+            assertThat(run.at("/budget/reservedCalls").asLong()).isZero();
+        }
+        Map<String, String> after = rows("select id::text, text from candidates where run_id in (" + quoted(ids) + ")");
+        assertThat(after).containsAllEntriesOf(before);
+        // every job's result was applied once: one usage row per step, and budgets hold exactly their sum
+        assertThat(count("select count(*) from (select step_id from usage group by step_id having count(*) > 1) d"))
+                .isZero();
+        assertThat(count("""
+                select count(*) from budgets b
+                 where b.run_id in (%s)
+                   and b.used_calls <> (select coalesce(sum(calls), 0) from usage u where u.run_id = b.run_id)"""
+                .formatted(quoted(ids)))).isZero();
+        assertThat(count("select count(*) from candidates where run_id in (" + quoted(ids) + ")"))
+                .isEqualTo(16L * ids.size());
+    }
+
+    private static String quoted(List<String> ids) {
+        return String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
+    }
+
+    private Map<String, String> rows(String sql) throws SQLException {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (Connection c = DriverManager.getConnection(dbUrl(), dbUser(), dbPassword());
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     private long count(String sql) throws SQLException {
