@@ -1,27 +1,45 @@
 package dev.verigen.orchestrator.strategies;
 
 import dev.verigen.contracts.Verdict;
+import dev.verigen.orchestrator.strategies.sampling.Adaptive;
+import dev.verigen.orchestrator.strategies.sampling.Batches;
+import dev.verigen.orchestrator.strategies.sampling.Vote;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
  * Best-of-N: sample n candidates, verify and score them, answer with the best. A verified pass beats any
  * score; the reward model breaks ties among equals; the earliest sample breaks what is left, so the choice is
- * deterministic.
+ * deterministic. {@code selection: weighted} (weighted best-of-N) instead groups unverified candidates by final answer
+ * and answers with the best member of the answer with the highest summed reward. {@code adaptive} samples in batches
+ * and stops once a candidate passes verification (or, when weighted, once the leading answer is safe).
  */
 @Component
 public class BestOfN implements Strategy {
 
     public static final String NAME = "best_of_n";
+    public static final String BEST = "best";
+    public static final String WEIGHTED = "weighted";
 
-    static final Comparator<RunState.Candidate> RANKING = Comparator
+    /** Verified pass first, then reward score, then the earliest sample. */
+    public static final Comparator<RunState.Candidate> RANKING = Comparator
             .comparingInt((RunState.Candidate c) -> verdictRank(c.verdict()))
             .thenComparing(c -> c.score() == null ? Double.NEGATIVE_INFINITY : c.score(), Comparator.reverseOrder())
             .thenComparingInt(RunState.Candidate::index);
+
+    /**
+     * @param selection {@code best} (verifier, then reward score) or {@code weighted} (reward mass per answer)
+     * @param adaptive  batches and early stopping; null when off
+     */
+    public record Options(String selection, Adaptive adaptive) {
+        public Options {
+            selection = selection == null ? BEST : selection;
+        }
+    }
 
     @Override
     public String name() {
@@ -29,49 +47,93 @@ public class BestOfN implements Strategy {
     }
 
     @Override
+    public Object options(StrategyOptions o) {
+        o.onlyKnown(Set.of("selection", Adaptive.FIELD));
+        String selection = o.choice("selection", Set.of(BEST, WEIGHTED), BEST);
+        if (WEIGHTED.equals(selection) && o.base().rewardModel() == null) {
+            o.reject("selection", "weighted selection sums reward scores per answer: it needs a pipeline.rewardModel");
+        }
+        return new Options(selection, Adaptive.read(o));
+    }
+
+    @Override
     public List<Action> decide(RunState state, RunEvent event) {
+        Options options = state.spec().options(Options.class);
+        Batches.Plan plan = new Batches.Plan(state.spec().n(), options.adaptive(), List.of(),
+                WEIGHTED.equals(options.selection()));
         return switch (event) {
-            case RunEvent.Started started -> start(state);
-            case RunEvent.StepFinished finished -> afterStep(state, finished);
+            case RunEvent.Started started -> Batches.start(state, plan);
+            case RunEvent.StepFinished finished -> afterStep(state, finished, options, plan);
         };
     }
 
-    private List<Action> start(RunState state) {
-        PipelineSpec spec = state.spec();
-        int n = Costs.affordableSamples(state.budget(), state.input().prompt(), spec.n(), spec.sampling().maxTokens());
-        if (n < 1) {
-            return List.of(new Action.Fail("budget_exhausted",
-                    "the budget cannot pay for a single sample of up to " + spec.sampling().maxTokens() + " tokens"));
-        }
-        return List.of(new Action.Generate(n));
-    }
-
-    private List<Action> afterStep(RunState state, RunEvent.StepFinished event) {
-        List<Action> actions = new ArrayList<>();
-        if (event.kind() == StepKind.GENERATION && !event.newCandidates().isEmpty()) {
-            if (state.spec().verifier() != null && state.input().hasReference()) {
-                actions.add(new Action.Verify(event.newCandidates()));
-            }
-            if (state.spec().rewardModel() != null && canAffordScoring(state, event.newCandidates())) {
-                actions.add(new Action.Score(event.newCandidates()));
-            }
-        }
+    private List<Action> afterStep(RunState state, RunEvent.StepFinished event, Options options, Batches.Plan plan) {
+        List<Action> actions = new ArrayList<>(Batches.judge(state, event));
         if (actions.isEmpty() && state.pendingSteps() == 0) {
-            actions.add(conclude(state));
+            String stop = stopReason(state, options);
+            if (stop == null) {
+                List<Action> next = Batches.next(state, plan);
+                if (!next.isEmpty()) {
+                    return next;
+                }
+            }
+            actions.add(conclude(state, options, Batches.report(state, plan, stop)));
         }
         return actions;
     }
 
-    private static Action conclude(RunState state) {
-        Optional<RunState.Candidate> best = state.candidates().stream().min(RANKING);
-        if (best.isEmpty()) {
+    /** Why more samples are pointless (adaptive): a verified pass, or a weighted leader that is safe; else null. */
+    private static String stopReason(RunState state, Options options) {
+        if (options.adaptive() == null) {
+            return null;
+        }
+        if (state.candidates().stream().anyMatch(c -> c.verdict() == Verdict.Outcome.PASS)) {
+            return "a candidate passed verification";
+        }
+        if (WEIGHTED.equals(options.selection())) {
+            Vote vote = vote(state.candidates());
+            double p = vote.leaderStays();
+            if (!vote.isEmpty() && p >= options.adaptive().confidence()) {
+                return String.format(Locale.ROOT, "P(leader stays ahead) = %.3f ≥ %s", p,
+                        options.adaptive().confidence());
+            }
+        }
+        return null;
+    }
+
+    private static Action conclude(RunState state, Options options, String adaptiveNote) {
+        List<RunState.Candidate> all = state.candidates();
+        if (all.isEmpty()) {
             String why = state.steps().stream()
                     .filter(s -> s.kind() == StepKind.GENERATION && s.status() == RunState.Step.Status.FAILED)
                     .map(s -> s.errorCode() + ": " + s.errorDetail())
                     .findFirst().orElse("no candidates were generated");
             return new Action.Fail("generation_failed", why);
         }
-        return new Action.Finish(best.get().id(), reason(best.get(), state.candidates()));
+        boolean passed = all.stream().anyMatch(c -> c.verdict() == Verdict.Outcome.PASS);
+        if (WEIGHTED.equals(options.selection()) && !passed) {
+            Vote vote = vote(all);
+            if (!vote.isEmpty()) {
+                RunState.Candidate chosen = vote.leader().representative();
+                String verified = chosen.verdict() == null ? "unverified" : "no candidate passed verification ("
+                        + all.size() + " tried)";
+                return new Action.Finish(chosen.id(), verified + ": weighted best-of-N, " + vote.describe()
+                        + adaptiveNote);
+            }
+        }
+        RunState.Candidate best = all.stream().min(RANKING).orElseThrow();
+        return new Action.Finish(best.id(), reason(best, all) + adaptiveNote);
+    }
+
+    /**
+     * The weighted selection's vote: among candidates the verifier did not refute when there are any (a refuted
+     * answer is wrong however well it scores), weighted by reward; by count when no candidate has a score (scoring
+     * was skipped or failed).
+     */
+    private static Vote vote(List<RunState.Candidate> all) {
+        List<RunState.Candidate> unrefuted = all.stream().filter(c -> c.verdict() != Verdict.Outcome.FAIL).toList();
+        List<RunState.Candidate> pool = unrefuted.stream().anyMatch(Vote::eligible) ? unrefuted : all;
+        return Vote.anyScored(pool) ? Vote.weighted(pool) : Vote.majority(pool);
     }
 
     private static String reason(RunState.Candidate chosen, List<RunState.Candidate> all) {
@@ -98,13 +160,5 @@ public class BestOfN implements Strategy {
             case ERROR -> 1;
             case FAIL -> 2;
         };
-    }
-
-    /** Scoring is skipped, not failed, when the budget cannot pay for it (a judge costs k calls per candidate). */
-    private static boolean canAffordScoring(RunState state, List<java.util.UUID> ids) {
-        List<String> texts = ids.stream().map(id -> state.candidates().stream().filter(c -> c.id().equals(id))
-                .findFirst().map(RunState.Candidate::text).orElse("")).toList();
-        Costs.ScoringCost cost = Costs.scoring(state.spec().rewardModel(), state.input().prompt(), texts);
-        return state.budget().remainingCalls() >= cost.calls() && state.budget().remainingTokens() >= cost.tokens();
     }
 }

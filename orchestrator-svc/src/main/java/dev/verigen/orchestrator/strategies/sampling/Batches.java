@@ -1,0 +1,171 @@
+package dev.verigen.orchestrator.strategies.sampling;
+
+import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.Costs;
+import dev.verigen.orchestrator.strategies.RunEvent;
+import dev.verigen.orchestrator.strategies.RunState;
+import dev.verigen.orchestrator.strategies.StepKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sampling n answers to the run's prompt — at once, or in batches when adaptive — spread round-robin over sampling
+ * temperatures, and having each generation verified and scored. Shared by the strategies that sample independent
+ * answers and then select (best-of-N, self-consistency); what to select and when to stop stays theirs.
+ */
+public final class Batches {
+
+    /**
+     * What to sample.
+     *
+     * @param adaptive       batches and early stopping; null samples all n at once
+     * @param temperatures   sample s is drawn at {@code temperatures[s % size]}; empty keeps the run's temperature
+     * @param reserveScoring size each batch so the budget's calls can also pay for scoring it (the selection needs
+     *                       the scores)
+     */
+    public record Plan(int n, Adaptive adaptive, List<Double> temperatures, boolean reserveScoring) {
+        public Plan {
+            temperatures = temperatures == null ? List.of() : List.copyOf(temperatures);
+        }
+    }
+
+    /** The sampling strategies' memo while sampling adaptively: samples asked for so far, in how many batches. */
+    public record Memo(int requested, int batches) {
+    }
+
+    private Batches() {
+    }
+
+    /** The first batch (all n when not adaptive), or a failure when not even one sample is affordable. */
+    public static List<Action> start(RunState state, Plan plan) {
+        int want = plan.adaptive() == null ? plan.n() : Math.min(plan.adaptive().batch(), plan.n());
+        int count = affordable(state, plan, 0, want);
+        if (count < 1) {
+            return List.of(new Action.Fail("budget_exhausted", "the budget cannot pay for a single sample of up to "
+                    + state.spec().sampling().maxTokens() + " tokens"));
+        }
+        List<Action> actions = new ArrayList<>(generations(plan, 1, 0, count));
+        if (plan.adaptive() != null) {
+            actions.add(new Action.Remember(new Memo(count, 1)));
+        }
+        return actions;
+    }
+
+    /** The next batch, or nothing when n samples were asked for, the budget cannot pay for one, or not adaptive. */
+    public static List<Action> next(RunState state, Plan plan) {
+        if (plan.adaptive() == null) {
+            return List.of();
+        }
+        Memo memo = memo(state);
+        int want = Math.min(plan.adaptive().batch(), plan.n() - memo.requested());
+        int count = want < 1 ? 0 : affordable(state, plan, memo.requested(), want);
+        if (count < 1) {
+            return List.of();
+        }
+        List<Action> actions = new ArrayList<>(generations(plan, memo.batches() + 1, memo.requested(), count));
+        actions.add(new Action.Remember(new Memo(memo.requested() + count, memo.batches() + 1)));
+        return actions;
+    }
+
+    public static Memo memo(RunState state) {
+        return state.memo(Memo.class).orElse(new Memo(state.answers().size(), 1));
+    }
+
+    /**
+     * What the reason says about adaptive sampling: samples used of n, batches, and why it stopped short of n.
+     *
+     * @param stoppedBecause the stopping rule's explanation when it fired, else null
+     */
+    public static String report(RunState state, Plan plan, String stoppedBecause) {
+        if (plan.adaptive() == null) {
+            return "";
+        }
+        Memo memo = memo(state);
+        String out = "; adaptive: used " + state.answers().size() + " of " + plan.n() + " samples in " + memo.batches()
+                + (memo.batches() == 1 ? " batch" : " batches");
+        if (memo.requested() >= plan.n()) {
+            return out;
+        }
+        return out + (stoppedBecause != null ? ", stopped early: " + stoppedBecause
+                : ", stopped: the budget could not pay for more");
+    }
+
+    /** Verification (when there is a reference) and scoring (when affordable) of a generation's new candidates. */
+    public static List<Action> judge(RunState state, RunEvent.StepFinished event) {
+        List<Action> actions = new ArrayList<>();
+        if (event.kind() == StepKind.GENERATION && !event.newCandidates().isEmpty()) {
+            if (state.spec().verifier() != null && state.input().hasReference()) {
+                actions.add(new Action.Verify(event.newCandidates()));
+            }
+            if (state.spec().rewardModel() != null && canAffordScoring(state, event.newCandidates())) {
+                actions.add(new Action.Score(event.newCandidates()));
+            }
+        }
+        return actions;
+    }
+
+    /** Scoring is skipped, not failed, when the budget cannot pay for it (a judge costs k calls per candidate). */
+    public static boolean canAffordScoring(RunState state, List<UUID> ids) {
+        List<String> texts = ids.stream().map(id -> state.candidate(id).map(RunState.Candidate::text).orElse(""))
+                .toList();
+        Costs.ScoringCost cost = Costs.scoring(state.spec().rewardModel(), state.input().prompt(), texts);
+        return state.budget().remainingCalls() >= cost.calls() && state.budget().remainingTokens() >= cost.tokens();
+    }
+
+    /**
+     * How many of samples {@code from .. from + want - 1} the budget can pay for: each temperature's generation job
+     * reserves the prompt bound plus max tokens per sample, and each sample a call (and its scoring calls when the
+     * plan reserves them). Judge scorers' tokens depend on the texts to come and are not reserved: scoring is
+     * skipped when it cannot be paid.
+     */
+    static int affordable(RunState state, Plan plan, int from, int want) {
+        long promptBound = Costs.promptTokensBound(state.input().prompt());
+        long maxTokens = state.spec().sampling().maxTokens();
+        long scoringCalls = plan.reserveScoring() && state.spec().rewardModel() != null
+                ? Costs.scoring(state.spec().rewardModel(), state.input().prompt(), List.of("")).calls() : 0;
+        for (int count = want; count >= 1; count--) {
+            long tokens = 0;
+            for (int size : split(plan, from, count)) {
+                tokens += size == 0 ? 0 : promptBound + size * maxTokens;
+            }
+            long calls = count * (1 + scoringCalls);
+            if (tokens <= state.budget().remainingTokens() && calls <= state.budget().remainingCalls()) {
+                return count;
+            }
+        }
+        return 0;
+    }
+
+    /** How many of samples {@code from .. from + count - 1} each temperature draws (one entry without temperatures). */
+    static int[] split(Plan plan, int from, int count) {
+        int t = Math.max(1, plan.temperatures().size());
+        int[] sizes = new int[t];
+        for (int i = 0; i < t; i++) {
+            // samples s in [from, from + count) with s % t == i
+            sizes[i] = Math.floorDiv(from + count - 1 - i, t) - Math.floorDiv(from - 1 - i, t);
+        }
+        return sizes;
+    }
+
+    /**
+     * The generation jobs of one batch. Labels seed the samples, so each batch and temperature gets its own
+     * ("batch-2/t1=0.7"); sampling all at once at the run's temperature keeps the plain, unlabelled job.
+     */
+    static List<Action.Generate> generations(Plan plan, int batch, int from, int count) {
+        String prefix = plan.adaptive() == null ? "" : "batch-" + batch;
+        if (plan.temperatures().isEmpty()) {
+            return List.of(Action.Generate.samples(prefix, count));
+        }
+        int[] sizes = split(plan, from, count);
+        List<Action.Generate> jobs = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] > 0) {
+                double temperature = plan.temperatures().get(i);
+                String label = (prefix.isEmpty() ? "" : prefix + "/") + "t" + i + "=" + temperature;
+                jobs.add(Action.Generate.samples(label, sizes[i]).withTemperature(temperature));
+            }
+        }
+        return jobs;
+    }
+}
