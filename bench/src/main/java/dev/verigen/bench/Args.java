@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code --key value} and {@code --flag} arguments; unknown keys are an error so typos do not go unnoticed. */
-final class Args {
+public final class Args {
 
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] args, String... known) {
+    public Args(String[] args, String... known) {
         var allowed = java.util.Set.of(known);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -31,11 +31,11 @@ final class Args {
         }
     }
 
-    boolean flag(String key) {
+    public boolean flag(String key) {
         return Boolean.parseBoolean(values.getOrDefault(key, "false"));
     }
 
-    String get(String key, String fallback) {
+    public String get(String key, String fallback) {
         return values.getOrDefault(key, fallback);
     }
 

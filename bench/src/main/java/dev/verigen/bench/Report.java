@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A Markdown table plus notes, printed and optionally written into its own section of BENCHMARKS.md. */
-final class Report {
+public final class Report {
 
     static final String MACHINE = "2 cores, 24 GiB, shared with other work (noisy): compare ratios within one run, "
             + "not absolute figures across runs";
@@ -19,17 +19,17 @@ final class Report {
     private final String title;
     private final StringBuilder body = new StringBuilder();
 
-    Report(String section, String title) {
+    public Report(String section, String title) {
         this.section = section;
         this.title = title;
     }
 
-    Report para(String text) {
+    public Report para(String text) {
         body.append(text).append("\n\n");
         return this;
     }
 
-    Report table(List<String> header, List<List<String>> rows) {
+    public Report table(List<String> header, List<List<String>> rows) {
         body.append("| ").append(String.join(" | ", header)).append(" |\n");
         body.append("|").append("---|".repeat(header.size())).append('\n');
         for (List<String> row : rows) {
@@ -47,7 +47,7 @@ final class Report {
     }
 
     /** Prints the section; with {@code --write} replaces it between its markers in BENCHMARKS.md. */
-    void emit(String command, boolean write) throws IOException {
+    public void emit(String command, boolean write) throws IOException {
         String md = markdown(command);
         System.out.println(md);
         if (write) {

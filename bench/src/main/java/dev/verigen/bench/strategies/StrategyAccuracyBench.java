@@ -2,7 +2,10 @@ package dev.verigen.bench.strategies;
 
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.orchestrator.strategies.BestOfN;
+import dev.verigen.orchestrator.strategies.FirstFinish;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
+import dev.verigen.orchestrator.strategies.SelfConsistency;
 import dev.verigen.orchestrator.strategies.RunInput;
 import dev.verigen.orchestrator.strategies.Strategy;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
@@ -31,7 +34,7 @@ public final class StrategyAccuracyBench {
     }
 
     /** What a config achieved over the suite. */
-    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls) {
+    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
         double accuracy() {
             return correct / (double) tasks;
         }
@@ -52,12 +55,14 @@ public final class StrategyAccuracyBench {
         int failed = 0;
         long tokens = 0;
         long calls = 0;
+        long engineMs = 0;
         Strategy strategy = config.strategy().get();
         for (int i = 0; i < tasks.size(); i++) {
             SimMathSuite.Task task = tasks.get(i);
             PipelineSpec spec = spec(strategy, config, seed * 1_000_003L + i);
             var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), budgetTokens,
-                    null, workers, InMemoryRun.Delivery.IN_ORDER).run();
+                    null, workers, InMemoryRun.Delivery.TIMED).run();
+            engineMs += outcome.engineMs();
             tokens += outcome.usedTokens();
             calls += outcome.usedCalls();
             if (!outcome.succeeded()) {
@@ -66,7 +71,7 @@ public final class StrategyAccuracyBench {
                 correct++;
             }
         }
-        return new Result(config, tasks.size(), correct, failed, tokens, calls);
+        return new Result(config, tasks.size(), correct, failed, tokens, calls, engineMs);
     }
 
     /** The spec as the orchestrator would normalise it, the strategy's options included. */
@@ -102,5 +107,58 @@ public final class StrategyAccuracyBench {
 
     static String toJson(List<Result> results) {
         return Json.writeString(results.stream().map(StrategyAccuracyBench::json).toList());
+    }
+
+    /** Every strategy, at a few sizes, as a README reader would configure it. */
+    static List<Config> configs() {
+        List<Config> c = new ArrayList<>();
+        c.add(new Config("single sample", BestOfN::new, "best_of_n", 1, null, null));
+        for (int n : new int[]{4, 16, 64}) {
+            c.add(new Config("best_of_n n=" + n + " (sim-orm)", BestOfN::new, "best_of_n", n, "sim-orm", null));
+        }
+        c.add(new Config("best_of_n n=16 weighted (sim-orm)", BestOfN::new, "best_of_n", 16, "sim-orm",
+                "{\"selection\": \"weighted\"}"));
+        for (int n : new int[]{4, 16, 64}) {
+            c.add(new Config("self_consistency n=" + n + " majority", SelfConsistency::new, "self_consistency", n, null,
+                    null));
+        }
+        c.add(new Config("self_consistency n=16 weighted (sim-orm)", SelfConsistency::new, "self_consistency", 16,
+                "sim-orm", "{\"vote\": \"weighted\"}"));
+        c.add(new Config("self_consistency n≤64 adaptive", SelfConsistency::new, "self_consistency", 64, null,
+                "{\"adaptive\": {\"batch\": 4, \"confidence\": 0.95}}"));
+        c.add(new Config("self_consistency n=16 temperatures 0.4/0.8/1.2", SelfConsistency::new, "self_consistency",
+                16, null, "{\"temperatures\": [0.4, 0.8, 1.2]}"));
+        c.add(new Config("first_finish n=8", FirstFinish::new, "first_finish", 8, null, null));
+        return c;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        var args = new dev.verigen.bench.Args(argv, "tasks", "seed", "budget");
+        int count = Integer.parseInt(args.get("tasks", "200"));
+        long seed = Long.parseLong(args.get("seed", "7"));
+        long budget = Long.parseLong(args.get("budget", "40000"));
+        List<SimMathSuite.Task> tasks = SimMathSuite.tasks(count, seed);
+        List<List<String>> rows = new ArrayList<>();
+        for (Config config : configs()) {
+            long started = System.nanoTime();
+            Result r = measure(config, tasks, seed, budget, new SimWorkers(seed));
+            rows.add(List.of(config.label(), String.format(Locale.ROOT, "%.3f", r.accuracy()),
+                    String.format(Locale.ROOT, "%,.0f", r.tokensPerTask()),
+                    String.format(Locale.ROOT, "%.1f", r.calls() / (double) r.tasks()),
+                    String.format(Locale.ROOT, "%,.0f", r.engineMs() / (double) r.tasks()), Integer.toString(r.failed())));
+            System.err.printf(Locale.ROOT, "%s: %.3f, %.0f tokens/task (%d ms)%n", config.label(), r.accuracy(),
+                    r.tokensPerTask(), (System.nanoTime() - started) / 1_000_000);
+        }
+        new dev.verigen.bench.Report("strategies", "Strategies: accuracy against tokens on the simulator task suite")
+                .para(count + " sim-math tasks (2 to 6 integer operations; the simulator's latent solve rates make them "
+                        + "heterogeneous), seed " + seed + ", per-task budget " + budget + " tokens, the same for every "
+                        + "row. Each strategy's own decision function runs in memory against the simulator's engine "
+                        + "and reward models (SIMULATED: `sim`, `sim-orm`, `sim-prm`); selection never sees the "
+                        + "reference (no verifier); a run counts as correct when its answer equals the reference. "
+                        + "Tokens are prompt + completion tokens of every generation, as the budget counts them.")
+                .table(List.of("pipeline", "accuracy", "tokens / task", "model calls / task", "simulated latency / task (ms)",
+                        "failed runs"), rows)
+                .emit("./verigen bench strategies --tasks " + count + " --seed " + seed + " --budget " + budget,
+                        args.flag("write"));
     }
 }

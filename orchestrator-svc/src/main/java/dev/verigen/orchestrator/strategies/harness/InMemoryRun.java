@@ -31,25 +31,77 @@ import java.util.UUID;
  */
 public final class InMemoryRun {
 
-    /** How results come back. */
-    public record Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate) {
-        public static final Delivery IN_ORDER = new Delivery(0, false, 0, 0);
+    /**
+     * How results come back.
+     *
+     * @param timed results come back in the order the engine would finish them: each job's result is computed when
+     *              it is dispatched and delivered at dispatch time + its engine time (a discrete-event clock), so
+     *              first_finish sees the shortest sample first and {@link Outcome#engineMs} is the run's latency
+     */
+    public record Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate, boolean timed) {
+        public static final Delivery IN_ORDER = new Delivery(0, false, 0, 0, false);
+        public static final Delivery TIMED = new Delivery(0, false, 0, 0, true);
+
+        public Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate) {
+            this(seed, shuffle, failureRate, timeoutRate, false);
+        }
 
         public static Delivery chaotic(long seed) {
-            return new Delivery(seed, true, 0.1, 0.05);
+            return new Delivery(seed, true, 0.1, 0.05, false);
         }
     }
 
     /** How a run ended. */
     public record Outcome(String status, RunState.Candidate answer, String reason, String errorCode,
                           long usedTokens, long usedCalls, int refusedReservations, int decisions,
-                          List<RunState.Candidate> candidates, List<RunState.Step> steps) {
+                          List<RunState.Candidate> candidates, List<RunState.Step> steps, long engineMs) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
     }
 
-    private record Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls) {
+    private static final class Pending {
+        final UUID stepId;
+        final StepKind kind;
+        final String label;
+        final Action action;
+        final long tokens;
+        final long calls;
+        Workers.Generated output;
+        long finishAt;
+
+        Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls) {
+            this.stepId = stepId;
+            this.kind = kind;
+            this.label = label;
+            this.action = action;
+            this.tokens = tokens;
+            this.calls = calls;
+        }
+
+        UUID stepId() {
+            return stepId;
+        }
+
+        StepKind kind() {
+            return kind;
+        }
+
+        String label() {
+            return label;
+        }
+
+        Action action() {
+            return action;
+        }
+
+        long tokens() {
+            return tokens;
+        }
+
+        long calls() {
+            return calls;
+        }
     }
 
     private static final int MAX_DECISIONS = 100_000;
@@ -80,6 +132,7 @@ public final class InMemoryRun {
     private UUID answer;
     private String reason;
     private String errorCode;
+    private long clock;
 
     public InMemoryRun(Strategy strategy, PipelineSpec spec, RunInput input, Long maxTokens, Long maxCalls,
                        Workers workers, Delivery delivery) {
@@ -99,9 +152,10 @@ public final class InMemoryRun {
             if (decisions > MAX_DECISIONS) {
                 throw new IllegalStateException("the strategy did not terminate after " + MAX_DECISIONS + " decisions");
             }
-            Pending next = pending.remove(delivery.shuffle() ? random.nextInt(pending.size()) : 0);
+            Pending next = pending.remove(nextIndex());
+            clock = Math.max(clock, next.finishAt);
             if (stepStatus(next.stepId()) != RunState.Step.Status.PENDING) {
-                release(next, 0, 0); // cancelled: its work is settled and nobody decides on it
+                settleUnheard(next); // cancelled: its work is settled and nobody decides on it
                 continue;
             }
             decide(complete(next));
@@ -109,14 +163,38 @@ public final class InMemoryRun {
         if (status.equals("RUNNING")) {
             throw new IllegalStateException("the strategy stopped deciding with nothing pending and no answer");
         }
-        // what is still in flight when the run ends settles when it answers
+        // what is still in flight when the run ends settles when it answers: workers do not abort jobs
+        long answeredAt = clock;
         for (Pending p : List.copyOf(pending)) {
-            release(p, 0, 0);
+            settleUnheard(p);
         }
         pending.clear();
         RunState.Candidate chosen = answer == null ? null : state().candidate(answer).orElseThrow();
         return new Outcome(status, chosen, reason, errorCode, usedTokens, usedCalls, refused, decisions,
-                state().candidates(), List.copyOf(steps));
+                state().candidates(), List.copyOf(steps), answeredAt);
+    }
+
+    private int nextIndex() {
+        if (delivery.timed()) {
+            int best = 0;
+            for (int i = 1; i < pending.size(); i++) {
+                if (pending.get(i).finishAt < pending.get(best).finishAt) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        return delivery.shuffle() ? random.nextInt(pending.size()) : 0;
+    }
+
+    /** A job nobody waits for any more still ran: its usage is booked. */
+    private void settleUnheard(Pending p) {
+        if (p.action() instanceof Action.Generate g) {
+            Workers.Generated out = p.output != null ? p.output : call(g);
+            release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()));
+        } else {
+            release(p, 0, p.calls());
+        }
     }
 
     private RunState state() {
@@ -197,7 +275,13 @@ public final class InMemoryRun {
         reservedCalls += calls;
         UUID id = UUID.nameUUIDFromBytes(("step-" + steps.size()).getBytes());
         steps.add(new RunState.Step(id, kind, RunState.Step.Status.PENDING, null, null, label, 1));
-        pending.add(new Pending(id, kind, label, action, tokens, calls));
+        Pending p = new Pending(id, kind, label, action, tokens, calls);
+        p.finishAt = clock + 1;
+        if (delivery.timed() && action instanceof Action.Generate g) {
+            p.output = call(g);
+            p.finishAt = clock + Math.max(1, p.output.usage().engineMs());
+        }
+        pending.add(p);
         return true;
     }
 
@@ -235,16 +319,21 @@ public final class InMemoryRun {
         };
     }
 
-    private RunEvent generated(Pending p, Action.Generate g) {
+    private Workers.Generated call(Action.Generate g) {
         RunState.Candidate parent = g.parent() == null ? null : state().candidate(g.parent()).orElse(null);
         String partial = g.continueParent() ? parent.text() : null;
         SamplingParams base = spec.sampling();
         var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
                 g.maxTokens() == null ? base.maxTokens() : g.maxTokens(),
                 dev.verigen.orchestrator.engine.RunDriver.jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
-        var out = workers.generate(new Workers.GenerationCall(input.prompt(), g.role(),
+        return workers.generate(new Workers.GenerationCall(input.prompt(), g.role(),
                 g.pool() == null ? spec.model() : g.pool(), g.prompt() == null ? input.prompt() : g.prompt(), partial,
                 g.oneStep(), g.n(), sampling, g.label()));
+    }
+
+    private RunEvent generated(Pending p, Action.Generate g) {
+        String partial = g.continueParent() ? state().candidate(g.parent()).orElseThrow().text() : null;
+        var out = p.output != null ? p.output : call(g);
         List<UUID> created = new ArrayList<>();
         for (Sample s : out.samples()) {
             boolean complete = !g.oneStep() || Stepwise.finishes(s.text(), s.finishReason());
