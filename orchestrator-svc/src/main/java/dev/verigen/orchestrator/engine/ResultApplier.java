@@ -109,7 +109,9 @@ public class ResultApplier {
         List<NewCandidate> out = new ArrayList<>(samples.size());
         for (GenerationResult.Sample s : samples) {
             boolean complete = !g.oneStep() || Stepwise.finishes(s.text(), s.finishReason());
-            String text = parentText == null ? s.text() : Stepwise.extend(parentText, s.text(), complete);
+            // a first step from the prompt is a partial too: it ends with the delimiter like every other step
+            String text = parentText == null && !g.oneStep() ? s.text()
+                    : Stepwise.extend(parentText == null ? "" : parentText, s.text(), complete);
             out.add(new NewCandidate(text, s.finishReason(), s.completionTokens(), s.logprob(), g.parent(), g.label(),
                     g.role() == null ? Role.GENERATE : g.role(), complete));
         }

@@ -3,12 +3,15 @@ package dev.verigen.orchestrator.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.verigen.contracts.GenerationJob;
 import dev.verigen.contracts.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +156,48 @@ class RunLifecycleIT {
         assertThat(run.at("/error/detail").stringValue()).contains("job_timeout");
         assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
         assertThat(run.at("/budget/usedTokens").asLong()).isZero();
+    }
+
+    /** Step-wise strategies keep their bookkeeping in the run's memo, stored and reloaded between events. */
+    @Test
+    void stepWiseStrategiesRunStepByStepThroughTheEngine() throws Exception {
+        List<String> pipelines = List.of(
+                """
+                {"strategy": "beam_search", "options": {"beamWidth": 2, "expansions": 2, "prm": "sim-prm:last"}""",
+                """
+                {"strategy": "dvts", "options": {"beamWidth": 2, "expansions": 2, "prm": "sim-prm:last"}""",
+                """
+                {"strategy": "particle_filter", "n": 4, "options": {"prm": "sim-prm:last"}""");
+        List<String> ids = new ArrayList<>();
+        for (String pipeline : pipelines) {
+            String body = pipeline.strip().replaceFirst("^\\{", """
+                    {"model": "sim-math", "verifier": "numeric", "rewardModel": "sim-orm", "maxTokens": 50,
+                     "seed": 3, """) + """
+                    }, "input": {"prompt": "What is 40 + 2?", "reference": "42"},
+                     "budget": {"maxTokens": 20000, "maxCalls": 200}}""";
+            HttpResponse<String> created = post("{\"pipeline\": " + body, null);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            ids.add(JSON.readTree(created.body()).get("id").stringValue());
+        }
+        for (String id : ids) {
+            JsonNode run = awaitFinished(id);
+            assertThat(run.get("status").stringValue()).as(run.toString()).isEqualTo("SUCCEEDED");
+            assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+            if (run.at("/pipeline/strategy").stringValue().equals("particle_filter")) {
+                // every particle is its own partial, so each job asks for one sample: the scripted "Answer: 41"
+                assertThat(run.at("/result/text").stringValue()).isEqualTo("Step 1\nStep 2\nAnswer: 41");
+                assertThat(run.at("/result/reason").stringValue()).contains("3 rounds, every particle complete");
+            } else {
+                // the best children of round 3 are the "Answer: 42"s (PRM 0.2 against 0.1), which verify
+                assertThat(run.at("/result/text").stringValue()).isEqualTo("Step 1\nStep 2\nAnswer: 42");
+                assertThat(run.at("/result/verdict").stringValue()).isEqualTo("PASS");
+                assertThat(run.at("/result/reason").stringValue()).contains("3 rounds, every beam complete");
+            }
+        }
+        // each partial was sent back to be continued: the engine carried it, delimiter included
+        assertThat(workers.jobsSeen.stream().filter(GenerationJob.class::isInstance).map(GenerationJob.class::cast)
+                .filter(j -> j.partial() != null).map(GenerationJob::partial))
+                .contains("Step 1\n", "Step 1\nStep 2\n");
     }
 
     private JsonNode awaitFinished(String id) {

@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Stands in for generator, verifier and reward model so the orchestrator can be tested alone over real Kafka.
- * Samples are "Answer: 41/42/43"; a sample passes when it contains the reference; the score is the sample's
- * last digit / 10. Every result is sent twice, as at-least-once delivery may do.
+ * Samples are "Answer: 41/42/43" (a step-wise job's first two steps are "Step 1", "Step 2"); a sample passes when
+ * it contains the reference; the score is the sample's last digit / 10. Every result is sent twice, as at-least-once delivery may do.
  */
 final class ScriptedWorkers implements AutoCloseable {
 
@@ -70,8 +70,11 @@ final class ScriptedWorkers implements AutoCloseable {
             return;
         }
         List<GenerationResult.Sample> samples = new ArrayList<>();
+        // step-wise jobs get two "Step k" steps before the answer
+        int done = job.partial() == null ? 0 : (int) job.partial().lines().filter(l -> l.startsWith("Step")).count();
         for (int i = 0; i < job.n(); i++) {
-            samples.add(new GenerationResult.Sample(i, "Answer: " + (41 + i % 3), "stop", 3, null));
+            String text = job.oneStep() && done < 2 ? "Step " + (done + 1) : "Answer: " + (41 + i % 3);
+            samples.add(new GenerationResult.Sample(i, text, "stop", 3, null));
         }
         sendTwice(Topics.GENERATION_RESULTS, new GenerationResult(job.meta(), job.pool(), "scripted", samples,
                 new Usage(10, 3L * job.n(), job.n(), 5, 6), null));

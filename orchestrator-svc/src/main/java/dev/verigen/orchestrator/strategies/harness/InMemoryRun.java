@@ -337,7 +337,8 @@ public final class InMemoryRun {
         List<UUID> created = new ArrayList<>();
         for (Sample s : out.samples()) {
             boolean complete = !g.oneStep() || Stepwise.finishes(s.text(), s.finishReason());
-            String text = partial == null ? s.text() : Stepwise.extend(partial, s.text(), complete);
+            String text = partial == null && !g.oneStep() ? s.text()
+                    : Stepwise.extend(partial == null ? "" : partial, s.text(), complete);
             UUID id = UUID.nameUUIDFromBytes(("cand-" + candidates.size()).getBytes());
             candidates.add(new RunState.Candidate(id, candidates.size(), text, null, null, null, Map.of(), g.parent(),
                     g.label(), g.role() == null ? Role.GENERATE : g.role(), g.pool() == null ? spec.model() : g.pool(),
