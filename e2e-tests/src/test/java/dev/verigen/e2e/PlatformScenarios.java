@@ -332,15 +332,87 @@ abstract class PlatformScenarios {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One pipeline per strategy, as the README shows them; verification is off so the strategy alone decides. */
+    static final Map<String, String> STRATEGIES = new java.util.LinkedHashMap<>();
+
+    static {
+        STRATEGIES.put("best_of_n", """
+                {"strategy": "best_of_n", "n": 8, "rewardModel": "sim-orm", "options": {"selection": "weighted"}}""");
+        STRATEGIES.put("self_consistency", """
+                {"strategy": "self_consistency", "n": 8, "options": {"temperatures": [0.5, 1.0],
+                 "adaptive": {"batch": 4, "confidence": 0.95}}}""");
+        STRATEGIES.put("first_finish", """
+                {"strategy": "first_finish", "n": 4}""");
+        STRATEGIES.put("beam_search", """
+                {"strategy": "beam_search", "rewardModel": "sim-orm",
+                 "options": {"beamWidth": 2, "expansions": 3, "lookahead": 1, "prm": "sim-prm:last"}}""");
+        STRATEGIES.put("dvts", """
+                {"strategy": "dvts", "options": {"beamWidth": 2, "expansions": 2, "prm": "sim-prm:last"}}""");
+        STRATEGIES.put("particle_filter", """
+                {"strategy": "particle_filter", "n": 6, "options": {"prm": "sim-prm:last"}}""");
+        STRATEGIES.put("iad", """
+                {"strategy": "iad", "n": 4, "rewardModel": "sim-orm", "options": {"maxRounds": 3, "critique": true}}""");
+        // an ensemble over two models (the simulator and the real arith-tiny through llama.cpp), Archon's own format
+        STRATEGIES.put("archon", """
+                {"strategy": "archon", "rewardModel": "sim-orm", "options": {"config": {"name": "e2e", "layers": [
+                  [{"type": "generator", "model": "sim-math", "samples": 4},
+                   {"type": "generator", "model": "arith-tiny", "samples": 2}],
+                  [{"type": "critic", "model": "sim-math"}],
+                  [{"type": "ranker", "model": "sim-math", "top_k": 3}],
+                  [{"type": "fuser", "model": "sim-math", "samples": 2}]]}}}""");
+    }
+
+    @Test
+    void everyStrategyRunsEndToEndThroughAllServices() throws Exception {
+        Map<String, List<String>> ids = new java.util.LinkedHashMap<>();
+        int q = 0;
+        for (var strategy : STRATEGIES.entrySet()) {
+            for (int i = 0; i < 2; i++, q++) {
+                String[] question = QUESTIONS[q % QUESTIONS.length];
+                String pipeline = strategy.getValue().strip();
+                String body = "{\"pipeline\": " + pipeline.substring(0, pipeline.length() - 1)
+                        + ", \"model\": \"sim-math\", \"verifier\": null, \"maxTokens\": 128, \"seed\": " + (700 + q) + "}"
+                        + ", \"input\": {\"prompt\": \"" + question[0] + "\", \"reference\": \"" + question[1] + "\"}"
+                        + ", \"budget\": {\"maxTokens\": 200000}}";
+                HttpResponse<String> response = post(body, null);
+                assertThat(response.statusCode()).as(strategy.getKey() + ": " + response.body()).isEqualTo(202);
+                ids.computeIfAbsent(strategy.getKey(), k -> new ArrayList<>())
+                        .add(JSON.readTree(response.body()).get("id").stringValue());
+            }
+        }
+        int correct = 0;
+        int total = 0;
+        q = 0;
+        for (var entry : ids.entrySet()) {
+            for (String id : entry.getValue()) {
+                JsonNode run = awaitFinished(id);
+                String reference = QUESTIONS[q++ % QUESTIONS.length][1];
+                assertThat(run.get("status").stringValue()).as(entry.getKey() + ": " + run).isEqualTo("SUCCEEDED");
+                assertThat(run.at("/pipeline/strategy").stringValue()).isEqualTo(entry.getKey());
+                String text = run.at("/result/text").stringValue();
+                assertThat(text).as(entry.getKey() + " answers with a complete solution").contains("Answer: ");
+                assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+                assertThat(run.at("/usage/completionTokens").asLong()).isPositive();
+                total++;
+                if (text.strip().endsWith("Answer: " + reference)) {
+                    correct++;
+                }
+            }
+        }
+        assertThat(correct).as("correct answers over every strategy").isGreaterThanOrEqualTo(total * 6 / 10);
+    }
+
     /** Bodies of runs with several rounds of work each, so a crash lands in the middle of them. */
     static List<String> longRuns() {
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
+            String pipeline = i % 2 == 0
+                    ? "\"strategy\": \"best_of_n\", \"n\": 16, \"rewardModel\": \"sim-prm\""
+                    : "\"strategy\": \"beam_search\", \"options\": {\"beamWidth\": 2, \"expansions\": 2, \"prm\": \"sim-prm:last\"}";
             bodies.add("""
-                    {"pipeline": {"strategy": "best_of_n", "n": 16, "model": "sim-math", "verifier": "numeric",
-                                  "rewardModel": "sim-prm", "maxTokens": 128, "seed": %d},
+                    {"pipeline": {%s, "model": "sim-math", "verifier": "numeric", "maxTokens": 128, "seed": %d},
                      "input": {"prompt": "Compute %d + 17 * 3 - 5 * 4 + 2.", "reference": "%d"},
-                     "budget": {"maxTokens": 60000, "maxCalls": 200}}""".formatted(500 + i, 10 + i, 10 + i + 51 - 20 + 2));
+                     "budget": {"maxTokens": 100000, "maxCalls": 400}}""".formatted(pipeline, 500 + i, 10 + i, 10 + i + 33));
         }
         return bodies;
     }
@@ -376,8 +448,6 @@ abstract class PlatformScenarios {
                  where b.run_id in (%s)
                    and b.used_calls <> (select coalesce(sum(calls), 0) from usage u where u.run_id = b.run_id)"""
                 .formatted(quoted(ids)))).isZero();
-        assertThat(count("select count(*) from candidates where run_id in (" + quoted(ids) + ")"))
-                .isEqualTo(16L * ids.size());
     }
 
     private static String quoted(List<String> ids) {

@@ -2,7 +2,12 @@ package dev.verigen.bench.strategies;
 
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.orchestrator.strategies.Archon;
+import dev.verigen.orchestrator.strategies.BeamSearch;
+import dev.verigen.orchestrator.strategies.IterativeAgentDecoding;
 import dev.verigen.orchestrator.strategies.BestOfN;
+import dev.verigen.orchestrator.strategies.Dvts;
+import dev.verigen.orchestrator.strategies.ParticleFilter;
 import dev.verigen.orchestrator.strategies.FirstFinish;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.SelfConsistency;
@@ -129,6 +134,25 @@ public final class StrategyAccuracyBench {
         c.add(new Config("self_consistency n=16 temperatures 0.4/0.8/1.2", SelfConsistency::new, "self_consistency",
                 16, null, "{\"temperatures\": [0.4, 0.8, 1.2]}"));
         c.add(new Config("first_finish n=8", FirstFinish::new, "first_finish", 8, null, null));
+        c.add(new Config("beam_search 2x2 (sim-prm:last)", BeamSearch::new, "beam_search", 4, null,
+                "{\"beamWidth\": 2, \"expansions\": 2, \"prm\": \"sim-prm:last\"}"));
+        c.add(new Config("beam_search 4x4 (sim-prm:last)", BeamSearch::new, "beam_search", 16, null,
+                "{\"beamWidth\": 4, \"expansions\": 4, \"prm\": \"sim-prm:last\"}"));
+        c.add(new Config("beam_search 4x4 lookahead 1 (sim-prm:last)", BeamSearch::new, "beam_search", 16, null,
+                "{\"beamWidth\": 4, \"expansions\": 4, \"lookahead\": 1, \"prm\": \"sim-prm:last\"}"));
+        c.add(new Config("dvts 4x4 (sim-prm:last)", Dvts::new, "dvts", 16, null,
+                "{\"beamWidth\": 4, \"expansions\": 4, \"prm\": \"sim-prm:last\"}"));
+        c.add(new Config("iad n=4, 4 rounds (sim-orm)", IterativeAgentDecoding::new, "iad", 4, "sim-orm",
+                "{\"maxRounds\": 4, \"keep\": 2}"));
+        c.add(new Config("iad n=4, 4 rounds + critique (sim-orm)", IterativeAgentDecoding::new, "iad", 4, "sim-orm",
+                "{\"maxRounds\": 4, \"keep\": 2, \"critique\": true}"));
+        c.add(new Config("archon gen 8 → model verifier → ranker 3 → fuser (sim-orm)", Archon::new, "archon", 8,
+                "sim-orm", "{\"layers\": [[{\"type\": \"generator\", \"samples\": 8}], [{\"type\": \"verifier\"}],"
+                        + " [{\"type\": \"ranker\", \"topK\": 3}], [{\"type\": \"fuser\", \"samples\": 2}]]}"));
+        for (int n : new int[]{4, 16}) {
+            c.add(new Config("particle_filter n=" + n + " (sim-prm:last)", ParticleFilter::new, "particle_filter", n,
+                    null, "{\"prm\": \"sim-prm:last\"}"));
+        }
         return c;
     }
 
