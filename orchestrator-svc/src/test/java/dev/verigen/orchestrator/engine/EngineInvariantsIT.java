@@ -52,7 +52,25 @@ class EngineInvariantsIT {
     static final List<String> PIPELINES = List.of(
             """
             {"strategy": "best_of_n", "n": 6, "model": "sim-math", "verifier": "numeric", "rewardModel": "sim-orm",
-             "maxTokens": 40}""");
+             "maxTokens": 40}""",
+            """
+            {"strategy": "self_consistency", "n": 8, "model": "sim-math", "maxTokens": 40,
+             "options": {"temperatures": [0.5, 1.0], "adaptive": {"batch": 2, "confidence": 0.9}}}""",
+            """
+            {"strategy": "first_finish", "n": 4, "model": "sim-math", "maxTokens": 40}""",
+            """
+            {"strategy": "beam_search", "model": "sim-math", "maxTokens": 40,
+             "options": {"beamWidth": 2, "expansions": 2, "maxSteps": 4, "prm": "sim-prm:last"}}""",
+            """
+            {"strategy": "particle_filter", "n": 4, "model": "sim-math", "maxTokens": 40,
+             "options": {"maxSteps": 4, "prm": "sim-prm:last"}}""",
+            """
+            {"strategy": "iad", "n": 3, "model": "sim-math", "verifier": "numeric", "rewardModel": "sim-orm",
+             "maxTokens": 40, "options": {"maxRounds": 3, "critique": true}}""",
+            """
+            {"strategy": "archon", "model": "sim-math", "rewardModel": "sim-orm", "maxTokens": 40,
+             "options": {"layers": [[{"type": "generator", "samples": 3}], [{"type": "critic"}],
+                                    [{"type": "ranker", "topK": 2}], [{"type": "fuser"}]]}}""");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -86,10 +104,11 @@ class EngineInvariantsIT {
     void everyRunEndsWithinBudgetAndEveryResultCountsOnce() {
         List<UUID> runs = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(20261124);
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < 5 * PIPELINES.size(); i++) {
             String pipeline = PIPELINES.get(i % PIPELINES.size());
             long maxTokens = 1_000 + random.nextInt(3_000);
-            String body = "{\"pipeline\": " + pipeline.replace("}", ", \"seed\": " + i + "}")
+            String body = "{\"pipeline\": " + pipeline.strip().substring(0, pipeline.strip().length() - 1)
+                    + ", \"seed\": " + i + "}"
                     + ", \"input\": {\"prompt\": \"What is 6 * 7?\", \"reference\": \"42\"}"
                     + ", \"budget\": {\"maxTokens\": " + maxTokens + ", \"maxCalls\": 60}}";
             CreateRun request = parser.parse(JSON.readTree(body), i);
@@ -117,6 +136,7 @@ class EngineInvariantsIT {
             }
         }
 
+        List<String> statuses = new ArrayList<>();
         for (UUID run : runs) {
             assertThat(jdbc.sql("select status from runs where id = :id").param("id", run).query(String.class).single())
                     .isNotEqualTo("RUNNING");
@@ -134,14 +154,18 @@ class EngineInvariantsIT {
                     select coalesce(sum(prompt_tokens + completion_tokens), 0) from usage
                      where run_id = :id and kind = 'GENERATION'""").param("id", run).query(Long.class).single();
             assertThat((Long) b.get("used_tokens")).isEqualTo(generationTokens);
-            // candidates came once per applied generation result: 2 samples per call asked... n per step
+            // candidates came once per applied generation result (a cancelled step's result is booked, not recorded)
             long candidates = jdbc.sql("select count(*) from candidates where run_id = :id").param("id", run)
                     .query(Long.class).single();
             long completion = jdbc.sql("""
-                    select coalesce(sum(completion_tokens), 0) from usage where run_id = :id and kind = 'GENERATION'""")
+                    select coalesce(sum(u.completion_tokens), 0) from usage u join steps s on s.id = u.step_id
+                     where u.run_id = :id and u.kind = 'GENERATION' and s.status <> 'CANCELLED'""")
                     .param("id", run).query(Long.class).single();
             assertThat(candidates * 5).as("5 completion tokens per recorded candidate").isEqualTo(completion);
+            statuses.add(jdbc.sql("select status from runs where id = :id").param("id", run).query(String.class).single());
         }
+        // chaos notwithstanding, most runs answer (failures and lost jobs are rare enough to be absorbed)
+        assertThat(statuses).filteredOn("SUCCEEDED"::equals).hasSizeGreaterThan(statuses.size() / 2);
     }
 
     private List<Job> openJobs() {
