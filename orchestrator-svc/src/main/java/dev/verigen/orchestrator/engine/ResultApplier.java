@@ -10,11 +10,13 @@ import dev.verigen.contracts.ScoringResult;
 import dev.verigen.contracts.Usage;
 import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationResult;
+import dev.verigen.orchestrator.budgets.Amount;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
 import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.strategies.RunState;
@@ -60,9 +62,11 @@ public class ResultApplier {
     private final TraceRepository traces;
     private final EventLog events;
     private final RunDriver driver;
+    private final ComputeEstimator compute;
 
     public ResultApplier(TransactionTemplate tx, JdbcClient jdbc, RunRepository runs, StepRepository steps,
-                         BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver) {
+                         BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver,
+                         ComputeEstimator compute) {
         this.tx = tx;
         this.jdbc = jdbc;
         this.runs = runs;
@@ -71,10 +75,11 @@ public class ResultApplier {
         this.traces = traces;
         this.events = events;
         this.driver = driver;
+        this.compute = compute;
     }
 
     public void apply(GenerationResult result) {
-        inTransaction(result.meta(), StepKind.GENERATION, result.usage(), (run, step) -> {
+        inTransaction(result.meta(), StepKind.GENERATION, result.usage(), result.samples(), (run, step) -> {
             List<UUID> created = traces.insertCandidates(run.id(), step.id(), result.pool(), result.backend(),
                     candidates(step, result.samples()));
             return finishStep(run, step, created, result.error());
@@ -82,7 +87,7 @@ public class ResultApplier {
     }
 
     public void apply(VerificationResult result) {
-        inTransaction(result.meta(), StepKind.VERIFICATION, result.usage(), (run, step) -> {
+        inTransaction(result.meta(), StepKind.VERIFICATION, result.usage(), List.of(), (run, step) -> {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Verdict> verdicts = result.verdicts().stream().filter(v -> asked.contains(v.candidateId())).toList();
             traces.insertVerdicts(step.id(), run.spec().verifier().type(), verdicts);
@@ -91,7 +96,7 @@ public class ResultApplier {
     }
 
     public void apply(ScoringResult result) {
-        inTransaction(result.meta(), StepKind.SCORING, result.usage(), (run, step) -> {
+        inTransaction(result.meta(), StepKind.SCORING, result.usage(), List.of(), (run, step) -> {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Score> scores = result.scores().stream().filter(s -> asked.contains(s.candidateId())).toList();
             traces.insertScores(step.id(), scorer(run, step), scores);
@@ -101,8 +106,7 @@ public class ResultApplier {
 
     /** What a generation step's samples become: continuations carry their parent's text before the new step. */
     private List<NewCandidate> candidates(StepRow step, List<GenerationResult.Sample> samples) {
-        Action.Generate g = step.action() == null ? new Action.Generate(1)
-                : Json.read(step.action().getBytes(StandardCharsets.UTF_8), Action.Generate.class);
+        Action.Generate g = generation(step);
         String parentText = g.continueParent()
                 ? traces.candidateRefs(List.of(g.parent())).stream().findFirst().map(CandidateRef::text).orElse("")
                 : null;
@@ -116,6 +120,11 @@ public class ResultApplier {
                     g.role() == null ? Role.GENERATE : g.role(), complete));
         }
         return out;
+    }
+
+    private static Action.Generate generation(StepRow step) {
+        return step.action() == null ? new Action.Generate(1)
+                : Json.read(step.action().getBytes(StandardCharsets.UTF_8), Action.Generate.class);
     }
 
     private static String scorer(RunRow run, StepRow step) {
@@ -144,14 +153,14 @@ public class ResultApplier {
             RunRow run = locked.get();
             StepRow current = step.get();
             if (current.status() == RunState.Step.Status.CANCELLED) {
-                budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), 0, 0);
+                release(current);
                 steps.closeCancelled(current.id());
                 return;
             }
             if (current.status() != RunState.Step.Status.PENDING) {
                 return;
             }
-            budgets.settle(run.id(), current.reservedTokens(), current.reservedCalls(), 0, 0);
+            release(current);
             log.warn("job {} of run {} given up: {}", jobId, run.id(), why.message());
             RunEvent event = finishStep(run, current, List.of(), why);
             if (run.status() == RunStatus.RUNNING) {
@@ -181,7 +190,8 @@ public class ResultApplier {
         return new RunEvent.StepFinished(step.id(), step.kind(), step.label(), created, error);
     }
 
-    private void inTransaction(JobMeta meta, StepKind kind, Usage usage, StepWork work) {
+    private void inTransaction(JobMeta meta, StepKind kind, Usage usage, List<GenerationResult.Sample> samples,
+                               StepWork work) {
         tx.executeWithoutResult(status -> {
             boolean firstDelivery = jdbc.sql("""
                     insert into processed_jobs (job_id, attempt) values (:job, :attempt) on conflict do nothing""")
@@ -206,7 +216,7 @@ public class ResultApplier {
             }
             if (current.status() == RunState.Step.Status.CANCELLED) {
                 // the work was done all the same: book it, release the rest, decide nothing
-                settle(run, current, kind, usage);
+                settle(run, current, kind, usage, samples);
                 steps.closeCancelled(current.id());
                 return;
             }
@@ -214,7 +224,7 @@ public class ResultApplier {
                 log.info("result for job {} whose step is already {} ignored", meta.jobId(), current.status());
                 return;
             }
-            settle(run, current, kind, usage);
+            settle(run, current, kind, usage, samples);
             RunEvent event = work.apply(run, current);
             if (run.status() == RunStatus.RUNNING) {
                 driver.advance(run, event);
@@ -222,14 +232,52 @@ public class ResultApplier {
         });
     }
 
-    private void settle(RunRow run, StepRow step, StepKind kind, Usage usage) {
-        traces.recordUsage(run.id(), step.id(), kind, usage, 0);
-        // Generation and the model-backed scorers (judge, likelihood) spend the token budget; every model call
-        // spends the call budget.
+    private void settle(RunRow run, StepRow step, StepKind kind, Usage usage, List<GenerationResult.Sample> samples) {
+        // Generation and the model-backed scorers (judge, likelihood) spend the token and FLOPs budgets; every model
+        // call spends the call budget.
         boolean spendsTokens = kind == StepKind.GENERATION
                 || (kind == StepKind.SCORING && Costs.scoringSpendsTokens(scorer(run, step)));
         long tokensUsed = spendsTokens ? usage.totalTokens() : 0;
-        budgets.settle(run.id(), step.reservedTokens(), step.reservedCalls(), tokensUsed, usage.calls());
+        var used = new Amount(tokensUsed, usage.calls(), spendsTokens ? flops(run, step, usage, samples) : 0);
+        traces.recordUsage(run.id(), step.id(), kind, usage, used.flops());
+        Amount reserved = reserved(step);
+        // a closed cancelled step holds nothing any more: its late result is booked without a reservation
+        boolean holds = !reserved.equals(Amount.ZERO);
+        if (holds && (used.tokens() > reserved.tokens() || used.calls() > reserved.calls()
+                || used.flops() > reserved.flops())) {
+            log.warn("job {} of run {} used more than it reserved: {} against {} tokens, {} calls, {} FLOPs; the cost "
+                    + "bounds are too low for it", step.jobId(), run.id(), used, step.reservedTokens(),
+                    step.reservedCalls(), step.reservedFlops());
+        }
+        budgets.settle(run.id(), step.tenantBudgetId(), reserved, used);
+    }
+
+    /** Gives a job's whole reservation back: it spent nothing that anyone reported. */
+    private void release(StepRow step) {
+        budgets.settle(step.runId(), step.tenantBudgetId(), reserved(step), Amount.ZERO);
+    }
+
+    private static Amount reserved(StepRow step) {
+        return new Amount(step.reservedTokens(), step.reservedCalls(), step.reservedFlops());
+    }
+
+    /**
+     * The job's FLOPs from its measured tokens, on the pool it ran on: per sample where the samples account for
+     * every generated token, else from the totals (a judge's samples, a failed generation).
+     */
+    private double flops(RunRow run, StepRow step, Usage usage, List<GenerationResult.Sample> samples) {
+        ComputeEstimator priced = compute.forRun(run.spec().model());
+        if (step.kind() == StepKind.SCORING) {
+            return priced.fromUsage(Costs.scorerPool(scorer(run, step)), usage.promptTokens(),
+                    usage.completionTokens(), usage.calls(), Math.max(1, step.candidateIds().size()));
+        }
+        String pool = generation(step).pool();
+        long sampled = samples.stream().mapToLong(GenerationResult.Sample::completionTokens).sum();
+        if (!samples.isEmpty() && sampled == usage.completionTokens()) {
+            return priced.generation(pool, usage.promptTokens(),
+                    samples.stream().map(GenerationResult.Sample::completionTokens).toList());
+        }
+        return priced.fromUsage(pool, usage.promptTokens(), usage.completionTokens(), usage.calls(), 1);
     }
 
     @FunctionalInterface

@@ -8,11 +8,14 @@ import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.VerificationJob;
+import dev.verigen.orchestrator.budgets.Amount;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
+import dev.verigen.orchestrator.budgets.Reservation;
 import dev.verigen.orchestrator.outbox.Outbox;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunEvent;
@@ -26,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -50,9 +54,11 @@ public class RunDriver {
     private final EventLog events;
     private final Outbox outbox;
     private final Clock clock;
+    private final ComputeEstimator compute;
 
     public RunDriver(StrategyRegistry strategies, RunStateLoader loader, RunRepository runs, StepRepository steps,
-                     BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock) {
+                     BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock,
+                     ComputeEstimator compute) {
         this.strategies = strategies;
         this.loader = loader;
         this.runs = runs;
@@ -62,6 +68,7 @@ public class RunDriver {
         this.events = events;
         this.outbox = outbox;
         this.clock = clock;
+        this.compute = compute.forRun(null);
     }
 
     public void advance(RunRow run, RunEvent event) {
@@ -103,8 +110,17 @@ public class RunDriver {
     }
 
     private void failRun(RunRow run, String code, String detail) {
+        failRun(run, code, detail, Map.of());
+    }
+
+    private void failRun(RunRow run, String code, String detail, Map<String, Object> more) {
         runs.fail(run.id(), code, detail);
-        events.append(run.id(), "run.finished", Map.of("status", "FAILED", "code", code, "detail", detail));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", "FAILED");
+        data.put("code", code);
+        data.put("detail", detail);
+        data.putAll(more);
+        events.append(run.id(), "run.finished", data);
         log.info("run {} failed: {} {}", run.id(), code, detail);
     }
 
@@ -119,16 +135,18 @@ public class RunDriver {
         int maxTokens = g.maxTokens() == null ? base.maxTokens() : g.maxTokens();
         var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
                 maxTokens, jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
-        long tokens = Costs.generationTokens(partial == null ? prompt : prompt + partial, g.n(), maxTokens);
+        String read = partial == null ? prompt : prompt + partial;
+        var cost = new Amount(Costs.generationTokens(read, g.n(), maxTokens), g.n(),
+                Costs.generationFlops(compute, pool, read, g.n(), maxTokens));
         String topic = Topics.GENERATION_JOBS;
-        StepPlan plan = new StepPlan(StepKind.GENERATION, tokens, g.n(), List.of(), g.label(), Json.writeString(g));
+        StepPlan plan = new StepPlan(StepKind.GENERATION, cost, List.of(), g.label(), Json.writeString(g));
         return dispatch(run, plan, topic, meta -> Json.write(new GenerationJob(meta, g.role(), pool, prompt, sampling,
                 g.n(), partial, g.oneStep())));
     }
 
     private boolean dispatchVerification(RunRow run, List<UUID> candidateIds) {
         List<CandidateRef> candidates = traces.candidateRefs(candidateIds);
-        StepPlan plan = new StepPlan(StepKind.VERIFICATION, 0, 0, candidateIds, "", null);
+        StepPlan plan = new StepPlan(StepKind.VERIFICATION, Amount.ZERO, candidateIds, "", null);
         return dispatch(run, plan, Topics.VERIFICATION_JOBS, meta -> Json.write(new VerificationJob(meta,
                 run.spec().verifier(), run.input().prompt(), run.input().reference(), candidates)));
     }
@@ -137,16 +155,17 @@ public class RunDriver {
         String scorer = s.scorer() == null ? run.spec().rewardModel() : s.scorer();
         List<CandidateRef> candidates = traces.candidateRefs(s.candidateIds());
         // model-backed scorers (judge, likelihood) run the platform's models: reserve their tokens and calls too
-        Costs.ScoringCost cost = Costs.scoring(scorer, run.input().prompt(),
-                candidates.stream().map(CandidateRef::text).toList());
-        StepPlan plan = new StepPlan(StepKind.SCORING, cost.tokens(), cost.calls(), s.candidateIds(), "",
+        List<String> texts = candidates.stream().map(CandidateRef::text).toList();
+        Costs.ScoringCost cost = Costs.scoring(scorer, run.input().prompt(), texts);
+        var amount = new Amount(cost.tokens(), cost.calls(), Costs.scoringFlops(compute.forRun(run.spec().model()),
+                scorer, run.input().prompt(), texts));
+        StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), "",
                 Json.writeString(new Action.Score(s.candidateIds(), scorer)));
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
                 run.input().prompt(), run.input().reference(), candidates)));
     }
 
-    private record StepPlan(StepKind kind, long tokens, long calls, List<UUID> candidateIds, String label,
-                            String action) {
+    private record StepPlan(StepKind kind, Amount cost, List<UUID> candidateIds, String label, String action) {
     }
 
     @FunctionalInterface
@@ -154,28 +173,39 @@ public class RunDriver {
         byte[] write(JobMeta meta);
     }
 
-    /** Reserves the job's budget, records its step and writes the job to the outbox; fails the run when the budget has no room. */
+    /**
+     * Reserves the job's budget (the run's and the tenant's), records its step and writes the job to the outbox;
+     * fails the run, naming the budget and the units that refused, when either has no room.
+     */
     private boolean dispatch(RunRow run, StepPlan plan, String topic, JobWriter writer) {
-        if (!budgets.reserve(run.id(), plan.tokens(), plan.calls())) {
-            failRun(run, "budget_exhausted", "the budget has no room for a " + plan.kind().name().toLowerCase()
-                    + " job needing " + plan.tokens() + " tokens and " + plan.calls() + " calls");
-            return false;
+        Amount cost = plan.cost();
+        UUID tenantBudget;
+        switch (budgets.reserve(run.id(), run.tenant(), cost)) {
+            case Reservation.Granted granted -> tenantBudget = granted.tenantBudgetId();
+            case Reservation.Refused refused -> {
+                failRun(run, "budget_exhausted", "no room for a " + plan.kind().name().toLowerCase(Locale.ROOT)
+                        + " job in the " + refused.describe(), Map.of("budget", refused.scope().label(),
+                        "units", refused.units().stream().map(Reservation.Unit::label).toList()));
+                return false;
+            }
         }
         UUID stepId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
         var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
+        // the wire reservation carries tokens and calls; FLOPs are an orchestrator-side estimate kept on the step
         var meta = new JobMeta(jobId, run.id(), stepId, 1, run.tenant(),
-                new JobMeta.Reservation(plan.tokens(), plan.calls()), deadline);
+                new JobMeta.Reservation(cost.tokens(), cost.calls()), deadline);
         byte[] payload = writer.write(meta);
-        steps.insert(new StepRow(stepId, run.id(), jobId, plan.kind(), null, 1, plan.tokens(), plan.calls(), 0,
-                plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline);
+        steps.insert(new StepRow(stepId, run.id(), jobId, plan.kind(), null, 1, cost.tokens(), cost.calls(),
+                cost.flops(), tenantBudget, plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline);
         outbox.add(topic, run.id().toString(), payload);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("stepId", stepId);
         data.put("kind", plan.kind().name());
         data.put("label", plan.label());
-        data.put("reservedTokens", plan.tokens());
-        data.put("reservedCalls", plan.calls());
+        data.put("reservedTokens", cost.tokens());
+        data.put("reservedCalls", cost.calls());
+        data.put("reservedFlops", cost.flops());
         if (!plan.candidateIds().isEmpty()) {
             data.put("candidates", plan.candidateIds().size());
         }

@@ -1,6 +1,7 @@
 package dev.verigen.orchestrator.runs;
 
 import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.orchestrator.web.Callers;
 import dev.verigen.orchestrator.web.FieldError;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -23,8 +24,7 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/runs")
 public class RunController {
 
-    /** Until API keys arrive every caller acts for the default tenant. */
-    static final String DEFAULT_TENANT = "default";
+    static final String DEFAULT_TENANT = Callers.DEFAULT_TENANT;
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final RunRequestParser parser;

@@ -57,8 +57,8 @@ public class RunQueries {
         var b = budgets.forRun(run.id());
         return new RunView(run.id(), run.status().name(), run.createdAt(), run.finishedAt(), run.spec(), run.input(),
                 result, traces.totalUsage(run.id()),
-                new RunView.BudgetView(b.maxTokens(), b.maxCalls(), b.usedTokens(), b.usedCalls(), b.reservedTokens(),
-                        b.reservedCalls()),
+                new RunView.BudgetView(b.maxTokens(), b.maxCalls(), b.maxFlops(), b.usedTokens(), b.usedCalls(),
+                        b.usedFlops(), b.reservedTokens(), b.reservedCalls(), b.reservedFlops()),
                 candidates, run.errorCode() == null ? null : new RunView.Error(run.errorCode(), run.errorDetail()));
     }
 }

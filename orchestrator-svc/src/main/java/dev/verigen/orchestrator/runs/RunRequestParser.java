@@ -4,6 +4,7 @@ import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.orchestrator.OrchestratorProperties;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunInput;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Locale;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -32,16 +35,24 @@ public class RunRequestParser {
     private static final Set<String> PIPELINE = Set.of("strategy", "n", "model", "verifier", "rewardModel",
             "temperature", "topP", "maxTokens", "seed", "stop", "jobTimeoutSeconds", "options");
     private static final Set<String> INPUT = Set.of("prompt", "reference");
-    private static final Set<String> BUDGET = Set.of("maxTokens", "maxCalls");
+    private static final Set<String> BUDGET = Set.of("maxTokens", "maxCalls", "maxFlops");
     private static final Pattern NUMBER = Pattern.compile("\\s*[-+]?(\\d[\\d,]*)?(\\.\\d+)?([eE][-+]?\\d+)?\\s*");
     private static final int MAX_OPTION_LENGTH = 20_000;
 
     private final StrategyRegistry strategies;
     private final OrchestratorProperties properties;
+    private final ComputeEstimator compute;
 
-    public RunRequestParser(StrategyRegistry strategies, OrchestratorProperties properties) {
+    @Autowired
+    public RunRequestParser(StrategyRegistry strategies, OrchestratorProperties properties, ComputeEstimator compute) {
         this.strategies = strategies;
         this.properties = properties;
+        this.compute = compute;
+    }
+
+    /** Prices FLOPs with the shipped model sizes. */
+    public RunRequestParser(StrategyRegistry strategies, OrchestratorProperties properties) {
+        this(strategies, properties, ComputeEstimator.DEFAULTS);
     }
 
     /**
@@ -92,6 +103,7 @@ public class RunRequestParser {
 
         Long budgetTokens = f.integer(budget, "maxTokens", "budget.maxTokens", 1, Long.MAX_VALUE / 4);
         Long budgetCalls = f.integer(budget, "maxCalls", "budget.maxCalls", 1, Long.MAX_VALUE / 4);
+        Double budgetFlops = f.positiveNumber(budget, "maxFlops", "budget.maxFlops");
 
         if (!f.errors().isEmpty()) {
             throw ApiProblem.invalid(f.errors());
@@ -101,6 +113,12 @@ public class RunRequestParser {
         if (budgetTokens != null && budgetTokens < Costs.generationTokens(prompt, 1, sampling.maxTokens())) {
             f.reject("budget.maxTokens", "cannot pay for a single sample: one needs up to "
                     + Costs.generationTokens(prompt, 1, sampling.maxTokens()) + " tokens (prompt plus maxTokens)");
+            throw ApiProblem.invalid(f.errors());
+        }
+        double oneSample = Costs.generationFlops(compute, model, prompt, 1, sampling.maxTokens());
+        if (budgetFlops != null && budgetFlops < oneSample) {
+            f.reject("budget.maxFlops", String.format(Locale.ROOT, "cannot pay for a single sample: one needs up to "
+                    + "%.4g FLOPs on %s (prompt plus maxTokens)", oneSample, model));
             throw ApiProblem.invalid(f.errors());
         }
         var spec = new PipelineSpec(strategy, n == null ? 8 : n.intValue(), model, verifier, rewardModel, sampling,
@@ -116,7 +134,8 @@ public class RunRequestParser {
         if (!f.errors().isEmpty()) {
             throw ApiProblem.invalid(f.errors());
         }
-        return new CreateRun(spec.withOptions(normalised), new RunInput(prompt, reference), budgetTokens, budgetCalls);
+        return new CreateRun(spec.withOptions(normalised), new RunInput(prompt, reference), budgetTokens, budgetCalls,
+                budgetFlops);
     }
 
     /**

@@ -51,7 +51,7 @@ public class RunService {
                 }
                 return new Created(existing.id(), false, existing.status());
             }
-            budgets.createForRun(id, tenant, request.maxTokens(), request.maxCalls());
+            budgets.createForRun(id, tenant, request.maxTokens(), request.maxCalls(), request.maxFlops());
             events.append(id, "run.started", java.util.Map.of("strategy", request.spec().strategy()));
             driver.advance(runs.lock(id).orElseThrow(), new RunEvent.Started());
             return new Created(id, true, RunRepository.RunStatus.RUNNING);

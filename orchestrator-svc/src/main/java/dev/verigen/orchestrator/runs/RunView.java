@@ -1,15 +1,15 @@
 package dev.verigen.orchestrator.runs;
 
-import dev.verigen.contracts.Usage;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunInput;
+import dev.verigen.orchestrator.traces.UsageView;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** A run as {@code GET /v1/runs/{id}} shows it. */
 public record RunView(UUID id, String status, Instant createdAt, Instant finishedAt, PipelineSpec pipeline,
-                      RunInput input, Result result, Usage usage, BudgetView budget, List<CandidateView> candidates,
+                      RunInput input, Result result, UsageView usage, BudgetView budget, List<CandidateView> candidates,
                       Error error) {
 
     /** The selected candidate and why it was chosen. */
@@ -17,8 +17,9 @@ public record RunView(UUID id, String status, Instant createdAt, Instant finishe
                          String reason) {
     }
 
-    public record BudgetView(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
-                             long reservedCalls) {
+    /** The run's own budget; FLOPs are estimated (see {@code ComputeEstimator}). Caps are null when absent. */
+    public record BudgetView(Long maxTokens, Long maxCalls, Double maxFlops, long usedTokens, long usedCalls,
+                             double usedFlops, long reservedTokens, long reservedCalls, double reservedFlops) {
     }
 
     /**

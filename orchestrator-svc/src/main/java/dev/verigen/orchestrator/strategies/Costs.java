@@ -90,12 +90,95 @@ public final class Costs {
         return promptTokensBound(prompt) + (long) n * maxTokens;
     }
 
-    /** How many of the wanted samples the budget can still pay for. */
+    /**
+     * The most a generation job may cost in estimated FLOPs: the prompt bound read once, then n samples of up to
+     * maxTokens each (see {@link ComputeEstimator}).
+     *
+     * @param pool the model pool; null means the run's model
+     */
+    public static double generationFlops(ComputeEstimator compute, String pool, String prompt, int n, int maxTokens) {
+        return compute.generationBound(pool, promptTokensBound(prompt), n, maxTokens);
+    }
+
+    /**
+     * The most a scoring job may cost in estimated FLOPs. {@code judge:<pool>} generates k samples of up to
+     * {@link #JUDGE_MAX_TOKENS} per candidate (each sample priced as if it read its prompt alone, as the token
+     * reservation does); {@code likelihood:<pool>} only reads the prompt and the candidates; other reward models run
+     * outside the platform's pools and cost none.
+     */
+    public static double scoringFlops(ComputeEstimator compute, String scorer, String prompt, List<String> candidateTexts) {
+        String pool = scorerPool(scorer);
+        return switch (baseName(scorer)) {
+            case JUDGE -> {
+                int k = judgeK(scorer);
+                double flops = 0;
+                for (String text : candidateTexts) {
+                    long judgePrompt = promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes(text);
+                    flops += k * compute.generationBound(pool, judgePrompt, 1, JUDGE_MAX_TOKENS);
+                }
+                yield flops;
+            }
+            case LIKELIHOOD -> compute.prefill(pool, promptTokensBound(prompt)
+                    + candidateTexts.stream().mapToLong(Costs::bytes).sum());
+            default -> 0;
+        };
+    }
+
+    /**
+     * The pool a model-backed scorer runs on ({@code judge:<pool>[:k=<n>]}, {@code likelihood:<pool>}); null for
+     * other scorers.
+     */
+    public static String scorerPool(String scorer) {
+        if (!scoringSpendsTokens(scorer)) {
+            return null;
+        }
+        String[] parts = scorer.split(":");
+        return parts.length > 1 && !parts[1].startsWith("k=") ? parts[1] : null;
+    }
+
+    /** Whether the budget can pay for a scoring job (calls, tokens and FLOPs). */
+    public static boolean canAffordScoring(RunState.Budget budget, String scorer, String prompt,
+                                           List<String> candidateTexts) {
+        ScoringCost cost = scoring(scorer, prompt, candidateTexts);
+        return budget.remainingCalls() >= cost.calls() && budget.remainingTokens() >= cost.tokens()
+                && budget.remainingFlops() >= scoringFlops(budget.compute(), scorer, prompt, candidateTexts);
+    }
+
+    /** How many of the wanted samples of the run's model the budget can still pay for. */
     public static int affordableSamples(RunState.Budget budget, String prompt, int wanted, int maxTokens) {
+        return affordableSamples(budget, null, prompt, wanted, maxTokens);
+    }
+
+    /**
+     * How many of the wanted samples the budget can still pay for, in tokens, calls and FLOPs.
+     *
+     * @param pool the model pool; null means the run's model
+     */
+    public static int affordableSamples(RunState.Budget budget, String pool, String prompt, int wanted, int maxTokens) {
         long byCalls = budget.remainingCalls();
         long tokensLeft = budget.remainingTokens();
         long byTokens = tokensLeft == Long.MAX_VALUE ? Long.MAX_VALUE
                 : Math.max(0, (tokensLeft - promptTokensBound(prompt)) / maxTokens);
-        return (int) Math.min(wanted, Math.min(byCalls, byTokens));
+        return (int) Math.min(wanted, Math.min(byCalls, Math.min(byTokens, byFlops(budget, pool, prompt, wanted, maxTokens))));
+    }
+
+    /** The bound is linear in n: the prompt once, then the same price per sample. */
+    private static long byFlops(RunState.Budget budget, String pool, String prompt, int wanted, int maxTokens) {
+        double left = budget.remainingFlops();
+        if (Double.isInfinite(left)) {
+            return Long.MAX_VALUE;
+        }
+        ComputeEstimator compute = budget.compute();
+        double fixed = generationFlops(compute, pool, prompt, 0, maxTokens);
+        double perSample = generationFlops(compute, pool, prompt, 1, maxTokens) - fixed;
+        if (left < fixed) {
+            return 0;
+        }
+        int n = perSample <= 0 ? wanted : (int) Math.min(wanted, Math.floor((left - fixed) / perSample));
+        // floating point: make sure the answer really fits, as the database checks the reservation against the cap
+        while (n > 0 && generationFlops(compute, pool, prompt, n, maxTokens) > left) {
+            n--;
+        }
+        return Math.max(0, n);
     }
 }

@@ -104,16 +104,35 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
 
     /**
      * The run's budget as it stands: what is spent, what is held for jobs in flight, and the caps
-     * (null = no cap). FLOPs are estimated from each pool's model size (see {@link Costs}).
+     * (null = no cap). FLOPs are estimated from each pool's model size by {@code compute} (see {@link Costs}).
+     * A tenant's own budget, when it has one, is checked when a job is dispatched; it is not folded in here.
+     *
+     * @param compute prices model work in FLOPs; bound to the run's model, so a null pool means the run's model
      */
     public record Budget(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
-                         long reservedCalls, Double maxFlops, double usedFlops, double reservedFlops) {
+                         long reservedCalls, Double maxFlops, double usedFlops, double reservedFlops,
+                         ComputeEstimator compute) {
 
         public static final Budget UNLIMITED = new Budget(null, null, 0, 0, 0, 0);
+
+        public Budget {
+            compute = compute == null ? ComputeEstimator.DEFAULTS : compute;
+        }
 
         public Budget(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
                       long reservedCalls) {
             this(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls, null, 0, 0);
+        }
+
+        public Budget(Long maxTokens, Long maxCalls, long usedTokens, long usedCalls, long reservedTokens,
+                      long reservedCalls, Double maxFlops, double usedFlops, double reservedFlops) {
+            this(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls, maxFlops, usedFlops,
+                    reservedFlops, ComputeEstimator.DEFAULTS);
+        }
+
+        public Budget withCompute(ComputeEstimator compute) {
+            return new Budget(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls, maxFlops,
+                    usedFlops, reservedFlops, compute);
         }
 
         public long remainingTokens() {
@@ -126,6 +145,14 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
 
         public double remainingFlops() {
             return maxFlops == null ? Double.POSITIVE_INFINITY : Math.max(0, maxFlops - usedFlops - reservedFlops);
+        }
+
+        /**
+         * Whether the budget can still pay for this much in every unit; FLOPs of a job come from
+         * {@link Costs#generationFlops} or {@link Costs#scoringFlops} with {@link #compute()}.
+         */
+        public boolean covers(long tokens, long calls, double flops) {
+            return tokens <= remainingTokens() && calls <= remainingCalls() && flops <= remainingFlops();
         }
     }
 }

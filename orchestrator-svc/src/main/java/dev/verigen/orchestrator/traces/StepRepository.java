@@ -20,8 +20,8 @@ import org.springframework.stereotype.Repository;
 public class StepRepository {
 
     private static final String COLUMNS = """
-            id, run_id, job_id, kind, status, attempt, reserved_tokens, reserved_calls, reserved_flops, candidate_ids,
-            label, action::text as action, topic, payload""";
+            id, run_id, job_id, kind, status, attempt, reserved_tokens, reserved_calls, reserved_flops, tenant_budget_id,
+            candidate_ids, label, action::text as action, topic, payload""";
 
     private final JdbcClient jdbc;
 
@@ -32,15 +32,16 @@ public class StepRepository {
     public void insert(StepRow step, Instant deadline) {
         jdbc.sql("""
                 insert into steps (id, run_id, job_id, seq, kind, status, attempt, reserved_tokens, reserved_calls,
-                                   reserved_flops, candidate_ids, deadline, label, action, topic, payload)
+                                   reserved_flops, tenant_budget_id, candidate_ids, deadline, label, action, topic,
+                                   payload)
                 values (:id, :run, :job, (select coalesce(max(seq), 0) + 1 from steps where run_id = :run),
-                        :kind, 'PENDING', :attempt, :tokens, :calls, :flops,
+                        :kind, 'PENDING', :attempt, :tokens, :calls, :flops, :tenantBudget,
                         coalesce(string_to_array(:candidates, ',')::uuid[], '{}'), :deadline, :label,
                         cast(:action as jsonb), :topic, :payload)""")
                 .param("id", step.id()).param("run", step.runId()).param("job", step.jobId())
                 .param("kind", step.kind().name()).param("attempt", step.attempt())
                 .param("tokens", step.reservedTokens()).param("calls", step.reservedCalls())
-                .param("flops", step.reservedFlops())
+                .param("flops", step.reservedFlops()).param("tenantBudget", step.tenantBudgetId())
                 .param("candidates", step.candidateIds().isEmpty() ? null
                         : step.candidateIds().stream().map(UUID::toString).collect(Collectors.joining(",")))
                 .param("deadline", Timestamp.from(deadline))
@@ -131,17 +132,19 @@ public class StepRepository {
                 rs.getObject("job_id", UUID.class), StepKind.valueOf(rs.getString("kind")),
                 RunState.Step.Status.valueOf(rs.getString("status")), rs.getInt("attempt"),
                 rs.getLong("reserved_tokens"), rs.getLong("reserved_calls"), rs.getDouble("reserved_flops"),
-                candidates, rs.getString("label"), rs.getString("action"), rs.getString("topic"),
-                rs.getBytes("payload"));
+                rs.getObject("tenant_budget_id", UUID.class), candidates, rs.getString("label"), rs.getString("action"),
+                rs.getString("topic"), rs.getBytes("payload"));
     }
 
     /**
      * A step as stored. {@code candidateIds} lists what a verification or scoring step was asked to judge;
      * {@code action} is the strategy's action as JSON; {@code topic} and {@code payload} are the job as first sent.
+     *
+     * @param tenantBudgetId the tenant budget row that holds the step's reservation too; null when only the run's does
      */
     public record StepRow(UUID id, UUID runId, UUID jobId, StepKind kind, RunState.Step.Status status, int attempt,
-                          long reservedTokens, long reservedCalls, double reservedFlops, List<UUID> candidateIds,
-                          String label, String action, String topic, byte[] payload) {
+                          long reservedTokens, long reservedCalls, double reservedFlops, UUID tenantBudgetId,
+                          List<UUID> candidateIds, String label, String action, String topic, byte[] payload) {
         public StepRow {
             candidateIds = List.copyOf(candidateIds);
             label = label == null ? "" : label;

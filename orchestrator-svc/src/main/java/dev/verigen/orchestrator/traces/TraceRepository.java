@@ -104,13 +104,14 @@ public class TraceRepository {
                 .update();
     }
 
-    public Usage totalUsage(UUID runId) {
+    public UsageView totalUsage(UUID runId) {
         return jdbc.sql("""
                 select coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(calls), 0),
-                       coalesce(sum(engine_ms), 0), coalesce(sum(wall_ms), 0)
+                       coalesce(sum(engine_ms), 0), coalesce(sum(wall_ms), 0), coalesce(sum(flops), 0)
                   from usage where run_id = :run""")
                 .param("run", runId)
-                .query((rs, i) -> new Usage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
+                .query((rs, i) -> new UsageView(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5), rs.getDouble(6)))
                 .single();
     }
 

@@ -107,6 +107,20 @@ public final class JsonFields {
         return value;
     }
 
+    /** A number above zero that a double can hold (so no infinity); integers and decimals alike, e.g. {@code 1e18}. */
+    public Double positiveNumber(JsonNode parent, String name, String path) {
+        JsonNode node = parent == null ? null : parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        double value = node.isNumber() ? node.doubleValue() : Double.NaN;
+        if (!(value > 0) || Double.isInfinite(value)) {
+            reject(path, "must be a positive, finite number");
+            return null;
+        }
+        return value;
+    }
+
     public List<String> strings(JsonNode parent, String name, String path, int maxItems, int maxLength) {
         JsonNode node = parent == null ? null : parent.get(name);
         if (node == null || node.isNull()) {

@@ -13,16 +13,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The orchestrator alone, over real PostgreSQL, real Kafka and real HTTP, with scripted workers. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @EmbeddedKafka(partitions = 2)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class RunLifecycleIT {
 
     private static final TestDatabase DB = TestDatabase.create("orchestrator");
@@ -50,9 +54,16 @@ class RunLifecycleIT {
         registry.add("spring.cloud.stream.kafka.binder.brokers", () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
     }
 
-    @AfterAll
-    static void dropDatabase() {
-        DB.close();
+    /**
+     * The database is dropped as the application shuts down, after its schedulers and consumers have stopped (an
+     * {@code @AfterAll} would drop it under a still-running application, whose sweeps then wait for connections).
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class DropDatabaseOnShutdown {
+        @Bean
+        DisposableBean dropTestDatabase() {
+            return DB::close;
+        }
     }
 
     @LocalServerPort
@@ -200,6 +211,47 @@ class RunLifecycleIT {
                 .contains("Step 1\n", "Step 1\nStep 2\n");
     }
 
+    @Test
+    void cancellingARunWithJobsInFlightSettlesTheirUsageButDecidesNothingMore() throws Exception {
+        String body = BODY.replace("What is 40 + 2?", "What is 40 + 2? " + ScriptedWorkers.HELD);
+        String id = JSON.readTree(post(body, null).body()).get("id").stringValue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> workers.heldJobs() == 1);
+        JsonNode inFlight = JSON.readTree(get("/v1/runs/" + id).body());
+        assertThat(inFlight.at("/budget/reservedTokens").asLong()).isPositive();
+        assertThat(inFlight.at("/budget/reservedCalls").asLong()).isEqualTo(3);
+        assertThat(inFlight.at("/budget/reservedFlops").asDouble()).isPositive();
+
+        HttpResponse<String> cancel = post("/v1/runs/" + id + "/cancel", "", null);
+        assertThat(cancel.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(cancel.body()).get("status").stringValue()).isEqualTo("CANCELLED");
+        assertThat(JSON.readTree(get("/v1/runs/" + id).body()).at("/budget/reservedCalls").asLong())
+                .as("the job in flight still holds its reservation").isEqualTo(3);
+
+        workers.release();
+        JsonNode run = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
+                        r -> r.at("/budget/reservedCalls").asLong() == 0);
+        assertThat(run.get("status").stringValue()).isEqualTo("CANCELLED");
+        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(10 + 3 * 3);
+        assertThat(run.at("/budget/usedCalls").asLong()).isEqualTo(3);
+        assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
+        assertThat(run.at("/budget/reservedFlops").asDouble()).isZero();
+        assertThat(run.at("/budget/usedFlops").asDouble()).isPositive()
+                .isEqualTo(run.at("/usage/flops").asDouble());
+        // the settlement and any decision commit together: once the settlement shows, nothing else was dispatched
+        UUID runId = UUID.fromString(id);
+        assertThat(jdbc.sql("select kind || ':' || status from steps where run_id = :id").param("id", runId)
+                .query(String.class).list()).containsExactly("GENERATION:DONE");
+        assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from run_events where run_id = :id and type = 'run.finished'")
+                .param("id", runId).query(Long.class).single()).isEqualTo(1);
+        assertThat(run.get("result").isNull()).isTrue();
+
+        HttpResponse<String> again = post("/v1/runs/" + id + "/cancel", "", null);
+        assertThat(JSON.readTree(again.body()).get("status").stringValue()).isEqualTo("CANCELLED");
+        assertThat(post("/v1/runs/" + UUID.randomUUID() + "/cancel", "", null).statusCode()).isEqualTo(404);
+    }
+
     private JsonNode awaitFinished(String id) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
@@ -207,7 +259,11 @@ class RunLifecycleIT {
     }
 
     private HttpResponse<String> post(String body, String idempotencyKey) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/runs"))
+        return post("/v1/runs", body, idempotencyKey);
+    }
+
+    private HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {

@@ -30,18 +30,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Samples are "Answer: 41/42/43" (a step-wise job's first two steps are "Step 1", "Step 2"); a sample passes when
  * it contains the reference; the score is the sample's last digit / 10. Every result is sent twice, as at-least-once delivery may do.
  */
-final class ScriptedWorkers implements AutoCloseable {
+public final class ScriptedWorkers implements AutoCloseable {
 
     /** Generation jobs whose prompt contains this are never answered, as if the worker had died. */
-    static final String UNANSWERED = "[no worker]";
+    public static final String UNANSWERED = "[no worker]";
+    /** Generation jobs whose prompt contains this are answered only when {@link #release()} is called. */
+    public static final String HELD = "[hold]";
 
-    final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
+    public final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
+    private final List<GenerationJob> held = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
     private volatile boolean running = true;
 
-    ScriptedWorkers(String brokers) {
+    public ScriptedWorkers(String brokers) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ConsumerConfig.GROUP_ID_CONFIG, "scripted-workers", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -69,6 +72,27 @@ final class ScriptedWorkers implements AutoCloseable {
         if (job.prompt().contains(UNANSWERED)) {
             return;
         }
+        if (job.prompt().contains(HELD)) {
+            held.add(job);
+            return;
+        }
+        answer(job);
+    }
+
+    /** Generation jobs waiting for {@link #release()}. */
+    public int heldJobs() {
+        return held.size();
+    }
+
+    /** Answers every held generation job now. */
+    public void release() {
+        for (GenerationJob job : held) {
+            held.remove(job);
+            answer(job);
+        }
+    }
+
+    private void answer(GenerationJob job) {
         List<GenerationResult.Sample> samples = new ArrayList<>();
         // step-wise jobs get two "Step k" steps before the answer
         int done = job.partial() == null ? 0 : (int) job.partial().lines().filter(l -> l.startsWith("Step")).count();
@@ -107,6 +131,7 @@ final class ScriptedWorkers implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        held.clear();
         running = false;
         thread.join(5_000);
         consumer.close();

@@ -115,6 +115,47 @@ class RunRequestParserTest {
     }
 
     @Test
+    void acceptsAFlopsCapAsAnyPositiveFiniteNumber() {
+        for (String cap : List.of("1e18", "1000000000000000000000", "2.5e15", "123456789012345")) {
+            CreateRun run = parser.parse(json("""
+                    {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "maxTokens": 10},
+                     "input": {"prompt": "p"}, "budget": {"maxFlops": %s}}""".formatted(cap)), 1L);
+            assertThat(run.maxFlops()).isEqualTo(Double.parseDouble(cap));
+        }
+        assertThat(parser.parse(json("""
+                {"pipeline": {"strategy": "best_of_n", "model": "sim-math"}, "input": {"prompt": "p"}}"""), 1L).maxFlops())
+                .isNull();
+    }
+
+    @Test
+    void refusesAFlopsCapThatIsNotAPositiveFiniteNumber() {
+        for (String cap : List.of("0", "-1e12", "1e400", "-1e400", "\"1e15\"", "true", "[1]", "{}")) {
+            assertThat(errors("""
+                    {"pipeline": {"strategy": "best_of_n", "model": "sim-math"}, "input": {"prompt": "p"},
+                     "budget": {"maxFlops": %s}}""".formatted(cap)))
+                    .as(cap).singleElement().satisfies(e -> {
+                        assertThat(e.field()).isEqualTo("budget.maxFlops");
+                        assertThat(e.message()).isEqualTo("must be a positive, finite number");
+                    });
+        }
+    }
+
+    @Test
+    void refusesAFlopsCapThatCannotPayForOneSample() {
+        // one sample of 100 tokens on the pretend 7B model after a 1-byte prompt (+256 template): ~6e12 FLOPs
+        assertThat(errors("""
+                {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "maxTokens": 100},
+                 "input": {"prompt": "p"}, "budget": {"maxFlops": 1e12}}"""))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.field()).isEqualTo("budget.maxFlops");
+                    assertThat(e.message()).contains("single sample", "FLOPs", "sim-math");
+                });
+        assertThat(parser.parse(json("""
+                {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "maxTokens": 100},
+                 "input": {"prompt": "p"}, "budget": {"maxFlops": 1e13}}"""), 1L).maxFlops()).isEqualTo(1e13);
+    }
+
+    @Test
     void refusesUnknownVerifiersAndRewardModels() {
         assertThat(errors("""
                 {"pipeline": {"strategy": "best_of_n", "model": "sim-math", "verifier": {"type": "oracle"}, "rewardModel": "gpt-rm"},

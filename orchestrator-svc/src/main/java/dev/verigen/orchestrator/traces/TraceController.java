@@ -1,0 +1,23 @@
+package dev.verigen.orchestrator.traces;
+
+import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.orchestrator.web.Callers;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+public class TraceController {
+
+    private final TraceQueries queries;
+
+    public TraceController(TraceQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/v1/runs/{id}/trace")
+    public TraceView trace(@PathVariable UUID id) {
+        return queries.find(id, Callers.DEFAULT_TENANT).orElseThrow(() -> ApiProblem.notFound("no run " + id));
+    }
+}

@@ -1,0 +1,272 @@
+package dev.verigen.orchestrator.budgets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.verigen.contracts.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Run and tenant budgets on real PostgreSQL, concurrency included; no Spring context, no Kafka. */
+class BudgetRepositoryIT {
+
+    private static final TestDatabase DB = TestDatabase.create("budgets");
+    private static HikariDataSource dataSource;
+    private static JdbcClient jdbc;
+    private static TransactionTemplate tx;
+    private static BudgetRepository budgets;
+
+    @BeforeAll
+    static void migrate() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DB.url());
+        config.setUsername(DB.user());
+        config.setPassword(DB.password());
+        config.setMaximumPoolSize(40);
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = JdbcClient.create(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        budgets = new BudgetRepository(jdbc);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        dataSource.close();
+        DB.close();
+    }
+
+    @Test
+    void concurrentRunsRacingForTheLastOfATenantBudgetNeverOverspendIt() throws Exception {
+        String tenant = tenant();
+        long capTokens = 40_000;
+        long capCalls = 3_000;
+        double capFlops = 4e15;
+        budgets.putTenant(tenant, capTokens, capCalls, capFlops);
+        int threads = 32;
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            // a few runs have tight caps of their own, so both budgets refuse now and then
+            runs.add(run(tenant, i % 8 == 0 ? 900L : null, null, i % 8 == 1 ? 5e13 : null));
+        }
+        AtomicBoolean racing = new AtomicBoolean(true);
+        var violations = new ConcurrentLinkedQueue<String>();
+        var refusedBy = new ConcurrentLinkedQueue<Reservation.Scope>();
+        AtomicInteger granted = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        Future<?> checker = pool.submit(() -> {
+            while (racing.get()) {
+                BudgetRow t = budgets.forTenant(tenant).orElseThrow();
+                if (t.usedTokens() + t.reservedTokens() > capTokens || t.usedCalls() + t.reservedCalls() > capCalls
+                        || exact(tenant, "used_flops + reserved_flops").compareTo(new BigDecimal(capFlops)) > 0) {
+                    violations.add(t.toString());
+                }
+            }
+        });
+        List<Future<?>> workers = new ArrayList<>();
+        for (UUID run : runs) {
+            workers.add(pool.submit(() -> {
+                start.await();
+                spendUntilRefused(run, tenant, granted, refusedBy);
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get(120, TimeUnit.SECONDS);
+        }
+        racing.set(false);
+        checker.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(violations).as("tenant rows seen over a cap").isEmpty();
+        BudgetRow t = budgets.forTenant(tenant).orElseThrow();
+        assertThat(t.reserved()).isEqualTo(Amount.ZERO);
+        assertThat(t.usedTokens()).isLessThanOrEqualTo(capTokens);
+        assertThat(t.usedCalls()).isLessThanOrEqualTo(capCalls);
+        assertThat(exact(tenant, "used_flops")).isLessThanOrEqualTo(new BigDecimal(capFlops));
+        // the runs' own books add up to the tenant's, to the FLOP
+        Map<String, Object> sums = jdbc.sql("""
+                select sum(used_tokens) as tokens, sum(used_calls) as calls, sum(used_flops) as flops,
+                       sum(reserved_tokens) + sum(reserved_calls) + sum(reserved_flops) as reserved
+                  from budgets where scope = 'run' and tenant_id = :tenant""").param("tenant", tenant)
+                .query().singleRow();
+        assertThat(((Number) sums.get("tokens")).longValue()).isEqualTo(t.usedTokens());
+        assertThat(((Number) sums.get("calls")).longValue()).isEqualTo(t.usedCalls());
+        assertThat((BigDecimal) sums.get("flops")).isEqualByComparingTo(exact(tenant, "used_flops"));
+        assertThat((BigDecimal) sums.get("reserved")).as("refused reservations were taken back")
+                .isEqualByComparingTo(BigDecimal.ZERO);
+        // the race really was for the last units: tokens (the tightest cap) are nearly spent, and both scopes refused
+        assertThat(granted.get()).isGreaterThan(threads);
+        assertThat(refusedBy).contains(Reservation.Scope.TENANT, Reservation.Scope.RUN);
+        assertThat(t.usedTokens()).as("tenant left with %s", t).isGreaterThan(capTokens * 9 / 10);
+    }
+
+    /**
+     * Reserves random jobs, holding up to three at a time and settling each for at most what it reserved, until the
+     * budgets refuse ten times in a row while this run holds nothing.
+     */
+    private static void spendUntilRefused(UUID run, String tenant, AtomicInteger granted,
+                                          ConcurrentLinkedQueue<Reservation.Scope> refusedBy) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        record Held(Amount amount, UUID tenantBudget) {
+        }
+        Deque<Held> held = new ArrayDeque<>();
+        int refusalsInARow = 0;
+        while (refusalsInARow < 10) {
+            if (held.size() < 3) {
+                Amount wanted = new Amount(random.nextLong(50, 500), random.nextLong(1, 8),
+                        Math.floor(random.nextDouble(1e11, 2e13)));
+                Reservation r = tx.execute(s -> budgets.reserve(run, tenant, wanted));
+                if (r instanceof Reservation.Granted g) {
+                    granted.incrementAndGet();
+                    held.addLast(new Held(wanted, g.tenantBudgetId()));
+                    refusalsInARow = 0;
+                    continue;
+                }
+                refusedBy.add(((Reservation.Refused) r).scope());
+                if (held.isEmpty()) {
+                    refusalsInARow++;
+                    continue;
+                }
+            }
+            Held h = held.removeFirst();
+            Amount used = new Amount(random.nextLong(h.amount().tokens() + 1), random.nextLong(h.amount().calls() + 1),
+                    Math.floor(h.amount().flops() * random.nextDouble()));
+            tx.executeWithoutResult(s -> budgets.settle(run, h.tenantBudget(), h.amount(), used));
+        }
+    }
+
+    @Test
+    void aTenantRefusalNamesTheUnitAndGivesTheRunsReservationBack() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000L, null, null);
+        UUID run = run(tenant, null, null, null);
+
+        Reservation refused = tx.execute(s -> budgets.reserve(run, tenant, new Amount(1_001, 1, 5)));
+        assertThat((Object) refused).isInstanceOfSatisfying(Reservation.Refused.class, r -> {
+            assertThat(r.scope()).isEqualTo(Reservation.Scope.TENANT);
+            assertThat(r.units()).containsExactly(Reservation.Unit.TOKENS);
+            assertThat(r.describe()).isEqualTo("tenant budget: tokens (needs 1001, 1000 left)");
+        });
+        assertThat(budgets.forRun(run).reservedTokens()).isZero();
+        assertThat(budgets.forRun(run).reservedFlops()).isZero();
+
+        Reservation granted = tx.execute(s -> budgets.reserve(run, tenant, new Amount(1_000, 1, 5)));
+        UUID tenantBudget = budgets.forTenant(tenant).orElseThrow().id();
+        assertThat((Object) granted).isEqualTo(new Reservation.Granted(tenantBudget));
+        assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).isEqualTo(new Amount(1_000, 1, 5));
+    }
+
+    @Test
+    void aRunRefusalNamesEveryUnitThatHasNoRoomAndTouchesNoTenantRow() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, null, null, null);
+        UUID run = run(tenant, 100L, 2L, 1e6);
+
+        Reservation refused = tx.execute(s -> budgets.reserve(run, tenant, new Amount(50, 3, 2e6)));
+        assertThat((Object) refused).isInstanceOfSatisfying(Reservation.Refused.class, r -> {
+            assertThat(r.scope()).isEqualTo(Reservation.Scope.RUN);
+            assertThat(r.units()).containsExactly(Reservation.Unit.CALLS, Reservation.Unit.FLOPS);
+            assertThat(r.describe()).isEqualTo("run budget: calls (needs 3, 2 left), flops (needs 2.000e+06, 1.000e+06 left)");
+        });
+        assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).isEqualTo(Amount.ZERO);
+    }
+
+    @Test
+    void withoutATenantBudgetOnlyTheRunsIsHeldAndSettled() {
+        String tenant = tenant();
+        UUID run = run(tenant, 1_000L, 10L, 1e9);
+        Reservation r = tx.execute(s -> budgets.reserve(run, tenant, new Amount(600, 4, 5e8)));
+        assertThat((Object) r).isEqualTo(new Reservation.Granted(null));
+
+        // a tenant budget created while the job is in flight is not charged for a reservation it never held
+        budgets.putTenant(tenant, 10_000L, null, null);
+        tx.executeWithoutResult(s -> budgets.settle(run, null, new Amount(600, 4, 5e8), new Amount(420, 4, 3.5e8)));
+
+        var b = budgets.forRun(run);
+        assertThat(List.of(b.usedTokens(), b.usedCalls(), b.reservedTokens(), b.reservedCalls()))
+                .containsExactly(420L, 4L, 0L, 0L);
+        assertThat(b.usedFlops()).isEqualTo(3.5e8);
+        assertThat(b.reservedFlops()).isZero();
+        assertThat(budgets.forTenant(tenant).orElseThrow().used()).isEqualTo(Amount.ZERO);
+    }
+
+    @Test
+    void flopsAddUpExactlyPastTwoToTheFiftyThird() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, null, null, 1e19);
+        UUID run = run(tenant, null, null, null);
+        Amount big = new Amount(1, 1, 9_007_199_254_740_993.0 + 3); // above 2^53, where doubles skip integers
+        for (int i = 0; i < 5; i++) {
+            Reservation r = tx.execute(s -> budgets.reserve(run, tenant, big));
+            UUID tenantBudget = ((Reservation.Granted) r).tenantBudgetId();
+            tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, big, new Amount(1, 1, 12_345)));
+        }
+        assertThat(exact(tenant, "reserved_flops")).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(exact(tenant, "used_flops")).isEqualByComparingTo(new BigDecimal(5 * 12_345));
+    }
+
+    @Test
+    void putReplacesTheCapsAndKeepsWhatWasSpent() {
+        String tenant = tenant();
+        assertThat(budgets.putTenant(tenant, 100L, 10L, 1e9)).isTrue();
+        UUID run = run(tenant, null, null, null);
+        UUID tenantBudget = ((Reservation.Granted) tx.execute(s -> budgets.reserve(run, tenant, new Amount(80, 2, 1e8))))
+                .tenantBudgetId();
+        tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, new Amount(80, 2, 1e8), new Amount(70, 2, 9e7)));
+
+        assertThat(budgets.putTenant(tenant, 50L, null, null)).isFalse();
+        BudgetRow row = budgets.forTenant(tenant).orElseThrow();
+        assertThat(row.id()).isEqualTo(tenantBudget);
+        assertThat(row.maxTokens()).isEqualTo(50L);
+        assertThat(row.maxCalls()).isNull();
+        assertThat(row.used()).isEqualTo(new Amount(70, 2, 9e7));
+        assertThat(row.remaining()).isEqualTo(new Reservation.Remaining(0L, null, null));
+        Reservation overCap = tx.execute(s -> budgets.reserve(run, tenant, new Amount(1, 0, 0)));
+        assertThat((Object) overCap).isInstanceOf(Reservation.Refused.class);
+    }
+
+    private static BigDecimal exact(String tenant, String expression) {
+        return jdbc.sql("select " + expression + " from budgets where scope = 'tenant' and tenant_id = :tenant")
+                .param("tenant", tenant).query(BigDecimal.class).single();
+    }
+
+    private static String tenant() {
+        String id = "t-" + UUID.randomUUID();
+        jdbc.sql("insert into tenants (id, name) values (:id, :id)").param("id", id).update();
+        return id;
+    }
+
+    private static UUID run(String tenant, Long maxTokens, Long maxCalls, Double maxFlops) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                insert into runs (id, tenant_id, request_hash, strategy, spec, input, status)
+                values (:id, :tenant, 'h', 'best_of_n', '{}', '{}', 'RUNNING')""")
+                .param("id", id).param("tenant", tenant).update();
+        budgets.createForRun(id, tenant, maxTokens, maxCalls, maxFlops);
+        return id;
+    }
+}
