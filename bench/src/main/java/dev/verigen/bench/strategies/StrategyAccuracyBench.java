@@ -182,6 +182,18 @@ public final class StrategyAccuracyBench {
                         + "Tokens are prompt + completion tokens of every generation, as the budget counts them.")
                 .table(List.of("pipeline", "accuracy", "tokens / task", "model calls / task", "simulated latency / task (ms)",
                         "failed runs"), rows)
+                .para("Reading it: model calls count reward-model items as well as samples. Step-wise search "
+                        + "(beam_search, dvts, particle_filter) re-reads the partial solution as prompt at every step, "
+                        + "and those prompt tokens count against the budget as an engine would bill them; a prefix "
+                        + "cache makes them cheaper in time but not in this count. first_finish counts every sample "
+                        + "it cancelled, because workers finish a job they started (there is no engine-side abort "
+                        + "yet): it buys latency, not tokens. The simulated latency is the discrete-event time from "
+                        + "the first dispatch to the answer, with each job taking the simulator's engine time and "
+                        + "jobs of one round running concurrently; orchestration overhead is not included (see the "
+                        + "platform throughput section for that). The simulator's fuser and refiner re-solve the "
+                        + "quoted task (they do not learn from the candidates they are shown), which is why archon's "
+                        + "fused answer adds little over one sample here, while its value with real models is "
+                        + "exactly that learning.")
                 .emit("./verigen bench strategies --tasks " + count + " --seed " + seed + " --budget " + budget,
                         args.flag("write"));
     }
