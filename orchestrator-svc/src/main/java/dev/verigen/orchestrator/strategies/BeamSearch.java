@@ -1,14 +1,14 @@
 package dev.verigen.orchestrator.strategies;
 
 import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.orchestrator.strategies.Costs.Bound;
 import dev.verigen.orchestrator.strategies.stepwise.Search;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet.Cost;
 import dev.verigen.orchestrator.strategies.stepwise.Wrapup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -126,7 +126,7 @@ public class BeamSearch implements Strategy {
             case EXPANDING -> expanded(s, opt, memo);
             case LOOKING_AHEAD -> lookedAhead(s, opt, memo);
             case SCORING -> select(s, opt, memo);
-            case WRAPPING_UP -> wrapped(s, memo, Wrapup.resume(s, Wallet.of(state.budget()), memo.wrapup()));
+            case WRAPPING_UP -> wrapped(s, memo, Wrapup.resume(s, s.room(), memo.wrapup()));
             default -> List.of(new Action.Fail("strategy_error", "unknown phase " + memo.phase()));
         };
     }
@@ -150,21 +150,21 @@ public class BeamSearch implements Strategy {
         // the most promising beams are expanded first when the budget cannot pay for all of them
         items.sort(Comparator.comparingDouble((Item i) -> i.parent() == null ? Double.POSITIVE_INFINITY
                 : s.prmScore(i.parent()) == null ? Double.NEGATIVE_INFINITY : s.prmScore(i.parent())).reversed());
-        Wallet wallet = Wallet.of(s.state().budget()).less(s.completionReserve(texts));
+        Headroom room = s.room().less(s.completionReserve(texts));
         List<Action> gens = new ArrayList<>();
         List<Ask> asked = new ArrayList<>();
         for (Item item : items) {
             String parent = s.text(item.parent());
             // look-ahead roll-outs are not planned for: they are best effort, paid as they are asked for
-            Cost upkeep = s.scoringUpkeep(parent, 1 + opt.lookahead());
+            Bound upkeep = s.scoringUpkeep(parent, 1 + opt.lookahead());
             int n = item.wanted();
-            while (n > 0 && !wallet.affords(s.generation(parent, n).plus(upkeep.times(n)))) {
+            while (n > 0 && !room.affords(s.generation(parent, n).plus(upkeep.times(n)))) {
                 n--;
             }
             if (n == 0) {
                 break;
             }
-            wallet.pay(s.generation(parent, n).plus(upkeep.times(n)));
+            room.pay(s.generation(parent, n).plus(upkeep.times(n)));
             String label = "r" + round + "/g" + item.group() + "/b" + asked.size();
             gens.add(item.parent() == null
                     ? new Action.Generate(label, Role.GENERATE, null, null, n, null, null, null, false, true)
@@ -173,9 +173,10 @@ public class BeamSearch implements Strategy {
         }
         if (gens.isEmpty()) {
             if (round == 1) {
+                Bound least = s.generation("", 1).plus(s.completionReserve(List.of()));
                 return List.of(new Action.Fail("budget_exhausted", name() + ": the budget cannot pay for a first step "
-                        + "and the completion of one solution (about " + s.generation("", 1)
-                        .plus(s.completionReserve(List.of())).tokens() + " tokens)"));
+                        + "and the completion of one solution (about " + least.tokens() + " tokens, "
+                        + String.format(Locale.ROOT, "%.3g", least.flops()) + " FLOPs)"));
             }
             return wrapUp(s, new Memo(EXPANDING, round - 1, groups, List.of(), List.of(), 0, emptyRounds, null),
                     false, "the budget ran out after " + (round - 1) + " rounds");
@@ -209,17 +210,17 @@ public class BeamSearch implements Strategy {
      * children's scoring and a completion are set aside.
      */
     private List<Action> lookAhead(Search s, Options opt, Memo memo, int step) {
-        Cost keep = s.completionReserve(memo.children().stream().map(c -> s.text(c.id())).toList());
+        Bound keep = s.completionReserve(memo.children().stream().map(c -> s.text(c.id())).toList());
         for (Child c : memo.children()) {
             keep = keep.plus(s.scoringUpkeep(s.text(c.tip()), 1 + opt.lookahead() - step));
         }
-        Wallet wallet = Wallet.of(s.state().budget()).less(keep);
+        Headroom room = s.room().less(keep);
         List<Child> children = new ArrayList<>();
         List<Action> gens = new ArrayList<>();
         List<Ask> asked = new ArrayList<>();
         for (int j = 0; j < memo.children().size(); j++) {
             Child child = memo.children().get(j);
-            boolean rolling = child.rolling() && wallet.pay(s.generation(s.text(child.tip()), 1));
+            boolean rolling = child.rolling() && room.pay(s.generation(s.text(child.tip()), 1));
             if (rolling) {
                 String label = "r" + memo.round() + "/c" + j + "/la" + step;
                 gens.add(Action.Generate.nextStep(label, child.tip(), 1).withTemperature(0.0));
@@ -260,9 +261,9 @@ public class BeamSearch implements Strategy {
         List<UUID> tips = memo.children().stream().map(Child::tip).distinct()
                 .filter(id -> s.prmScore(id) == null).toList();
         Memo next = memo.with(SCORING, List.of(), memo.children(), memo.lookaheadStep());
-        Wallet wallet = Wallet.of(s.state().budget())
+        Headroom room = s.room()
                 .less(s.completionReserve(memo.children().stream().map(c -> s.text(c.id())).toList()));
-        if (tips.isEmpty() || !wallet.pay(s.scoring(s.prm(), tips.stream().map(s::text).toList()))) {
+        if (tips.isEmpty() || !room.pay(s.scoring(s.prm(), tips.stream().map(s::text).toList()))) {
             return select(s, opt, next);
         }
         return List.of(new Action.Remember(next), new Action.Score(tips, s.prm()));
@@ -305,7 +306,7 @@ public class BeamSearch implements Strategy {
     private List<Action> wrapUp(Search s, Memo memo, boolean completeAll, String why) {
         List<UUID> pool = memo.groups().stream().flatMap(g -> g.collected().stream()).toList();
         List<UUID> partials = s.byScore(memo.groups().stream().flatMap(g -> g.beams().stream()).toList());
-        return wrapped(s, memo, Wrapup.begin(s, Wallet.of(s.state().budget()), pool, partials, completeAll, why));
+        return wrapped(s, memo, Wrapup.begin(s, s.room(), pool, partials, completeAll, why));
     }
 
     private static List<Action> wrapped(Search s, Memo memo, Wrapup.Step step) {

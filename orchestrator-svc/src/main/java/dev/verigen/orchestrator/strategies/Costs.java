@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.strategies;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * Upper bounds of what a job may spend, reserved before it is dispatched. They must never be below the real
@@ -36,18 +37,22 @@ public final class Costs {
      * prompt bound + Σ candidate bytes). Other reward models spend one call per candidate and no token budget.
      */
     public static ScoringCost scoring(String scorer, String prompt, List<String> candidateTexts) {
-        long calls = candidateTexts.size();
+        return scoring(scorer, prompt, textBytes(candidateTexts));
+    }
+
+    /** {@link #scoring(String, String, List)} of candidates known only by their length in bytes. */
+    static ScoringCost scoring(String scorer, String prompt, long[] candidateBytes) {
+        long calls = candidateBytes.length;
         return switch (baseName(scorer)) {
             case JUDGE -> {
                 int k = judgeK(scorer);
                 long tokens = 0;
-                for (String text : candidateTexts) {
-                    tokens += promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes(text) + JUDGE_MAX_TOKENS;
+                for (long bytes : candidateBytes) {
+                    tokens += promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes + JUDGE_MAX_TOKENS;
                 }
                 yield new ScoringCost(k * tokens, k * calls);
             }
-            case LIKELIHOOD -> new ScoringCost(promptTokensBound(prompt)
-                    + candidateTexts.stream().mapToLong(Costs::bytes).sum(), calls);
+            case LIKELIHOOD -> new ScoringCost(promptTokensBound(prompt) + LongStream.of(candidateBytes).sum(), calls);
             default -> new ScoringCost(0, calls);
         };
     }
@@ -107,21 +112,29 @@ public final class Costs {
      * outside the platform's pools and cost none.
      */
     public static double scoringFlops(ComputeEstimator compute, String scorer, String prompt, List<String> candidateTexts) {
+        return scoringFlops(compute, scorer, prompt, textBytes(candidateTexts));
+    }
+
+    /** {@link #scoringFlops(ComputeEstimator, String, String, List)} of candidates known only by their length. */
+    static double scoringFlops(ComputeEstimator compute, String scorer, String prompt, long[] candidateBytes) {
         String pool = scorerPool(scorer);
         return switch (baseName(scorer)) {
             case JUDGE -> {
                 int k = judgeK(scorer);
                 double flops = 0;
-                for (String text : candidateTexts) {
-                    long judgePrompt = promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes(text);
+                for (long bytes : candidateBytes) {
+                    long judgePrompt = promptTokensBound(prompt) + JUDGE_TEMPLATE_TOKENS + bytes;
                     flops += k * compute.generationBound(pool, judgePrompt, 1, JUDGE_MAX_TOKENS);
                 }
                 yield flops;
             }
-            case LIKELIHOOD -> compute.prefill(pool, promptTokensBound(prompt)
-                    + candidateTexts.stream().mapToLong(Costs::bytes).sum());
+            case LIKELIHOOD -> compute.prefill(pool, promptTokensBound(prompt) + LongStream.of(candidateBytes).sum());
             default -> 0;
         };
+    }
+
+    private static long[] textBytes(List<String> texts) {
+        return texts.stream().mapToLong(Costs::bytes).toArray();
     }
 
     /**
@@ -136,12 +149,52 @@ public final class Costs {
         return parts.length > 1 && !parts[1].startsWith("k=") ? parts[1] : null;
     }
 
+    /**
+     * A job's reservation bound in every unit, as the run driver reserves it: tokens, model calls and FLOPs (whole
+     * FLOPs, rounded up, as {@code budgets.Amount} books them). Strategies size their jobs with these and pay for
+     * them from a {@link Headroom}, so what they ask for always fits the run's budget.
+     */
+    public record Bound(long tokens, long calls, double flops) {
+        public static final Bound NONE = new Bound(0, 0, 0);
+
+        public Bound {
+            flops = Math.ceil(flops);
+        }
+
+        public Bound plus(Bound other) {
+            return new Bound(tokens + other.tokens, calls + other.calls, flops + other.flops);
+        }
+
+        public Bound times(int n) {
+            return new Bound(tokens * n, calls * n, flops * n);
+        }
+    }
+
+    /**
+     * What a generation job reserves: {@code n} samples of up to {@code maxTokens} after {@code read} (the prompt,
+     * or the prompt and the partial continued) on {@code pool}.
+     *
+     * @param pool the action's pool; null means the run's model (as {@code compute} is bound to it)
+     */
+    public static Bound generation(ComputeEstimator compute, String pool, String read, int n, int maxTokens) {
+        return new Bound(generationTokens(read, n, maxTokens), n, generationFlops(compute, pool, read, n, maxTokens));
+    }
+
+    /** What a scoring job of these candidates reserves (see {@link #scoring} and {@link #scoringFlops}). */
+    public static Bound scoring(ComputeEstimator compute, String scorer, String prompt, List<String> candidateTexts) {
+        return scoring(compute, scorer, prompt, textBytes(candidateTexts));
+    }
+
+    /** What scoring candidates of these lengths in bytes would reserve: for plans of texts still to come. */
+    public static Bound scoring(ComputeEstimator compute, String scorer, String prompt, long... candidateBytes) {
+        ScoringCost cost = scoring(scorer, prompt, candidateBytes);
+        return new Bound(cost.tokens(), cost.calls(), scoringFlops(compute, scorer, prompt, candidateBytes));
+    }
+
     /** Whether the budget can pay for a scoring job (calls, tokens and FLOPs). */
     public static boolean canAffordScoring(RunState.Budget budget, String scorer, String prompt,
                                            List<String> candidateTexts) {
-        ScoringCost cost = scoring(scorer, prompt, candidateTexts);
-        return budget.remainingCalls() >= cost.calls() && budget.remainingTokens() >= cost.tokens()
-                && budget.remainingFlops() >= scoringFlops(budget.compute(), scorer, prompt, candidateTexts);
+        return Headroom.of(budget).affords(scoring(budget.compute(), scorer, prompt, candidateTexts));
     }
 
     /** How many of the wanted samples of the run's model the budget can still pay for. */
@@ -150,35 +203,11 @@ public final class Costs {
     }
 
     /**
-     * How many of the wanted samples the budget can still pay for, in tokens, calls and FLOPs.
+     * How many of the wanted samples (one job) the budget can still pay for, in tokens, calls and FLOPs.
      *
      * @param pool the model pool; null means the run's model
      */
     public static int affordableSamples(RunState.Budget budget, String pool, String prompt, int wanted, int maxTokens) {
-        long byCalls = budget.remainingCalls();
-        long tokensLeft = budget.remainingTokens();
-        long byTokens = tokensLeft == Long.MAX_VALUE ? Long.MAX_VALUE
-                : Math.max(0, (tokensLeft - promptTokensBound(prompt)) / maxTokens);
-        return (int) Math.min(wanted, Math.min(byCalls, Math.min(byTokens, byFlops(budget, pool, prompt, wanted, maxTokens))));
-    }
-
-    /** The bound is linear in n: the prompt once, then the same price per sample. */
-    private static long byFlops(RunState.Budget budget, String pool, String prompt, int wanted, int maxTokens) {
-        double left = budget.remainingFlops();
-        if (Double.isInfinite(left)) {
-            return Long.MAX_VALUE;
-        }
-        ComputeEstimator compute = budget.compute();
-        double fixed = generationFlops(compute, pool, prompt, 0, maxTokens);
-        double perSample = generationFlops(compute, pool, prompt, 1, maxTokens) - fixed;
-        if (left < fixed) {
-            return 0;
-        }
-        int n = perSample <= 0 ? wanted : (int) Math.min(wanted, Math.floor((left - fixed) / perSample));
-        // floating point: make sure the answer really fits, as the database checks the reservation against the cap
-        while (n > 0 && generationFlops(compute, pool, prompt, n, maxTokens) > left) {
-            n--;
-        }
-        return Math.max(0, n);
+        return Headroom.of(budget).most(wanted, n -> generation(budget.compute(), pool, prompt, n, maxTokens));
     }
 }

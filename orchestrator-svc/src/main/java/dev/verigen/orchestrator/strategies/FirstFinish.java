@@ -59,9 +59,9 @@ public class FirstFinish implements Strategy {
 
     /** One job per sample, so each can finish (and be cancelled) on its own; each label draws its own sample. */
     private static List<Action> start(RunState state) {
-        long perJob = Costs.generationTokens(state.input().prompt(), 1, state.spec().sampling().maxTokens());
-        long byTokens = state.budget().remainingTokens() / perJob;
-        int count = (int) Math.min(state.spec().n(), Math.min(byTokens, state.budget().remainingCalls()));
+        Costs.Bound perJob = Costs.generation(state.budget().compute(), null, state.input().prompt(), 1,
+                state.spec().sampling().maxTokens());
+        int count = Headroom.of(state.budget()).most(state.spec().n(), perJob::times);
         if (count < 1) {
             return List.of(new Action.Fail("budget_exhausted", "the budget cannot pay for a single sample of up to "
                     + state.spec().sampling().maxTokens() + " tokens"));

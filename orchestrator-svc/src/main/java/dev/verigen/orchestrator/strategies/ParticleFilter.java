@@ -1,9 +1,8 @@
 package dev.verigen.orchestrator.strategies;
 
 import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.orchestrator.strategies.Costs.Bound;
 import dev.verigen.orchestrator.strategies.stepwise.Search;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet.Cost;
 import dev.verigen.orchestrator.strategies.stepwise.Weights;
 import dev.verigen.orchestrator.strategies.stepwise.Wrapup;
 import java.util.ArrayDeque;
@@ -105,7 +104,7 @@ public class ParticleFilter implements Strategy {
         return switch (memo.phase()) {
             case EXPANDING -> expanded(s, opt, memo);
             case SCORING -> resample(s, opt, memo);
-            case WRAPPING_UP -> wrapped(memo, Wrapup.resume(s, Wallet.of(state.budget()), memo.wrapup()));
+            case WRAPPING_UP -> wrapped(memo, Wrapup.resume(s, s.room(), memo.wrapup()));
             default -> List.of(new Action.Fail("strategy_error", "unknown phase " + memo.phase()));
         };
     }
@@ -124,21 +123,21 @@ public class ParticleFilter implements Strategy {
             }
         }
         List<UUID> order = first ? new ArrayList<>(shares.keySet()) : s.byScore(List.copyOf(shares.keySet()));
-        Wallet wallet = Wallet.of(s.state().budget())
+        Headroom room = s.room()
                 .less(s.completionReserve(order.stream().map(s::text).toList()));
         List<Action> actions = new ArrayList<>();
         List<Ask> asked = new ArrayList<>();
         for (UUID parent : order) {
             String text = s.text(parent);
-            Cost upkeep = s.scoringUpkeep(text, 1);
+            Bound upkeep = s.scoringUpkeep(text, 1);
             int n = shares.get(parent);
-            while (n > 0 && !wallet.affords(s.generation(text, n).plus(upkeep.times(n)))) {
+            while (n > 0 && !room.affords(s.generation(text, n).plus(upkeep.times(n)))) {
                 n--;
             }
             if (n == 0) {
                 break;
             }
-            wallet.pay(s.generation(text, n).plus(upkeep.times(n)));
+            room.pay(s.generation(text, n).plus(upkeep.times(n)));
             String label = "r" + round + "/p" + asked.size();
             actions.add(parent == null
                     ? new Action.Generate(label, Role.GENERATE, null, null, n, null, null, null, false, true)
@@ -187,9 +186,9 @@ public class ParticleFilter implements Strategy {
         }
         Memo next = new Memo(SCORING, memo.round(), particles, memo.kept(), List.of(), memo.temperature(), memo.ess(),
                 memo.anneals(), 0, null);
-        Wallet wallet = Wallet.of(s.state().budget())
+        Headroom room = s.room()
                 .less(s.completionReserve(particles.stream().map(s::text).toList()));
-        if (!wallet.pay(s.scoring(opt.prm(), fresh.stream().map(s::text).toList()))) {
+        if (!room.pay(s.scoring(opt.prm(), fresh.stream().map(s::text).toList()))) {
             return resample(s, opt, next); // unscored steps weigh as their parents did
         }
         return List.of(new Action.Remember(next), new Action.Score(fresh, opt.prm()));
@@ -244,7 +243,7 @@ public class ParticleFilter implements Strategy {
         List<UUID> partials = s.byScore(memo.particles().stream().distinct()
                 .filter(id -> !s.candidate(id).complete()).toList());
         String summary = why + (memo.anneals() > 0 ? "; annealed " + memo.anneals() + " times" : "");
-        return wrapped(memo, Wrapup.begin(s, Wallet.of(s.state().budget()), memo.kept(), partials, completeAll,
+        return wrapped(memo, Wrapup.begin(s, s.room(), memo.kept(), partials, completeAll,
                 summary));
     }
 

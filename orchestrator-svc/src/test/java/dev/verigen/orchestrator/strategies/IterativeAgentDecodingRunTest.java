@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verigen.contracts.Verdict;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.ToyCompute;
 import dev.verigen.orchestrator.strategies.harness.ToyWorkers;
 import dev.verigen.orchestrator.strategies.roles.Fixtures;
 import java.util.Comparator;
@@ -126,11 +127,17 @@ class IterativeAgentDecodingRunTest {
             }
             Long budget = seed % 4 == 0 ? null : 1_500L + 400 * (seed % 10);
             var spec = spec(1 + (int) (seed % 4), verifier ? "exact" : null, scorer, seed, options[(int) (seed % 4)]);
-            var outcome = run(spec, workers, budget, InMemoryRun.Delivery.chaotic(seed));
+            // some seeds are capped in FLOPs too, from one sample's worth up
+            Double maxFlops = ToyCompute.cap(seed, spec, TASK.prompt());
+            var outcome = new InMemoryRun(iad, spec, TASK, budget, null, maxFlops, ToyCompute.ESTIMATOR, workers,
+                    InMemoryRun.Delivery.chaotic(seed)).run();
             assertThat(outcome.status()).isIn("SUCCEEDED", "FAILED");
-            assertThat(outcome.refusedReservations()).as("seed %d", seed).isZero();
+            assertThat(outcome.refusedReservations()).as("seed %d: %s", seed, outcome.reason()).isZero();
             if (budget != null) {
                 assertThat(outcome.usedTokens()).isLessThanOrEqualTo(budget);
+            }
+            if (maxFlops != null) {
+                assertThat(outcome.usedFlops()).as("seed %d", seed).isLessThanOrEqualTo(maxFlops);
             }
             if (outcome.succeeded()) {
                 assertThat(outcome.answer().isAnswer()).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.ToyCompute;
 import dev.verigen.orchestrator.strategies.harness.ToyWorkers;
 import dev.verigen.orchestrator.strategies.sampling.Adaptive;
 import java.util.List;
@@ -15,9 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Under chaotic delivery (shuffled results, failures, timeouts) and budgets from roomy to barely one sample, every
- * sampling configuration always ends, never asks for what the budget cannot pay, never overspends, and answers with a
- * complete answer candidate.
+ * Under chaotic delivery (shuffled results, failures, timeouts) and budgets from roomy to barely one sample (in tokens,
+ * and for some seeds calls or FLOPs too), every sampling configuration always ends, never asks for what the budget
+ * cannot pay, never overspends, and answers with a complete answer candidate.
  */
 class SamplingStrategiesPropertyTest {
 
@@ -56,13 +57,17 @@ class SamplingStrategiesPropertyTest {
             Long maxCalls = seed % 3 == 0 ? 2 + seed % 17 : null;
             var spec = new PipelineSpec(strategyName, 8, "toy", VerifierSpec.of("exact"), rm,
                     new SamplingParams(0.8, 1.0, 64, seed, List.of(), false), 60).withOptions(options);
+            Double maxFlops = ToyCompute.cap(seed, spec, "task");
             var outcome = new InMemoryRun(strategy.get(), spec, new RunInput("task", "42"), maxTokens, maxCalls,
-                    workers, InMemoryRun.Delivery.chaotic(seed)).run();
+                    maxFlops, ToyCompute.ESTIMATOR, workers, InMemoryRun.Delivery.chaotic(seed)).run();
             assertThat(outcome.status()).as("seed %d", seed).isIn("SUCCEEDED", "FAILED");
             assertThat(outcome.refusedReservations()).as("seed %d: %s", seed, outcome.reason()).isZero();
             assertThat(outcome.usedTokens()).isLessThanOrEqualTo(maxTokens);
             if (maxCalls != null) {
                 assertThat(outcome.usedCalls()).isLessThanOrEqualTo(maxCalls);
+            }
+            if (maxFlops != null) {
+                assertThat(outcome.usedFlops()).as("seed %d", seed).isLessThanOrEqualTo(maxFlops);
             }
             if (outcome.succeeded()) {
                 succeeded++;

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.ToyCompute;
 import dev.verigen.orchestrator.strategies.harness.ToyWorkers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Under shuffled, failing and timed-out results and budgets from roomy to starved, step-wise search always ends,
+ * Under shuffled, failing and timed-out results and budgets from roomy to starved (tokens, calls and, for some seeds,
+ * FLOPs), step-wise search always ends,
  * never asks for what the budget cannot pay, never overspends, and answers only with complete solutions.
  */
 class StepwiseSearchPropertiesTest {
@@ -23,10 +25,11 @@ class StepwiseSearchPropertiesTest {
                 seed % 3 == 0 ? "sim-orm" : null, base.sampling(), 60, base.options());
         Long maxTokens = TOKEN_BUDGETS[(int) (seed % TOKEN_BUDGETS.length)];
         Long maxCalls = CALL_BUDGETS[(int) (seed / 5 % CALL_BUDGETS.length)];
-        var outcome = new InMemoryRun(strategy, spec, INPUT, maxTokens, maxCalls, new ToyWorkers(6, 0.8, 0.2, 42),
-                InMemoryRun.Delivery.chaotic(seed)).run();
-        String what = strategy.name() + " seed " + seed + " budget " + maxTokens + "/" + maxCalls + ": "
-                + outcome.errorCode() + " " + outcome.reason();
+        Double maxFlops = ToyCompute.cap(seed, spec, INPUT.prompt());
+        var outcome = new InMemoryRun(strategy, spec, INPUT, maxTokens, maxCalls, maxFlops, ToyCompute.ESTIMATOR,
+                new ToyWorkers(6, 0.8, 0.2, 42), InMemoryRun.Delivery.chaotic(seed)).run();
+        String what = strategy.name() + " seed " + seed + " budget " + maxTokens + "/" + maxCalls + "/" + maxFlops
+                + ": " + outcome.errorCode() + " " + outcome.reason();
         assertThat(outcome.refusedReservations()).as(what).isZero();
         assertThat(outcome.status()).as(what).isIn("SUCCEEDED", "FAILED");
         if (maxTokens != null) {
@@ -34,6 +37,9 @@ class StepwiseSearchPropertiesTest {
         }
         if (maxCalls != null) {
             assertThat(outcome.usedCalls()).as(what).isLessThanOrEqualTo(maxCalls);
+        }
+        if (maxFlops != null) {
+            assertThat(outcome.usedFlops()).as(what).isLessThanOrEqualTo(maxFlops);
         }
         if (outcome.succeeded()) {
             assertThat(outcome.answer().complete()).as(what).isTrue();

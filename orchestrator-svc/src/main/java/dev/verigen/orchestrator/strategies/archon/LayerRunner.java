@@ -156,8 +156,9 @@ final class LayerRunner {
 
     private void samples(List<Action> work, Allowance allowance, ArchonConfig.Component c, String what, Role role,
                          String prompt) {
-        int n = allowance.samples(prompt == null ? task : prompt, c.samples(), c.maxTokens());
-        if (n > 0 && allowance.generate(prompt == null ? task : prompt, n, c.maxTokens())) {
+        // each component runs on its own pool (an ensemble): its samples are priced there
+        int n = allowance.samples(c.pool(), prompt == null ? task : prompt, c.samples(), c.maxTokens());
+        if (n > 0 && allowance.generate(c.pool(), prompt == null ? task : prompt, n, c.maxTokens())) {
             work.add(new Action.Generate(label(what), role, c.pool(), prompt, n, c.temperature(), c.maxTokens(), null,
                     false, false));
         }
@@ -165,7 +166,7 @@ final class LayerRunner {
 
     private void one(List<Action> work, Allowance allowance, ArchonConfig.Component c, String what, Role role,
                      String material, UUID parent) {
-        if (allowance.generate(material, 1, c.maxTokens())) {
+        if (allowance.generate(c.pool(), material, 1, c.maxTokens())) {
             work.add(new Action.Generate(label(what), role, c.pool(), material, 1, c.temperature(), c.maxTokens(),
                     parent, false, false));
         }

@@ -6,6 +6,7 @@ import dev.verigen.contracts.JobError;
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Verdict;
 import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunEvent;
@@ -26,7 +27,9 @@ import java.util.UUID;
  * Runs a strategy's decision function to the end in memory, doing what the run driver and result applier do
  * (reserve, dispatch, apply results, settle) against {@link Workers} instead of Kafka and PostgreSQL. Results can be
  * delivered out of order, fail, or never come (timeouts), as {@link Delivery} says, so tests can check a
- * strategy's invariants under every order. Budget reservations that would overspend are refused and counted: a
+ * strategy's invariants under every order. Budgets are kept in tokens, calls and estimated FLOPs, priced as the
+ * engine prices them ({@link ComputeEstimator} bound to the run's model, FLOPs reserved in whole FLOPs rounded up and
+ * settled from the workers' measured usage). Reservations that would overspend any unit are refused and counted: a
  * well-behaved strategy never asks for them.
  */
 public final class InMemoryRun {
@@ -54,7 +57,8 @@ public final class InMemoryRun {
     /** How a run ended. */
     public record Outcome(String status, RunState.Candidate answer, String reason, String errorCode,
                           long usedTokens, long usedCalls, int refusedReservations, int decisions,
-                          List<RunState.Candidate> candidates, List<RunState.Step> steps, long engineMs) {
+                          List<RunState.Candidate> candidates, List<RunState.Step> steps, long engineMs,
+                          double usedFlops) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
@@ -67,16 +71,18 @@ public final class InMemoryRun {
         final Action action;
         final long tokens;
         final long calls;
+        final double flops;
         Workers.Generated output;
         long finishAt;
 
-        Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls) {
+        Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls, double flops) {
             this.stepId = stepId;
             this.kind = kind;
             this.label = label;
             this.action = action;
             this.tokens = tokens;
             this.calls = calls;
+            this.flops = flops;
         }
 
         UUID stepId() {
@@ -111,6 +117,8 @@ public final class InMemoryRun {
     private final RunInput input;
     private final Long maxTokens;
     private final Long maxCalls;
+    private final Double maxFlops;
+    private final ComputeEstimator compute;
     private final Workers workers;
     private final Delivery delivery;
     private final SplittableRandom random;
@@ -126,6 +134,8 @@ public final class InMemoryRun {
     private long usedCalls;
     private long reservedTokens;
     private long reservedCalls;
+    private double usedFlops;
+    private double reservedFlops;
     private int refused;
     private int decisions;
     private String status = "RUNNING";
@@ -136,11 +146,22 @@ public final class InMemoryRun {
 
     public InMemoryRun(Strategy strategy, PipelineSpec spec, RunInput input, Long maxTokens, Long maxCalls,
                        Workers workers, Delivery delivery) {
+        this(strategy, spec, input, maxTokens, maxCalls, null, ComputeEstimator.DEFAULTS, workers, delivery);
+    }
+
+    /**
+     * @param maxFlops the run's FLOPs cap; null means none
+     * @param compute  prices model work in FLOPs by pool (it is bound to the run's model here, as the engine does)
+     */
+    public InMemoryRun(Strategy strategy, PipelineSpec spec, RunInput input, Long maxTokens, Long maxCalls,
+                       Double maxFlops, ComputeEstimator compute, Workers workers, Delivery delivery) {
         this.strategy = strategy;
         this.spec = spec;
         this.input = input;
         this.maxTokens = maxTokens;
         this.maxCalls = maxCalls;
+        this.maxFlops = maxFlops;
+        this.compute = compute.forRun(spec.model());
         this.workers = workers;
         this.delivery = delivery;
         this.random = new SplittableRandom(delivery.seed());
@@ -171,7 +192,7 @@ public final class InMemoryRun {
         pending.clear();
         RunState.Candidate chosen = answer == null ? null : state().candidate(answer).orElseThrow();
         return new Outcome(status, chosen, reason, errorCode, usedTokens, usedCalls, refused, decisions,
-                state().candidates(), List.copyOf(steps), answeredAt);
+                state().candidates(), List.copyOf(steps), answeredAt, usedFlops);
     }
 
     private int nextIndex() {
@@ -191,9 +212,10 @@ public final class InMemoryRun {
     private void settleUnheard(Pending p) {
         if (p.action() instanceof Action.Generate g) {
             Workers.Generated out = p.output != null ? p.output : call(g);
-            release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()));
+            release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()),
+                    generatedFlops(p, g, out));
         } else {
-            release(p, 0, p.calls());
+            release(p, 0, p.calls(), 0);
         }
     }
 
@@ -203,7 +225,8 @@ public final class InMemoryRun {
                 spec.rewardModel() == null ? null : scores.getOrDefault(c.id(), Map.of()).get(spec.rewardModel()),
                 scores.getOrDefault(c.id(), Map.of()), c.parentId(), c.label(), c.role(), c.pool(), c.complete(),
                 c.finishReason(), c.completionTokens(), c.logprob())).toList();
-        var budget = new RunState.Budget(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls);
+        var budget = new RunState.Budget(maxTokens, maxCalls, usedTokens, usedCalls, reservedTokens, reservedCalls,
+                maxFlops, usedFlops, reservedFlops, compute);
         return new RunState(UUID.nameUUIDFromBytes(new byte[]{1}), spec, input, budget, steps, view, memo);
     }
 
@@ -222,18 +245,21 @@ public final class InMemoryRun {
                 String prompt = g.prompt() == null ? input.prompt() : g.prompt();
                 String partial = g.continueParent() ? state().candidate(g.parent()).orElseThrow().text() : null;
                 int maxTok = g.maxTokens() == null ? spec.sampling().maxTokens() : g.maxTokens();
+                String read = partial == null ? prompt : prompt + partial;
                 return dispatch(StepKind.GENERATION, g.label(), g,
-                        Costs.generationTokens(partial == null ? prompt : prompt + partial, g.n(), maxTok), g.n());
+                        Costs.generationTokens(read, g.n(), maxTok), g.n(),
+                        Costs.generationFlops(compute, g.pool(), read, g.n(), maxTok));
             }
             case Action.Verify v -> {
-                return dispatch(StepKind.VERIFICATION, "", v, 0, 0);
+                return dispatch(StepKind.VERIFICATION, "", v, 0, 0, 0);
             }
             case Action.Score s -> {
                 String scorer = s.scorer() == null ? spec.rewardModel() : s.scorer();
-                var cost = Costs.scoring(scorer, input.prompt(),
-                        state().candidates(s.candidateIds()).stream().map(RunState.Candidate::text).toList());
+                List<String> texts = state().candidates(s.candidateIds()).stream().map(RunState.Candidate::text)
+                        .toList();
+                var cost = Costs.scoring(scorer, input.prompt(), texts);
                 return dispatch(StepKind.SCORING, "", new Action.Score(s.candidateIds(), scorer), cost.tokens(),
-                        cost.calls());
+                        cost.calls(), Costs.scoringFlops(compute, scorer, input.prompt(), texts));
             }
             case Action.Cancel c -> {
                 c.stepIds().forEach(id -> setStatus(id, RunState.Step.Status.CANCELLED, "cancelled", c.reason()));
@@ -263,9 +289,12 @@ public final class InMemoryRun {
         }
     }
 
-    private boolean dispatch(StepKind kind, String label, Action action, long tokens, long calls) {
+    /** Reserves like the run driver: FLOPs in whole FLOPs, rounded up, and refused when any unit has no room. */
+    private boolean dispatch(StepKind kind, String label, Action action, long tokens, long calls, double estimate) {
+        double flops = Math.ceil(estimate);
         if ((maxTokens != null && usedTokens + reservedTokens + tokens > maxTokens)
-                || (maxCalls != null && usedCalls + reservedCalls + calls > maxCalls)) {
+                || (maxCalls != null && usedCalls + reservedCalls + calls > maxCalls)
+                || (maxFlops != null && usedFlops + reservedFlops + flops > maxFlops)) {
             refused++;
             status = "FAILED";
             errorCode = "budget_exhausted";
@@ -273,9 +302,10 @@ public final class InMemoryRun {
         }
         reservedTokens += tokens;
         reservedCalls += calls;
+        reservedFlops += flops;
         UUID id = UUID.nameUUIDFromBytes(("step-" + steps.size()).getBytes());
         steps.add(new RunState.Step(id, kind, RunState.Step.Status.PENDING, null, null, label, 1));
-        Pending p = new Pending(id, kind, label, action, tokens, calls);
+        Pending p = new Pending(id, kind, label, action, tokens, calls, flops);
         p.finishAt = clock + 1;
         if (delivery.timed() && action instanceof Action.Generate g) {
             p.output = call(g);
@@ -288,11 +318,11 @@ public final class InMemoryRun {
     private RunEvent complete(Pending p) {
         double draw = random.nextDouble();
         if (draw < delivery.timeoutRate()) {
-            release(p, 0, 0);
+            release(p, 0, 0, 0);
             return finished(p, List.of(), new JobError("job_timeout", "no result before the deadline", true));
         }
         if (draw < delivery.timeoutRate() + delivery.failureRate()) {
-            release(p, 0, p.calls() == 0 ? 0 : 1);
+            release(p, 0, p.calls() == 0 ? 0 : 1, 0);
             return finished(p, List.of(), new JobError("engine_error", "simulated failure", true));
         }
         return switch (p.action()) {
@@ -303,7 +333,7 @@ public final class InMemoryRun {
                     verdicts.put(c.id(), checked.outcome());
                     extracted.put(c.id(), checked.extracted());
                 }
-                release(p, 0, 0);
+                release(p, 0, 0, 0);
                 yield finished(p, List.of(), null);
             }
             case Action.Score s -> {
@@ -311,8 +341,8 @@ public final class InMemoryRun {
                     scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
                             .put(s.scorer(), workers.score(s.scorer(), input.prompt(), input.reference(), c.text()));
                 }
-                long tokens = Costs.scoringSpendsTokens(s.scorer()) ? p.tokens() / 2 : 0;
-                release(p, tokens, p.calls());
+                boolean model = Costs.scoringSpendsTokens(s.scorer());
+                release(p, model ? p.tokens() / 2 : 0, p.calls(), model ? Math.ceil(p.flops / 2) : 0);
                 yield finished(p, List.of(), null);
             }
             default -> throw new IllegalStateException();
@@ -345,7 +375,8 @@ public final class InMemoryRun {
                     complete, s.finishReason(), s.completionTokens(), s.logprob()));
             created.add(id);
         }
-        release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()));
+        release(p, Math.min(p.tokens(), out.usage().totalTokens()), Math.min(p.calls(), out.usage().calls()),
+                generatedFlops(p, g, out));
         return finished(p, created, null);
     }
 
@@ -355,13 +386,27 @@ public final class InMemoryRun {
         return new RunEvent.StepFinished(p.stepId(), p.kind(), p.label(), created, error);
     }
 
-    private void release(Pending p, long tokens, long calls) {
+    /**
+     * A generation's FLOPs as the result applier settles them: per sample from the measured tokens on the pool it ran
+     * on, in whole FLOPs, never above the reservation.
+     */
+    private double generatedFlops(Pending p, Action.Generate g, Workers.Generated out) {
+        List<Long> lengths = out.samples().stream().map(Sample::completionTokens).toList();
+        double measured = compute.generation(g.pool(), out.usage().promptTokens(), lengths);
+        return Math.min(p.flops, Math.ceil(measured));
+    }
+
+    private void release(Pending p, long tokens, long calls, double flops) {
         reservedTokens -= p.tokens();
         reservedCalls -= p.calls();
+        reservedFlops -= p.flops;
         usedTokens += tokens;
         usedCalls += calls;
-        if (maxTokens != null && usedTokens > maxTokens || maxCalls != null && usedCalls > maxCalls) {
-            throw new IllegalStateException("overspent: " + usedTokens + " tokens, " + usedCalls + " calls");
+        usedFlops += flops;
+        if (maxTokens != null && usedTokens > maxTokens || maxCalls != null && usedCalls > maxCalls
+                || maxFlops != null && usedFlops > maxFlops) {
+            throw new IllegalStateException("overspent: " + usedTokens + " tokens, " + usedCalls + " calls, "
+                    + usedFlops + " FLOPs");
         }
     }
 

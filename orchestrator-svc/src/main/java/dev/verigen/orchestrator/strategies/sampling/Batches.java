@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.strategies.sampling;
 
 import dev.verigen.orchestrator.strategies.Action;
 import dev.verigen.orchestrator.strategies.Costs;
+import dev.verigen.orchestrator.strategies.Headroom;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.StepKind;
@@ -109,32 +110,30 @@ public final class Batches {
     public static boolean canAffordScoring(RunState state, List<UUID> ids) {
         List<String> texts = ids.stream().map(id -> state.candidate(id).map(RunState.Candidate::text).orElse(""))
                 .toList();
-        Costs.ScoringCost cost = Costs.scoring(state.spec().rewardModel(), state.input().prompt(), texts);
-        return state.budget().remainingCalls() >= cost.calls() && state.budget().remainingTokens() >= cost.tokens();
+        return Costs.canAffordScoring(state.budget(), state.spec().rewardModel(), state.input().prompt(), texts);
     }
 
     /**
      * How many of samples {@code from .. from + want - 1} the budget can pay for: each temperature's generation job
-     * reserves the prompt bound plus max tokens per sample, and each sample a call (and its scoring calls when the
-     * plan reserves them). Judge scorers' tokens depend on the texts to come and are not reserved: scoring is
-     * skipped when it cannot be paid.
+     * reserves the prompt bound plus max tokens per sample (and their FLOPs on the run's model), and each sample a
+     * call (and its scoring calls when the plan reserves them). Judge scorers' tokens and FLOPs depend on the texts
+     * to come and are not reserved: scoring is skipped when it cannot be paid.
      */
     static int affordable(RunState state, Plan plan, int from, int want) {
-        long promptBound = Costs.promptTokensBound(state.input().prompt());
-        long maxTokens = state.spec().sampling().maxTokens();
+        String prompt = state.input().prompt();
+        int maxTokens = state.spec().sampling().maxTokens();
         long scoringCalls = plan.reserveScoring() && state.spec().rewardModel() != null
-                ? Costs.scoring(state.spec().rewardModel(), state.input().prompt(), List.of("")).calls() : 0;
-        for (int count = want; count >= 1; count--) {
-            long tokens = 0;
+                ? Costs.scoring(state.spec().rewardModel(), prompt, List.of("")).calls() : 0;
+        Headroom room = Headroom.of(state.budget());
+        return room.most(want, count -> {
+            Costs.Bound cost = new Costs.Bound(0, count * scoringCalls, 0);
             for (int size : split(plan, from, count)) {
-                tokens += size == 0 ? 0 : promptBound + size * maxTokens;
+                if (size > 0) {
+                    cost = cost.plus(Costs.generation(room.compute(), null, prompt, size, maxTokens));
+                }
             }
-            long calls = count * (1 + scoringCalls);
-            if (tokens <= state.budget().remainingTokens() && calls <= state.budget().remainingCalls()) {
-                return count;
-            }
-        }
-        return 0;
+            return cost;
+        });
     }
 
     /** How many of samples {@code from .. from + count - 1} each temperature draws (one entry without temperatures). */

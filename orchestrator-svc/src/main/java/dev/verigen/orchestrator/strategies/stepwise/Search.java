@@ -1,9 +1,11 @@
 package dev.verigen.orchestrator.strategies.stepwise;
 
 import dev.verigen.orchestrator.strategies.Costs;
+import dev.verigen.orchestrator.strategies.Costs.Bound;
+import dev.verigen.orchestrator.strategies.Headroom;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet.Cost;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -89,14 +91,13 @@ public record Search(RunState state, String prm, String name, Map<UUID, RunState
     }
 
     /** What {@code n} samples continuing {@code partial} (or starting from the prompt) reserve. */
-    public Cost generation(String partial, int n) {
-        return new Cost(Costs.generationTokens(prompt() + partial, n, maxTokens()), n);
+    public Bound generation(String partial, int n) {
+        return Costs.generation(state.budget().compute(), null, prompt() + partial, n, maxTokens());
     }
 
     /** What scoring these candidates with {@code scorer} reserves. */
-    public Cost scoring(String scorer, List<String> texts) {
-        Costs.ScoringCost cost = Costs.scoring(scorer, prompt(), texts);
-        return new Cost(cost.tokens(), cost.calls());
+    public Bound scoring(String scorer, List<String> texts) {
+        return Costs.scoring(state.budget().compute(), scorer, prompt(), texts);
     }
 
     /** The most bytes {@code steps} future steps may add to a text, for plans. */
@@ -108,18 +109,30 @@ public record Search(RunState state, String prm, String name, Map<UUID, RunState
      * A plan's bound for PRM-scoring one child of {@code parent} whose scored text may be {@code steps} steps longer
      * (its own step and any look-ahead roll-out): model-backed scorers spend per candidate byte, a judge k times.
      */
-    public Cost scoringUpkeep(String parent, int steps) {
-        Cost score = scoring(prm, List.of(parent));
-        long grown = Costs.scoringSpendsTokens(prm) ? growth(steps) * score.calls() : 0;
-        return new Cost(score.tokens() + grown, score.calls());
+    public Bound scoringUpkeep(String parent, int steps) {
+        long bytes = parent.getBytes(StandardCharsets.UTF_8).length
+                + (Costs.scoringSpendsTokens(prm) ? growth(steps) : 0);
+        return Costs.scoring(state.budget().compute(), prm, prompt(), bytes);
     }
 
-    /** What must stay in the budget so the longest of these partials can still be completed after one more step. */
-    public Cost completionReserve(List<String> partials) {
-        long longest = Costs.promptTokensBound(prompt());
+    /**
+     * What must stay in the budget so the longest of these partials can still be completed after one more step: a
+     * completion of the longest text (in bytes: tokens and FLOPs both grow with the text read) grown by one step.
+     */
+    public Bound completionReserve(List<String> partials) {
+        String longest = "";
         for (String p : partials) {
-            longest = Math.max(longest, Costs.promptTokensBound(prompt() + p));
+            if (p.getBytes(StandardCharsets.UTF_8).length > longest.getBytes(StandardCharsets.UTF_8).length) {
+                longest = p;
+            }
         }
-        return new Cost(longest + growth(1) + maxTokens(), 1);
+        long read = Costs.promptTokensBound(prompt() + longest) + growth(1);
+        double flops = state.budget().compute().generationBound(null, read, 1, maxTokens());
+        return new Bound(read + maxTokens(), 1, flops);
+    }
+
+    /** Where the room of one decision is kept: the run's budget, before anything this decision asks for. */
+    public Headroom room() {
+        return Headroom.of(state.budget());
     }
 }

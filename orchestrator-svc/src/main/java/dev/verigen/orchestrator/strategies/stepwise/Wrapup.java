@@ -2,8 +2,9 @@ package dev.verigen.orchestrator.strategies.stepwise;
 
 import dev.verigen.contracts.Verdict;
 import dev.verigen.orchestrator.strategies.Action;
+import dev.verigen.orchestrator.strategies.Costs.Bound;
+import dev.verigen.orchestrator.strategies.Headroom;
 import dev.verigen.orchestrator.strategies.RunState;
-import dev.verigen.orchestrator.strategies.stepwise.Wallet.Cost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -48,19 +49,19 @@ public final class Wrapup {
      * @param completeAll complete every partial the budget can pay for (the step limit was reached); otherwise a
      *                    partial is completed only when there is no complete solution at all
      */
-    public static Step begin(Search s, Wallet wallet, List<UUID> pool, List<UUID> partials, boolean completeAll,
+    public static Step begin(Search s, Headroom room, List<UUID> pool, List<UUID> partials, boolean completeAll,
                              String why) {
-        return complete(s, wallet, pool, partials, completeAll, why, List.of(), 1);
+        return complete(s, room, pool, partials, completeAll, why, List.of(), 1);
     }
 
-    private static Step complete(Search s, Wallet wallet, List<UUID> pool, List<UUID> partials, boolean all,
+    private static Step complete(Search s, Headroom room, List<UUID> pool, List<UUID> partials, boolean all,
                                  String why, List<String> askedBefore, int tries) {
         List<UUID> wanted = all ? partials
                 : pool.isEmpty() && !partials.isEmpty() ? partials.subList(0, 1) : List.of();
         List<Action> actions = new ArrayList<>();
         List<String> asked = new ArrayList<>(askedBefore);
         for (UUID partial : wanted) {
-            if (!wallet.pay(s.generation(s.text(partial), 1))) {
+            if (!room.pay(s.generation(s.text(partial), 1))) {
                 break; // best first: what the budget cannot pay for stays unfinished
             }
             String label = "fin/" + asked.size();
@@ -75,11 +76,11 @@ public final class Wrapup {
             return new Step(List.of(new Action.Fail("budget_exhausted", s.name() + " (" + why
                     + "): no complete solution, and the budget cannot pay to complete the best partial one")), null);
         }
-        return judge(s, wallet, pool, why);
+        return judge(s, room, pool, why);
     }
 
     /** Every job the wrap-up asked for has come back (or failed). */
-    public static Step resume(Search s, Wallet wallet, State state) {
+    public static Step resume(Search s, Headroom room, State state) {
         if (state.stage().equals(COMPLETING)) {
             LinkedHashSet<UUID> pool = new LinkedHashSet<>(state.pool());
             for (String label : state.asked()) {
@@ -87,15 +88,15 @@ public final class Wrapup {
             }
             if (pool.isEmpty() && state.tries() <= RETRIES) {
                 // the completion failed and nothing else is complete: ask again (a new label draws anew)
-                return complete(s, wallet, List.of(), state.partials(), false, state.why(), state.asked(),
+                return complete(s, room, List.of(), state.partials(), false, state.why(), state.asked(),
                         state.tries() + 1);
             }
-            return judge(s, wallet, List.copyOf(pool), state.why());
+            return judge(s, room, List.copyOf(pool), state.why());
         }
         return finish(s, state.pool(), state.why());
     }
 
-    private static Step judge(Search s, Wallet wallet, List<UUID> pool, String why) {
+    private static Step judge(Search s, Headroom room, List<UUID> pool, String why) {
         if (pool.isEmpty()) {
             return new Step(List.of(new Action.Fail("generation_failed", s.name() + " (" + why
                     + "): no complete solution came back")), null);
@@ -112,8 +113,8 @@ public final class Wrapup {
         String finalScorer = finalScorer(s);
         List<UUID> unscored = pool.stream().filter(id -> s.candidate(id).scoreBy(finalScorer) == null).toList();
         if (!unscored.isEmpty()) {
-            Cost cost = s.scoring(finalScorer, unscored.stream().map(s::text).toList());
-            if (wallet.pay(cost)) {
+            Bound cost = s.scoring(finalScorer, unscored.stream().map(s::text).toList());
+            if (room.pay(cost)) {
                 // null names the run's reward model, as the engine records it
                 actions.add(new Action.Score(unscored, rewardModel != null ? null : finalScorer));
             }

@@ -9,6 +9,7 @@ import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunInput;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.ToyCompute;
 import dev.verigen.orchestrator.strategies.harness.ToyWorkers;
 import dev.verigen.orchestrator.strategies.roles.Fixtures;
 import java.util.Map;
@@ -87,11 +88,18 @@ class ArchonRunTest {
             String verifier = needsVerifier || seed % 2 == 0 ? "exact" : null;
             String scorer = seed % 3 == 0 ? null : seed % 7 == 0 ? "judge:toy" : "toy-orm";
             Long budget = seed % 5 == 0 ? null : 1_000L + 500 * (seed % 9);
-            var outcome = run(spec(verifier, scorer, seed, options), workers, budget, InMemoryRun.Delivery.chaotic(seed));
+            PipelineSpec spec = spec(verifier, scorer, seed, options);
+            // some seeds are capped in FLOPs too, from one sample's worth of the run's model up (toy-big costs more)
+            Double maxFlops = ToyCompute.cap(seed, spec, TASK.prompt());
+            var outcome = new InMemoryRun(archon, spec, TASK, budget, null, maxFlops, ToyCompute.ESTIMATOR, workers,
+                    InMemoryRun.Delivery.chaotic(seed)).run();
             assertThat(outcome.status()).isIn("SUCCEEDED", "FAILED");
-            assertThat(outcome.refusedReservations()).as("seed %d", seed).isZero();
+            assertThat(outcome.refusedReservations()).as("seed %d: %s", seed, outcome.reason()).isZero();
             if (budget != null) {
                 assertThat(outcome.usedTokens()).isLessThanOrEqualTo(budget);
+            }
+            if (maxFlops != null) {
+                assertThat(outcome.usedFlops()).as("seed %d", seed).isLessThanOrEqualTo(maxFlops);
             }
             if (outcome.succeeded()) {
                 assertThat(outcome.answer().isAnswer()).isTrue();
