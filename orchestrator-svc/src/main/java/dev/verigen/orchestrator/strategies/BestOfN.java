@@ -104,11 +104,7 @@ public class BestOfN implements Strategy {
     private static Action conclude(RunState state, Options options, String adaptiveNote) {
         List<RunState.Candidate> all = state.candidates();
         if (all.isEmpty()) {
-            String why = state.steps().stream()
-                    .filter(s -> s.kind() == StepKind.GENERATION && s.status() == RunState.Step.Status.FAILED)
-                    .map(s -> s.errorCode() + ": " + s.errorDetail())
-                    .findFirst().orElse("no candidates were generated");
-            return new Action.Fail("generation_failed", why);
+            return Outcomes.noAnswer(state);
         }
         boolean passed = all.stream().anyMatch(c -> c.verdict() == Verdict.Outcome.PASS);
         if (WEIGHTED.equals(options.selection()) && !passed) {

@@ -128,11 +128,7 @@ public class FirstFinish implements Strategy {
     private static Action fallback(RunState state) {
         List<RunState.Candidate> answers = state.answers();
         if (answers.isEmpty()) {
-            String why = state.steps().stream()
-                    .filter(s -> s.kind() == StepKind.GENERATION && s.status() == RunState.Step.Status.FAILED)
-                    .map(s -> s.errorCode() + ": " + s.errorDetail())
-                    .findFirst().orElse("no candidates were generated");
-            return new Action.Fail("generation_failed", why);
+            return Outcomes.noAnswer(state);
         }
         RunState.Candidate best = answers.stream()
                 .min(Comparator.comparing((RunState.Candidate c) -> !finished(c)).thenComparing(BestOfN.RANKING))

@@ -103,11 +103,7 @@ public class SelfConsistency implements Strategy {
     private static Action conclude(RunState state, Vote vote, String adaptiveNote) {
         List<RunState.Candidate> answers = state.answers();
         if (answers.isEmpty()) {
-            String why = state.steps().stream()
-                    .filter(s -> s.kind() == StepKind.GENERATION && s.status() == RunState.Step.Status.FAILED)
-                    .map(s -> s.errorCode() + ": " + s.errorDetail())
-                    .findFirst().orElse("no candidates were generated");
-            return new Action.Fail("generation_failed", why);
+            return Outcomes.noAnswer(state);
         }
         if (vote.isEmpty()) {
             RunState.Candidate best = answers.stream().min(BestOfN.RANKING).orElseThrow();
