@@ -4,7 +4,6 @@ import dev.verigen.contracts.Verdict;
 import dev.verigen.orchestrator.strategies.sampling.Adaptive;
 import dev.verigen.orchestrator.strategies.sampling.Batches;
 import dev.verigen.orchestrator.strategies.sampling.Vote;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -68,18 +67,8 @@ public class BestOfN implements Strategy {
     }
 
     private List<Action> afterStep(RunState state, RunEvent.StepFinished event, Options options, Batches.Plan plan) {
-        List<Action> actions = new ArrayList<>(Batches.judge(state, event));
-        if (actions.isEmpty() && state.pendingSteps() == 0) {
-            String stop = stopReason(state, options);
-            if (stop == null) {
-                List<Action> next = Batches.next(state, plan);
-                if (!next.isEmpty()) {
-                    return next;
-                }
-            }
-            actions.add(conclude(state, options, Batches.report(state, plan, stop)));
-        }
-        return actions;
+        return Batches.afterStep(state, event, plan, () -> new Batches.Ending(stopReason(state, options),
+                report -> conclude(state, options, report)));
     }
 
     /** Why more samples are pointless (adaptive): a verified pass, or a weighted leader that is safe; else null. */

@@ -3,7 +3,6 @@ package dev.verigen.orchestrator.strategies;
 import dev.verigen.orchestrator.strategies.sampling.Adaptive;
 import dev.verigen.orchestrator.strategies.sampling.Batches;
 import dev.verigen.orchestrator.strategies.sampling.Vote;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -68,19 +67,10 @@ public class SelfConsistency implements Strategy {
     }
 
     private List<Action> afterStep(RunState state, RunEvent.StepFinished event, Options options, Batches.Plan plan) {
-        List<Action> actions = new ArrayList<>(Batches.judge(state, event));
-        if (actions.isEmpty() && state.pendingSteps() == 0) {
+        return Batches.afterStep(state, event, plan, () -> {
             Vote vote = vote(state, options);
-            String stop = stopReason(vote, options);
-            if (stop == null) {
-                List<Action> next = Batches.next(state, plan);
-                if (!next.isEmpty()) {
-                    return next;
-                }
-            }
-            actions.add(conclude(state, vote, Batches.report(state, plan, stop)));
-        }
-        return actions;
+            return new Batches.Ending(stopReason(vote, options), report -> conclude(state, vote, report));
+        });
     }
 
     /** A weighted vote needs scores; when scoring was skipped (budget) or failed, the samples are counted instead. */

@@ -93,6 +93,35 @@ public final class Batches {
     }
 
     /** Verification (when there is a reference) and scoring (when affordable) of a generation's new candidates. */
+    /**
+     * How a sampling run ends once everything asked for is back.
+     *
+     * @param stopReason why more samples are pointless (adaptive stopping), or null to sample on while n allows
+     * @param conclude   the finishing action, given the report of batches used
+     */
+    public record Ending(String stopReason, java.util.function.Function<String, Action> conclude) {
+    }
+
+    /**
+     * A sampling strategy's decision after a step: judge what is new; once nothing is pending, draw the next batch
+     * unless more samples are pointless, else conclude. {@code ending} is only asked for when nothing is pending.
+     */
+    public static List<Action> afterStep(RunState state, RunEvent.StepFinished event, Plan plan,
+                                         java.util.function.Supplier<Ending> ending) {
+        List<Action> actions = new java.util.ArrayList<>(judge(state, event));
+        if (actions.isEmpty() && state.pendingSteps() == 0) {
+            Ending end = ending.get();
+            if (end.stopReason() == null) {
+                List<Action> next = next(state, plan);
+                if (!next.isEmpty()) {
+                    return next;
+                }
+            }
+            actions.add(end.conclude().apply(report(state, plan, end.stopReason())));
+        }
+        return actions;
+    }
+
     public static List<Action> judge(RunState state, RunEvent.StepFinished event) {
         List<Action> actions = new ArrayList<>();
         if (event.kind() == StepKind.GENERATION && !event.newCandidates().isEmpty()) {
