@@ -1,0 +1,23 @@
+package dev.verigen.orchestrator.experiments.metrics;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One run: one item under one arm (pipeline label + budget label) and seed.
+ *
+ * @param status          SUCCEEDED, FAILED, CANCELLED, ... as the run ended
+ * @param selectedCorrect the run's final answer graded; null when it gave none (failed or abstained)
+ * @param flops           estimated FLOPs spent, or null when unknown
+ * @param samples         the run's generation samples; null reads as none
+ */
+public record GradedRun(String itemId, String arm, long seed, String status, Boolean selectedCorrect,
+                        long tokens, BigDecimal flops, long calls, List<GradedSample> samples) {
+
+    public GradedRun {
+        Objects.requireNonNull(itemId, "itemId");
+        Objects.requireNonNull(arm, "arm");
+        samples = samples == null ? List.of() : List.copyOf(samples);
+    }
+}
