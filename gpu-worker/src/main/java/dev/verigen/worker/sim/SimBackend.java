@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 /**
- * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks with a
- * per-prompt latent solve rate and plausible wrong answers, and spends GPU-like time (prefill, batched decode,
- * prefix cache, jitter), all seeded so a run is reproducible. For tests, CI and orchestration benchmarks. A request
- * with a partial solution (step-wise search) gets continuations of it rather than whole drafts.
+ * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks, and
+ * the prompts of the built-in text2sql and code suites ({@link SimulatedSuiteAnswers}), with a per-prompt latent
+ * solve rate and plausible wrong answers, and spends GPU-like time (prefill, batched decode, prefix cache, jitter),
+ * all seeded so a run is reproducible. For tests, CI and orchestration benchmarks. A request with a partial solution
+ * (step-wise search) gets continuations of it rather than whole drafts.
  */
 @Component
 @ConditionalOnProperty(prefix = "verigen.worker", name = "backend", havingValue = "sim")

@@ -1,5 +1,7 @@
 package dev.verigen.worker.sim;
 
+import dev.verigen.contracts.suites.TaskKind;
+
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -10,6 +12,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a pseudo-likelihood for scoring mode (continuations): per-token log-probability around -0.08 for a
  *       continuation whose final answer is the oracle's, around -0.2 otherwise, with seeded noise;</li>
+ *   <li>for a built-in suite item (text2sql, code) "the oracle's answer" is the item's stored gold answer
+ *       ({@link SimulatedSuiteAnswers#correct});</li>
  *   <li>LLM-as-judge answers: a judge prompt ({@code "Task:\n<task>\n\nAnswer to judge:\n<answer>"}, as
  *       reward-model-svc's {@code judge} scorer writes it) is answered "Verdict: correct" or "Verdict: incorrect",
  *       right with probability {@link #JUDGE_ACCURACY}.</li>
@@ -60,8 +64,15 @@ public final class SimJudgments {
         return (end < 0 ? material.substring(start) : material.substring(start, end)).strip();
     }
 
-    /** Whether {@code text}'s final answer ("Answer: n", else its last integer) is the oracle's answer to the task. */
+    /**
+     * Whether {@code text}'s final answer ("Answer: n", else its last integer) is the oracle's answer to the task; for
+     * a built-in suite item, whether its last code block is the item's gold answer.
+     */
     public boolean correct(String task, String text) {
+        var known = model.suites().find(task);
+        if (known.isPresent()) {
+            return model.suites().correct(known.get(), text);
+        }
         return finalAnswer(text).map(a -> a == model.reference(task)).orElse(false);
     }
 
@@ -95,7 +106,9 @@ public final class SimJudgments {
         boolean correct = correct(prompt.task(), prompt.answer());
         boolean right = random.nextDouble() < JUDGE_ACCURACY;
         boolean saysCorrect = correct == right;
-        String stated = finalAnswer(prompt.answer()).map(String::valueOf).orElse("none");
+        String stated = model.suites().find(prompt.task())
+                .map(k -> k.kind() == TaskKind.SQL ? "a SQL query" : "a Python function")
+                .orElseGet(() -> finalAnswer(prompt.answer()).map(String::valueOf).orElse("none"));
         return "Step 1: The answer to judge states " + stated + "." + TaskModel.STEP_DELIMITER
                 + "Step 2: " + (saysCorrect ? "It matches my own solution." : "It does not match my own solution.")
                 + TaskModel.STEP_DELIMITER + "Verdict: " + (saysCorrect ? "correct" : "incorrect");

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
  * The simulator's "knowledge": what a sample says for a task. A sample is correct with the task's latent solve
  * rate; a wrong one makes one plausible slip in some step and carries it through, so its answer is never the
  * true one. The text is synthetic, step-structured ("Step k: ..." lines, then "Answer: n"), never a real model's.
+ * A task that is the prompt of a stored built-in suite item (text2sql, code) is answered instead with the item's
+ * SIMULATED gold or plausible wrong answer ({@link SimulatedSuiteAnswers}), with the same latent solve rate.
  * <p>
  * For step-wise search a sample can instead continue a partial solution ({@link #continuation}): each remaining
  * step is right with probability p^(1/m) for m operation steps, so a chain extended one step at a time is still
@@ -24,6 +26,7 @@ public final class TaskModel {
     private static final String IDENTIFY = "Identify the quantity the question asks for.";
 
     private final ArithmeticOracle oracle = new ArithmeticOracle();
+    private final SimulatedSuiteAnswers suites = SimulatedSuiteAnswers.builtIn();
     private final SolveRates solveRates;
 
     public TaskModel(SimProperties.SolveRate solveRate) {
@@ -35,6 +38,11 @@ public final class TaskModel {
      * @param answer  the final answer the text states
      */
     public record Draft(String text, boolean correct, long answer) {
+    }
+
+    /** The built-in suite items this model answers with their stored answers. */
+    public SimulatedSuiteAnswers suites() {
+        return suites;
     }
 
     public double solveRate(String task) {
@@ -49,6 +57,10 @@ public final class TaskModel {
     /** The sample drawn by {@code random}; the same random state always gives the same draft. */
     public Draft draft(String task, SplittableRandom random) {
         boolean correct = random.nextDouble() < solveRate(task);
+        Optional<SimulatedSuiteAnswers.Known> known = suites.find(task);
+        if (known.isPresent()) {
+            return suites.draft(known.get(), correct, random);
+        }
         Optional<Solution> solution = oracle.solve(task);
         return solution.isPresent()
                 ? worked(solution.get(), correct, random)
