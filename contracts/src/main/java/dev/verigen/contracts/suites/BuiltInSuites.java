@@ -83,11 +83,12 @@ public final class BuiltInSuites {
                 + stub.strip() + "\n```\nAnswer with the complete function in a ```python block.";
     }
 
-    /** Operands 10–99, '+' twice as often as '−', subtraction never negative: the models' training distribution. */
+    /** Distinct questions; operands 10–99, '+' twice as often as '−', subtraction never negative: the models' training distribution. */
     public static Suite arith(int count, long seed) {
         var random = new SplittableRandom(seed);
         List<SuiteItem> items = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (items.size() < count) {
             int a = random.nextInt(10, 100);
             int b = random.nextInt(10, 100);
             boolean plus = random.nextInt(3) > 0;
@@ -95,7 +96,10 @@ public final class BuiltInSuites {
             int lo = Math.min(a, b);
             String question = plus ? a + " + " + b : hi + " - " + lo;
             long answer = plus ? a + b : hi - lo;
-            items.add(new SuiteItem("arith-" + i, "What is " + question + "? Answer with just the number.",
+            if (!seen.add(question)) {
+                continue; // a repeated question would count twice in every metric
+            }
+            items.add(new SuiteItem("arith-" + items.size(), "What is " + question + "? Answer with just the number.",
                     Long.toString(answer), TaskKind.NUMERIC.wireName()));
         }
         return new Suite(ARITH, "two-digit + and - in arith-tiny's training layout; numeric verifier", "arith-tiny",
