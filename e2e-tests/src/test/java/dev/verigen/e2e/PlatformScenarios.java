@@ -306,6 +306,54 @@ abstract class PlatformScenarios {
         assertThat(JSON.readTree(again.body()).get("outcome").stringValue()).as(again.body()).isEqualTo("PASS");
     }
 
+    /**
+     * Experiments through the gateway on three suites: text2sql answers are graded by execution and code answers by
+     * their unit tests (verifier-svc's HTTP API), sim-math by number; verified selection never does worse than one
+     * sample on the same items and seeds.
+     */
+    @Test
+    void experimentsGradeEverySuiteThroughItsRealVerifier() throws Exception {
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String suite : List.of("text2sql", "code", "sim-math")) {
+            String verifier = switch (suite) {
+                case "text2sql" -> "sql_execution";
+                case "code" -> "code_tests";
+                default -> "numeric";
+            };
+            String body = """
+                    {"name": "e2e %1$s", "dataset": {"suite": "%1$s", "limit": 6}, "concurrency": 8,
+                     "pipelines": [
+                       {"name": "single", "pipeline": {"strategy": "best_of_n", "n": 1, "model": "sim-math"}},
+                       {"name": "verified-4", "pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math",
+                                                          "verifier": "%2$s"}}]}""".formatted(suite, verifier);
+            HttpResponse<String> created = postTo("/v1/experiments", body);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            ids.put(suite, JSON.readTree(created.body()).get("id").stringValue());
+        }
+        for (var entry : ids.entrySet()) {
+            JsonNode done = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> JSON.readTree(get("/v1/experiments/" + entry.getValue()).body()),
+                            e -> !e.get("status").stringValue().equals("RUNNING"));
+            assertThat(done.get("status").stringValue()).as(done.toString()).isEqualTo("SUCCEEDED");
+            JsonNode report = JSON.readTree(get("/v1/experiments/" + entry.getValue() + "/results").body())
+                    .get("report");
+            Map<String, JsonNode> arms = new java.util.HashMap<>();
+            report.get("arms").forEach(a -> arms.put(a.get("arm").stringValue(), a));
+            double single = arms.get("single").get("accuracy").doubleValue();
+            double verified = arms.get("verified-4").get("accuracy").doubleValue();
+            assertThat(arms.get("single").get("runs").intValue()).isEqualTo(6);
+            // graded for real: some answers right, some wrong, across the suite's samples
+            assertThat(arms.get("verified-4").get("passAtK").get(0).get("value").doubleValue())
+                    .as(entry.getKey()).isBetween(0.01, 0.99);
+            assertThat(verified).as(entry.getKey()).isGreaterThanOrEqualTo(single);
+            // the oracle verifier agrees with the grader on every sample
+            assertThat(arms.get("verified-4").get("verifier").get("falsePositives").longValue()).isZero();
+            assertThat(arms.get("verified-4").get("verifier").get("falseNegatives").longValue()).isZero();
+            String csv = get("/v1/experiments/" + entry.getValue() + "/results.csv").body();
+            assertThat(csv.lines().count()).isEqualTo(3);
+        }
+    }
+
     private JsonNode awaitFinished(String id) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
