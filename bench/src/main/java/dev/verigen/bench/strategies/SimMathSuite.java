@@ -9,14 +9,10 @@ import java.util.List;
  */
 public final class SimMathSuite {
 
-    public record Task(String id, String prompt, String reference) {
-    }
-
     private SimMathSuite() {
     }
 
     public static List<Task> tasks(int count, long seed) {
-        return BuiltInSuites.simMath(count, seed).items().stream()
-                .map(item -> new Task(item.id(), item.prompt(), item.reference())).toList();
+        return Task.of(BuiltInSuites.simMath(count, seed));
     }
 }

@@ -2,6 +2,8 @@ package dev.verigen.bench.strategies;
 
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.Verdict;
+import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.orchestrator.strategies.Archon;
 import dev.verigen.orchestrator.strategies.BeamSearch;
 import dev.verigen.orchestrator.strategies.IterativeAgentDecoding;
@@ -15,6 +17,7 @@ import dev.verigen.orchestrator.strategies.RunInput;
 import dev.verigen.orchestrator.strategies.Strategy;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.Workers;
 import dev.verigen.orchestrator.web.JsonFields;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +36,35 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class StrategyAccuracyBench {
 
-    /** One pipeline to measure. */
+    /**
+     * One pipeline to measure.
+     *
+     * @param verifier    the pipeline's verifier ({@code numeric}); null for none, so selection never sees the reference
+     * @param temperature the pipeline's temperature; null for the target's
+     */
     public record Config(String label, Supplier<Strategy> strategy, String name, int n, String rewardModel,
-                         String options) {
+                         String options, String verifier, Double temperature) {
+        public Config(String label, Supplier<Strategy> strategy, String name, int n, String rewardModel,
+                      String options) {
+            this(label, strategy, name, n, rewardModel, options, null, null);
+        }
+    }
+
+    /**
+     * Where configs run: the model pool, its sampling defaults, and the scorers its workers offer (options naming
+     * others are refused, as the API would).
+     */
+    public record Target(String pool, double temperature, int maxTokens, Set<String> scorers) {
+        public static final Target SIM_MATH = new Target("sim-math", 0.8, 256, Set.of("sim-orm", "sim-prm"));
     }
 
     /** What a config achieved over the suite. */
     public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
-        double accuracy() {
+        public double accuracy() {
             return correct / (double) tasks;
         }
 
-        double tokensPerTask() {
+        public double tokensPerTask() {
             return tokens / (double) tasks;
         }
     }
@@ -54,8 +74,18 @@ public final class StrategyAccuracyBench {
     private StrategyAccuracyBench() {
     }
 
-    public static Result measure(Config config, List<SimMathSuite.Task> tasks, long seed, Long budgetTokens,
+    public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens,
                                  SimWorkers workers) {
+        return measure(config, tasks, seed, budgetTokens, workers, Target.SIM_MATH);
+    }
+
+    /**
+     * Runs the config on every task with the run seed {@code seed * 1_000_003 + i} for task i. A run is correct when
+     * the workers' check of its answer against the reference passes (the check is the grader, never the selection:
+     * only a config with a verifier lets the strategy see verdicts).
+     */
+    public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens,
+                                 Workers workers, Target target) {
         int correct = 0;
         int failed = 0;
         long tokens = 0;
@@ -63,8 +93,8 @@ public final class StrategyAccuracyBench {
         long engineMs = 0;
         Strategy strategy = config.strategy().get();
         for (int i = 0; i < tasks.size(); i++) {
-            SimMathSuite.Task task = tasks.get(i);
-            PipelineSpec spec = spec(strategy, config, seed * 1_000_003L + i);
+            Task task = tasks.get(i);
+            PipelineSpec spec = spec(strategy, config, target, seed * 1_000_003L + i);
             var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), budgetTokens,
                     null, workers, InMemoryRun.Delivery.TIMED).run();
             engineMs += outcome.engineMs();
@@ -72,7 +102,8 @@ public final class StrategyAccuracyBench {
             calls += outcome.usedCalls();
             if (!outcome.succeeded()) {
                 failed++;
-            } else if (task.reference().equals(SimWorkers.answer(outcome.answer().text()))) {
+            } else if (workers.verify(task.prompt(), task.reference(), outcome.answer().text()).outcome()
+                    == Verdict.Outcome.PASS) {
                 correct++;
             }
         }
@@ -80,13 +111,15 @@ public final class StrategyAccuracyBench {
     }
 
     /** The spec as the orchestrator would normalise it, the strategy's options included. */
-    static PipelineSpec spec(Strategy strategy, Config config, long seed) {
-        var base = new PipelineSpec(config.name(), config.n(), "sim-math", null, config.rewardModel(),
-                new SamplingParams(0.8, 1.0, 256, seed, List.of(), false), 300);
+    static PipelineSpec spec(Strategy strategy, Config config, Target target, long seed) {
+        double temperature = config.temperature() == null ? target.temperature() : config.temperature();
+        var base = new PipelineSpec(config.name(), config.n(), target.pool(),
+                config.verifier() == null ? null : VerifierSpec.of(config.verifier()), config.rewardModel(),
+                new SamplingParams(temperature, 1.0, target.maxTokens(), seed, List.of(), false), 300);
         var fields = new JsonFields();
         var options = config.options() == null ? null : JSON.readTree(config.options());
-        Object normalised = strategy.options(new StrategyOptions(options, fields, base, true, Set.of("sim-math"),
-                Set.of("sim-orm", "sim-prm"), Set.of("numeric")));
+        Object normalised = strategy.options(new StrategyOptions(options, fields, base, true, Set.of(target.pool()),
+                target.scorers(), Set.of("numeric")));
         if (!fields.errors().isEmpty()) {
             throw new IllegalArgumentException(config.label() + ": " + fields.errors());
         }
@@ -102,7 +135,7 @@ public final class StrategyAccuracyBench {
         return Map.of("config", r.config().label(), "accuracy", r.accuracy(), "tokensPerTask", r.tokensPerTask());
     }
 
-    static List<Result> measureAll(List<Config> configs, List<SimMathSuite.Task> tasks, long seed, Long budget) {
+    static List<Result> measureAll(List<Config> configs, List<Task> tasks, long seed, Long budget) {
         List<Result> results = new ArrayList<>();
         for (Config c : configs) {
             results.add(measure(c, tasks, seed, budget, new SimWorkers(seed)));
@@ -161,7 +194,7 @@ public final class StrategyAccuracyBench {
         int count = Integer.parseInt(args.get("tasks", "200"));
         long seed = Long.parseLong(args.get("seed", "7"));
         long budget = Long.parseLong(args.get("budget", "40000"));
-        List<SimMathSuite.Task> tasks = SimMathSuite.tasks(count, seed);
+        List<Task> tasks = SimMathSuite.tasks(count, seed);
         List<List<String>> rows = new ArrayList<>();
         for (Config config : configs()) {
             long started = System.nanoTime();

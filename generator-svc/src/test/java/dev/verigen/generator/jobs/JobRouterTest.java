@@ -43,6 +43,9 @@ class JobRouterTest {
         assertThat(dispatch.request().prompt()).isEqualTo("Q: What is 40 + 96? Answer with just the number.\nA: ");
         assertThat(dispatch.request().sampling().stop()).containsExactly("\n\n", "</s>", "\n");
         assertThat(dispatch.request().sampling().seed()).isEqualTo(MessageFixtures.sampling().seed());
+        // a likelihood vote reads the samples' logprobs: merging the pool's stops must not drop the request for them
+        assertThat(MessageFixtures.sampling().logprobs()).isTrue();
+        assertThat(dispatch.request().sampling().logprobs()).isTrue();
     }
 
     @Test

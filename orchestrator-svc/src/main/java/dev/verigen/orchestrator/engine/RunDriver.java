@@ -131,10 +131,8 @@ public class RunDriver {
         String partial = !g.continueParent() ? null
                 : traces.candidateRefs(List.of(g.parent())).stream().findFirst().map(CandidateRef::text)
                         .orElseThrow(() -> new IllegalStateException("no candidate " + g.parent() + " to continue"));
-        SamplingParams base = spec.sampling();
-        int maxTokens = g.maxTokens() == null ? base.maxTokens() : g.maxTokens();
-        var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
-                maxTokens, jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
+        SamplingParams sampling = jobSampling(spec.sampling(), g);
+        int maxTokens = sampling.maxTokens();
         String read = partial == null ? prompt : prompt + partial;
         var cost = new Amount(Costs.generationTokens(read, g.n(), maxTokens), g.n(),
                 Costs.generationFlops(compute, pool, read, g.n(), maxTokens));
@@ -211,6 +209,16 @@ public class RunDriver {
         }
         events.append(run.id(), "step.dispatched", data);
         return true;
+    }
+
+    /**
+     * The sampling a generation job is sent with: the run's, with the generation's own temperature and max tokens,
+     * its label's seed, and log-probabilities when either the run or the generation asks for them.
+     */
+    public static SamplingParams jobSampling(SamplingParams base, Action.Generate g) {
+        return new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
+                g.maxTokens() == null ? base.maxTokens() : g.maxTokens(), jobSeed(base.seed(), g.label()), base.stop(),
+                base.logprobs() || g.logprobs());
     }
 
     /**

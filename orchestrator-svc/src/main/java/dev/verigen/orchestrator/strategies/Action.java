@@ -22,9 +22,11 @@ public sealed interface Action {
      * @param continueParent the samples continue the parent's text (step-wise search); the new candidates' text is the
      *                    parent's text followed by the sample
      * @param oneStep     stop each sample at the end of its next step
+     * @param logprobs    ask the engine for each sample's log-probability (a likelihood vote reads them); the run's
+     *                    sampling may ask for them too
      */
     record Generate(String label, Role role, String pool, String prompt, int n, Double temperature, Integer maxTokens,
-                    UUID parent, boolean continueParent, boolean oneStep) implements Action {
+                    UUID parent, boolean continueParent, boolean oneStep, boolean logprobs) implements Action {
         public Generate {
             label = label == null ? "" : label;
             role = role == null ? Role.GENERATE : role;
@@ -34,6 +36,12 @@ public sealed interface Action {
             if (continueParent && parent == null) {
                 throw new IllegalArgumentException("a continuation needs a parent");
             }
+        }
+
+        /** A generation that leaves log-probabilities to the run's sampling settings. */
+        public Generate(String label, Role role, String pool, String prompt, int n, Double temperature,
+                        Integer maxTokens, UUID parent, boolean continueParent, boolean oneStep) {
+            this(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep, false);
         }
 
         /** {@code n} samples of the run's prompt from the run's model. */
@@ -58,15 +66,23 @@ public sealed interface Action {
         }
 
         public Generate withPool(String pool) {
-            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep);
+            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
+                    logprobs);
         }
 
         public Generate withTemperature(Double temperature) {
-            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep);
+            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
+                    logprobs);
         }
 
         public Generate withMaxTokens(Integer maxTokens) {
-            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep);
+            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
+                    logprobs);
+        }
+
+        public Generate withLogprobs(boolean logprobs) {
+            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
+                    logprobs);
         }
 
         /** A generation in another role (critique, rank, fuse, refine, judge) over {@code prompt}. */

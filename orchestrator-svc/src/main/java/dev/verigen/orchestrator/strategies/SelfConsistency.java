@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Self-consistency (Wang et al.): sample n solutions, read each one's final answer ({@link Answers}) and answer with
- * the most frequent one — or, with {@code vote: weighted}, the one with the highest summed reward score. Samples may
+ * the most frequent one — or, with {@code vote: weighted}, the one with the highest summed reward score, or, with
+ * {@code vote: likelihood}, the one with the highest summed sequence probability under the sampling model. Samples may
  * be spread over several temperatures; {@code adaptive} samples in batches and stops as soon as the leading answer is
  * safely ahead (Adaptive-Consistency's Beta criterion). The verifier, when the input has a reference, only reads
  * answers and labels the result: it never overrules the vote (best_of_n is the verifier-first strategy).
@@ -21,10 +22,12 @@ public class SelfConsistency implements Strategy {
     public static final String NAME = "self_consistency";
     public static final String MAJORITY = "majority";
     public static final String WEIGHTED = "weighted";
+    public static final String LIKELIHOOD = "likelihood";
     static final int MAX_TEMPERATURES = 8;
 
     /**
-     * @param vote         {@code majority} (one vote per sample) or {@code weighted} (reward score per sample)
+     * @param vote         {@code majority} (one vote per sample), {@code weighted} (reward score per sample) or
+     *                     {@code likelihood} (sequence probability per sample, {@link Vote#likelihood})
      * @param temperatures sample s is drawn at {@code temperatures[s % size]}; empty keeps the run's temperature
      * @param adaptive     batches and early stopping; null when off
      */
@@ -43,7 +46,7 @@ public class SelfConsistency implements Strategy {
     @Override
     public Object options(StrategyOptions o) {
         o.onlyKnown(Set.of("vote", "temperatures", Adaptive.FIELD));
-        String vote = o.choice("vote", Set.of(MAJORITY, WEIGHTED), MAJORITY);
+        String vote = o.choice("vote", Set.of(MAJORITY, WEIGHTED, LIKELIHOOD), MAJORITY);
         if (WEIGHTED.equals(vote) && o.base().rewardModel() == null) {
             o.reject("vote", "a weighted vote sums reward scores per answer: it needs a pipeline.rewardModel");
         }
@@ -59,7 +62,7 @@ public class SelfConsistency implements Strategy {
     public List<Action> decide(RunState state, RunEvent event) {
         Options options = state.spec().options(Options.class);
         Batches.Plan plan = new Batches.Plan(state.spec().n(), options.adaptive(), options.temperatures(),
-                WEIGHTED.equals(options.vote()));
+                WEIGHTED.equals(options.vote()), LIKELIHOOD.equals(options.vote()));
         return switch (event) {
             case RunEvent.Started started -> Batches.start(state, plan);
             case RunEvent.StepFinished finished -> afterStep(state, finished, options, plan);
@@ -73,11 +76,17 @@ public class SelfConsistency implements Strategy {
         });
     }
 
-    /** A weighted vote needs scores; when scoring was skipped (budget) or failed, the samples are counted instead. */
+    /**
+     * A weighted vote needs scores, a likelihood vote log-probabilities; when scoring was skipped (budget) or failed,
+     * or the engine reports no log-probabilities, the samples are counted instead.
+     */
     private static Vote vote(RunState state, Options options) {
         List<RunState.Candidate> answers = state.answers();
-        return WEIGHTED.equals(options.vote()) && Vote.anyScored(answers) ? Vote.weighted(answers)
-                : Vote.majority(answers);
+        return switch (options.vote()) {
+            case WEIGHTED -> Vote.anyScored(answers) ? Vote.weighted(answers) : Vote.majority(answers);
+            case LIKELIHOOD -> Vote.anyLogprob(answers) ? Vote.likelihood(answers) : Vote.majority(answers);
+            default -> Vote.majority(answers);
+        };
     }
 
     private static String stopReason(Vote vote, Options options) {

@@ -80,8 +80,18 @@ class SamplingOptionsTest {
                 });
         assertThat(errors(body("best_of_n", "", "{\"selection\": \"weighted\"}", null)))
                 .extracting(FieldError::field).containsExactly("pipeline.options.selection");
-        assertThat(errors(body("self_consistency", "", "{\"vote\": \"plurality\"}", null)))
-                .extracting(FieldError::field).containsExactly("pipeline.options.vote");
+        assertThat(errors(body("self_consistency", "", "{\"vote\": \"plurality\"}", null))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.field()).isEqualTo("pipeline.options.vote");
+                    assertThat(e.message()).contains("likelihood", "majority", "weighted");
+                });
+    }
+
+    @Test
+    void aLikelihoodVoteNeedsNoRewardModel() {
+        assertThat(parse(body("self_consistency", "", "{\"vote\": \"likelihood\", \"adaptive\": true}", null))
+                .spec().options(SelfConsistency.Options.class))
+                .isEqualTo(new SelfConsistency.Options("likelihood", List.of(), new Adaptive(4, 0.95)));
     }
 
     @Test

@@ -48,6 +48,22 @@ final class SamplingFixtures {
                 c.logprob());
     }
 
+    static RunState.Candidate withLogprob(RunState.Candidate c, Double logprob) {
+        return new RunState.Candidate(c.id(), c.index(), c.text(), c.verdict(), c.extracted(), c.score(), c.scores(),
+                c.parentId(), c.label(), c.role(), c.pool(), c.complete(), c.finishReason(), c.completionTokens(),
+                logprob);
+    }
+
+    /** Candidates answering the given values as "Answer: x", each with the given sequence log-probability. */
+    static List<RunState.Candidate> answersWithLogprobs(List<String> values, List<Double> logprobs) {
+        List<RunState.Candidate> out = new ArrayList<>();
+        List<RunState.Candidate> plain = answers(values, null);
+        for (int i = 0; i < plain.size(); i++) {
+            out.add(withLogprob(plain.get(i), logprobs.get(i)));
+        }
+        return out;
+    }
+
     /** Candidates answering the given texts as "Answer: x", with the given scores (null entries: unscored). */
     static List<RunState.Candidate> answers(List<String> values, List<Double> scores) {
         List<RunState.Candidate> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.strategies;
 
 import static dev.verigen.orchestrator.strategies.SamplingFixtures.answer;
 import static dev.verigen.orchestrator.strategies.SamplingFixtures.answers;
+import static dev.verigen.orchestrator.strategies.SamplingFixtures.answersWithLogprobs;
 import static dev.verigen.orchestrator.strategies.SamplingFixtures.ids;
 import static dev.verigen.orchestrator.strategies.SamplingFixtures.lastScoringDone;
 import static dev.verigen.orchestrator.strategies.SamplingFixtures.sample;
@@ -35,6 +36,10 @@ class SelfConsistencyTest {
 
     private static SelfConsistency.Options weighted() {
         return new SelfConsistency.Options(SelfConsistency.WEIGHTED, null, null);
+    }
+
+    private static SelfConsistency.Options likelihood() {
+        return new SelfConsistency.Options(SelfConsistency.LIKELIHOOD, null, null);
     }
 
     private static List<String> values(String... v) {
@@ -115,6 +120,49 @@ class SelfConsistencyTest {
         var cands = answers(values("41", "42", "42"), null);
         var finish = conclude(spec(3, "sim-orm", weighted()), cands);
         assertThat(finish.reason()).startsWith("majority 2/3 for 42");
+    }
+
+    @Test
+    void aLikelihoodVoteAsksTheEngineForLogprobsInEveryJob() {
+        var start = strategy.decide(state(spec(8, null, likelihood()), RunState.Budget.UNLIMITED, List.of(), List.of(),
+                null), new RunEvent.Started());
+        assertThat(start).containsExactly(new Action.Generate(8).withLogprobs(true));
+        var spread = new SelfConsistency.Options(SelfConsistency.LIKELIHOOD, List.of(0.3, 0.7), new Adaptive(4, 0.95));
+        var batch = strategy.decide(state(spec(8, null, spread), RunState.Budget.UNLIMITED, List.of(), List.of(),
+                null), new RunEvent.Started());
+        assertThat(batch).filteredOn(Action.Generate.class::isInstance).hasSize(2)
+                .allSatisfy(a -> assertThat(((Action.Generate) a).logprobs()).isTrue());
+        var majority = strategy.decide(state(spec(8, null, majority()), RunState.Budget.UNLIMITED, List.of(), List.of(),
+                null), new RunEvent.Started());
+        assertThat(((Action.Generate) majority.getFirst()).logprobs()).isFalse();
+    }
+
+    @Test
+    void aLikelihoodVoteFollowsTheModelsProbabilityNotTheCount() {
+        // three unlikely samples say 41 (p = e^-4 each), two likely ones say 42 (p = e^-0.5 and e^-1)
+        var cands = answersWithLogprobs(values("41", "42", "41", "42", "41"), List.of(-4.0, -0.5, -4.0, -1.0, -4.0));
+        assertThat(conclude(spec(5, null, majority()), cands).reason()).startsWith("majority 3/5 for 41");
+        var finish = conclude(spec(5, null, likelihood()), cands);
+        assertThat(finish.candidateId()).isEqualTo(cands.get(1).id());
+        // masses relative to the most likely sample: 1 + e^-0.5 = 1.61 for 42, 3 e^-3.5 = 0.09 for 41
+        assertThat(finish.reason()).isEqualTo("likelihood vote 1.61 of 1.70 (2/5 samples) for 42");
+    }
+
+    @Test
+    void aLikelihoodVoteOfLongTextsDoesNotUnderflowToATie() {
+        // exp(-2000) is 0 in double precision; relative to the most likely sample the vote still sees e^-1 against 1
+        var cands = answersWithLogprobs(values("41", "42"), List.of(-2001.0, -2000.0));
+        assertThat(conclude(spec(2, null, likelihood()), cands).candidateId()).isEqualTo(cands.get(1).id());
+    }
+
+    @Test
+    void aLikelihoodVoteWithoutAnyLogprobCountsVotes() {
+        var cands = answers(values("41", "42", "42"), null);
+        assertThat(conclude(spec(3, null, likelihood()), cands).reason()).isEqualTo("majority 2/3 for 42");
+        // one sample with a logprob is enough to weigh: the others count nothing
+        var mixed = new ArrayList<>(cands);
+        mixed.set(0, SamplingFixtures.withLogprob(cands.getFirst(), -3.0));
+        assertThat(conclude(spec(3, null, likelihood()), mixed).reason()).startsWith("likelihood vote 1.00 of 1.00");
     }
 
     @Test

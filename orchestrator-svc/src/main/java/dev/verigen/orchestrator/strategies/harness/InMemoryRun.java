@@ -352,10 +352,7 @@ public final class InMemoryRun {
     private Workers.Generated call(Action.Generate g) {
         RunState.Candidate parent = g.parent() == null ? null : state().candidate(g.parent()).orElse(null);
         String partial = g.continueParent() ? parent.text() : null;
-        SamplingParams base = spec.sampling();
-        var sampling = new SamplingParams(g.temperature() == null ? base.temperature() : g.temperature(), base.topP(),
-                g.maxTokens() == null ? base.maxTokens() : g.maxTokens(),
-                dev.verigen.orchestrator.engine.RunDriver.jobSeed(base.seed(), g.label()), base.stop(), base.logprobs());
+        SamplingParams sampling = dev.verigen.orchestrator.engine.RunDriver.jobSampling(spec.sampling(), g);
         return workers.generate(new Workers.GenerationCall(input.prompt(), g.role(),
                 g.pool() == null ? spec.model() : g.pool(), g.prompt() == null ? input.prompt() : g.prompt(), partial,
                 g.oneStep(), g.n(), sampling, g.label()));

@@ -24,10 +24,15 @@ public final class Batches {
      * @param temperatures   sample s is drawn at {@code temperatures[s % size]}; empty keeps the run's temperature
      * @param reserveScoring size each batch so the budget's calls can also pay for scoring it (the selection needs
      *                       the scores)
+     * @param logprobs       ask the engine for each sample's log-probability (the selection reads them)
      */
-    public record Plan(int n, Adaptive adaptive, List<Double> temperatures, boolean reserveScoring) {
+    public record Plan(int n, Adaptive adaptive, List<Double> temperatures, boolean reserveScoring, boolean logprobs) {
         public Plan {
             temperatures = temperatures == null ? List.of() : List.copyOf(temperatures);
+        }
+
+        public Plan(int n, Adaptive adaptive, List<Double> temperatures, boolean reserveScoring) {
+            this(n, adaptive, temperatures, reserveScoring, false);
         }
     }
 
@@ -183,7 +188,7 @@ public final class Batches {
     static List<Action.Generate> generations(Plan plan, int batch, int from, int count) {
         String prefix = plan.adaptive() == null ? "" : "batch-" + batch;
         if (plan.temperatures().isEmpty()) {
-            return List.of(Action.Generate.samples(prefix, count));
+            return List.of(Action.Generate.samples(prefix, count).withLogprobs(plan.logprobs()));
         }
         int[] sizes = split(plan, from, count);
         List<Action.Generate> jobs = new ArrayList<>();
@@ -191,7 +196,8 @@ public final class Batches {
             if (sizes[i] > 0) {
                 double temperature = plan.temperatures().get(i);
                 String label = (prefix.isEmpty() ? "" : prefix + "/") + "t" + i + "=" + temperature;
-                jobs.add(Action.Generate.samples(label, sizes[i]).withTemperature(temperature));
+                jobs.add(Action.Generate.samples(label, sizes[i]).withTemperature(temperature)
+                        .withLogprobs(plan.logprobs()));
             }
         }
         return jobs;
