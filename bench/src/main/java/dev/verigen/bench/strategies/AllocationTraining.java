@@ -1,0 +1,155 @@
+package dev.verigen.bench.strategies;
+
+import dev.verigen.orchestrator.allocation.Arm;
+import dev.verigen.orchestrator.allocation.CurveBook;
+import dev.verigen.orchestrator.allocation.Features;
+import dev.verigen.orchestrator.allocation.ItemRun;
+import dev.verigen.orchestrator.allocation.Observation;
+import dev.verigen.orchestrator.allocation.Options;
+import dev.verigen.orchestrator.allocation.PooledVote;
+import dev.verigen.orchestrator.allocation.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Phase 1: learns the curve book on a training split disjoint from the evaluation suite. Per training item, one
+ * voting run of {@code maxSamples} samples and one run of every search arm, all with the training references as
+ * labels. Voting curves come from prefixes of random orders of the item's samples (as Snell et al. subsample a large
+ * pool): each order gives the features at every stage and the pooled vote's correctness at every larger size, so
+ * one run per item yields smooth curves. The pooled vote's weight exponent is chosen first, as the one of
+ * {1, 2, 4} with the best mean training accuracy over the ladder's sizes.
+ */
+final class AllocationTraining {
+
+    /** What the training phase learned and spent. */
+    record Learned(CurveBook book, int items, long tokens, int observations, List<String> exponentScores) {
+    }
+
+    private static final double[] EXPONENTS = {1, 2, 4};
+
+    private AllocationTraining() {
+    }
+
+    static Learned learn(Options options, List<Task> tasks, long seed, int orders) {
+        var workers = new SimWorkers(seed);
+        List<List<Sample>> pools = new ArrayList<>();
+        List<Double> perSample = new ArrayList<>();
+        List<List<ItemRun>> searches = new ArrayList<>();
+        long tokens = 0;
+        int max = options.maxSamples();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = tasks.get(i);
+            long runSeed = seed * 1_000_003L + i;
+            ItemRun pool = AllocationRuns.run(task.id(), "train", options.votingArm().name(),
+                    AllocationRuns.votingSpec(options, max, runSeed), options.promptTokens()
+                            + (long) max * options.sampleMaxTokens(), task, workers);
+            tokens += pool.tokens();
+            pools.add(pool.samples());
+            perSample.add(pool.tokens() / (double) Math.max(1, pool.samples().size()));
+            List<ItemRun> mine = new ArrayList<>();
+            for (Arm arm : options.searchArms()) {
+                ItemRun r = AllocationRuns.run(task.id(), "train", arm.name(), AllocationRuns.searchSpec(options, arm,
+                        runSeed), arm.maxTokens(), task, workers);
+                tokens += r.tokens();
+                mine.add(r);
+            }
+            searches.add(mine);
+        }
+        List<int[]> orderings = orderings(tasks.size(), max, orders, seed);
+        List<Integer> rungs = new ArrayList<>();
+        for (int n = options.pilotSamples(); n <= max; n *= 2) {
+            rungs.add(n);
+        }
+        List<String> scores = new ArrayList<>();
+        double exponent = EXPONENTS[0];
+        double bestScore = -1;
+        for (double e : EXPONENTS) {
+            double score = voteAccuracy(tasks, pools, orderings, rungs, e);
+            scores.add(String.format(java.util.Locale.ROOT, "%.0f: %.4f", e, score));
+            if (score > bestScore + 1e-12) {
+                bestScore = score;
+                exponent = e;
+            }
+        }
+        List<Observation> obs = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            String ref = tasks.get(i).reference();
+            List<Sample> pool = pools.get(i);
+            double solve = pool.stream().filter(s -> ref.equals(s.answer())).count() / (double) Math.max(1, pool.size());
+            for (int o = 0; o < orders; o++) {
+                List<Sample> ordered = ordered(pool, orderings.get(i * orders + o));
+                for (int stage : rungs.subList(0, rungs.size() - 1)) {
+                    if (stage > ordered.size()) {
+                        continue;
+                    }
+                    Features f = Features.of(ordered.subList(0, stage), exponent);
+                    for (int size : rungs) {
+                        if (size >= stage && size <= ordered.size()) {
+                            boolean right = ref.equals(PooledVote.of(ordered.subList(0, size), exponent).answer());
+                            obs.add(new Observation(options.votingArm().name(), f, size, size * perSample.get(i), right,
+                                    solve));
+                        }
+                    }
+                    for (ItemRun r : searches.get(i)) {
+                        Arm arm = options.searchArms().stream().filter(a -> a.name().equals(r.strategy())).findFirst()
+                                .orElseThrow();
+                        obs.add(new Observation(arm.name(), f, arm.n(), r.tokens(), ref.equals(r.answer()), solve));
+                    }
+                }
+            }
+        }
+        CurveBook book = CurveBook.fit(options.model(), "sim-math", options.votingArm().name(), exponent,
+                options.bins(), obs);
+        return new Learned(book, tasks.size(), tokens, obs.size(), scores);
+    }
+
+    private static double voteAccuracy(List<Task> tasks, List<List<Sample>> pools, List<int[]> orderings,
+                                       List<Integer> rungs, double exponent) {
+        int orders = orderings.size() / tasks.size();
+        double right = 0;
+        int count = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            for (int o = 0; o < orders; o++) {
+                List<Sample> ordered = ordered(pools.get(i), orderings.get(i * orders + o));
+                for (int size : rungs) {
+                    if (size <= ordered.size()) {
+                        right += tasks.get(i).reference().equals(PooledVote.of(ordered.subList(0, size), exponent)
+                                .answer()) ? 1 : 0;
+                        count++;
+                    }
+                }
+            }
+        }
+        return right / Math.max(1, count);
+    }
+
+    private static List<int[]> orderings(int items, int size, int orders, long seed) {
+        var random = new SplittableRandom(seed ^ 0x0dde5L);
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < items * orders; i++) {
+            int[] p = new int[size];
+            for (int k = 0; k < size; k++) {
+                p[k] = k;
+            }
+            for (int k = size - 1; k > 0; k--) {
+                int j = random.nextInt(k + 1);
+                int t = p[k];
+                p[k] = p[j];
+                p[j] = t;
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static List<Sample> ordered(List<Sample> pool, int[] order) {
+        List<Sample> out = new ArrayList<>();
+        for (int k : order) {
+            if (k < pool.size()) {
+                out.add(pool.get(k));
+            }
+        }
+        return out;
+    }
+}

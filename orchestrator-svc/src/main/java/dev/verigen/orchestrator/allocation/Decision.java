@@ -1,0 +1,32 @@
+package dev.verigen.orchestrator.allocation;
+
+/**
+ * Where one item stands: its answer (or an abstention) and why the allocator stopped, or is still, spending on it.
+ *
+ * @param answer            the final answer; null when abstaining or when no run stated one
+ * @param reason            see {@link Reason}
+ * @param bin               difficulty bin, 1 (easiest) to {@code bins} (hardest); 0 before the pilot finished
+ * @param samples           voting samples the item has
+ * @param expectedAccuracy  the curve book's expected accuracy (precision) of the answer, after the ceiling
+ * @param tokens            what the item's finished runs spent
+ */
+public record Decision(String itemId, String answer, boolean abstained, Reason reason, int bin, int samples,
+                       double expectedAccuracy, long tokens) {
+
+    public enum Reason {
+        /** a run is in flight or the next purchase is waiting for room in the budget */
+        PENDING,
+        /** confident enough: the pilot (or what followed) agreed with high reward scores */
+        SETTLED,
+        /** the curves promise nothing more: more compute buys nothing worth having, at a low accuracy */
+        UNSOLVABLE,
+        /** the curves promise nothing more at a good accuracy */
+        SATURATED,
+        /** the verifier's precision ceiling is reached: more samples add false positives, not accuracy */
+        CEILING,
+        /** more would help, but the batch budget (or the item's cap) went elsewhere */
+        BUDGET,
+        /** a step-wise search answered: its answer is final */
+        SEARCHED
+    }
+}
