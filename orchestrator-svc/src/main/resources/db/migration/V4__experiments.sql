@@ -45,6 +45,7 @@ create table experiment_runs (
     item_id       text        not null,
     tag           text        not null,
     run_id        uuid        not null references runs (id),
+    purchase      jsonb,                          -- a batch arm's purchase as its allocator made it
     graded        jsonb,                          -- the run's candidates graded against the reference, once finished
     created_at    timestamptz not null default now(),
     primary key (experiment_id, arm, seed, item_id, tag)

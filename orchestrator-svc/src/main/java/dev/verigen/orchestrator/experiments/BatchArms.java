@@ -10,9 +10,16 @@ import java.util.List;
  */
 public interface BatchArms {
 
-    /** A run to start for a cell. */
-    record Planned(ExperimentRepository.CellKey key, CreateRun request) {
+    /** A run to start for a cell, and what the arm needs to remember of it (stored with the cell). */
+    record Planned(ExperimentRepository.CellKey key, CreateRun request, Object purchase) {
     }
+
+    /**
+     * Problems with a batch arm that a run's parser cannot see (its allocator's settings, its batch budget), named
+     * in the experiment's terms ({@code pipelines[p].pipeline.options...}, {@code budgets[b].maxTokens}).
+     */
+    List<dev.verigen.orchestrator.web.FieldError> check(ExperimentSpec.Arm arm, int pipeline, int budget,
+                                                        List<dev.verigen.contracts.suites.SuiteItem> items);
 
     /** @param done true when the arm will buy nothing more and none of its runs is in flight */
     record Step(List<Planned> runs, boolean done) {

@@ -93,7 +93,7 @@ public class ExperimentDriver {
         List<ExperimentRepository.CellKey> uniform = CellPlanner.next(spec, row.items(), existing, free);
         for (var key : uniform) {
             start(locked.tenant(), row.id(), key,
-                    requests.create(arms.get(key.arm()), items.get(key.itemId()), key.seed()));
+                    requests.create(arms.get(key.arm()), items.get(key.itemId()), key.seed()), null);
         }
         free -= uniform.size();
         boolean batchDone = true;
@@ -104,7 +104,7 @@ public class ExperimentDriver {
             for (long seed : spec.seeds()) {
                 var step = batchArms.next(row, arm, seed, cells, Math.max(0, free));
                 for (var planned : step.runs()) {
-                    start(locked.tenant(), row.id(), planned.key(), planned.request());
+                    start(locked.tenant(), row.id(), planned.key(), planned.request(), planned.purchase());
                 }
                 free -= step.runs().size();
                 batchDone &= step.done();
@@ -120,9 +120,10 @@ public class ExperimentDriver {
         }
     }
 
-    private void start(String tenant, UUID experiment, ExperimentRepository.CellKey key, CreateRun request) {
+    private void start(String tenant, UUID experiment, ExperimentRepository.CellKey key, CreateRun request,
+                       Object purchase) {
         var created = runs.create(tenant, request, null, RunService.fingerprint(request));
-        experiments.insertCell(experiment, key, created.id());
+        experiments.insertCell(experiment, key, created.id(), purchase);
     }
 
     private void fail(UUID id, RuntimeException e) {

@@ -106,12 +106,14 @@ public class ExperimentRepository {
                 .list();
     }
 
-    public void insertCell(UUID experiment, CellKey key, UUID runId) {
+    /** @param purchase a batch arm's purchase (stored as JSON, read back by the arm), or null */
+    public void insertCell(UUID experiment, CellKey key, UUID runId, Object purchase) {
         jdbc.sql("""
-                insert into experiment_runs (experiment_id, arm, seed, item_id, tag, run_id)
-                values (:id, :arm, :seed, :item, :tag, :run)""")
+                insert into experiment_runs (experiment_id, arm, seed, item_id, tag, run_id, purchase)
+                values (:id, :arm, :seed, :item, :tag, :run, :purchase::jsonb)""")
                 .param("id", experiment).param("arm", key.arm()).param("seed", key.seed())
                 .param("item", key.itemId()).param("tag", key.tag()).param("run", runId)
+                .param("purchase", purchase == null ? null : Json.writeString(purchase))
                 .update();
         jdbc.sql("update runs set experiment_id = :id where id = :run").param("id", experiment).param("run", runId)
                 .update();
@@ -150,6 +152,21 @@ public class ExperimentRepository {
                 .query((rs, i) -> new GradedCell(new CellKey(rs.getString(1), rs.getLong(2), rs.getString(3),
                         rs.getString(4)), Json.read(rs.getString(5).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         GradedRun.class)))
+                .list();
+    }
+
+    /** A batch arm's cells with their purchases (JSON) and, once graded, their graded runs. */
+    public record BatchCell(CellKey key, String purchase, GradedRun graded) {
+    }
+
+    public List<BatchCell> batchCells(UUID experiment, String arm, long seed) {
+        return jdbc.sql("""
+                select arm, seed, item_id, tag, purchase::text, graded::text from experiment_runs
+                where experiment_id = :id and arm = :arm and seed = :seed order by created_at, item_id, tag""")
+                .param("id", experiment).param("arm", arm).param("seed", seed)
+                .query((rs, i) -> new BatchCell(new CellKey(rs.getString(1), rs.getLong(2), rs.getString(3),
+                        rs.getString(4)), rs.getString(5), rs.getString(6) == null ? null
+                        : Json.read(rs.getString(6).getBytes(java.nio.charset.StandardCharsets.UTF_8), GradedRun.class)))
                 .list();
     }
 

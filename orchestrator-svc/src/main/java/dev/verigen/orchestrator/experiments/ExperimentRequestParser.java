@@ -34,13 +34,15 @@ public class ExperimentRequestParser {
     private final ExperimentProperties properties;
     private final DatasetRepository datasets;
     private final CellRequests cells;
+    private final BatchArms batchArms;
     private final ItemsReader reader;
 
     public ExperimentRequestParser(ExperimentProperties properties, OrchestratorProperties orchestrator,
-                                   DatasetRepository datasets, CellRequests cells) {
+                                   DatasetRepository datasets, CellRequests cells, BatchArms batchArms) {
         this.properties = properties;
         this.datasets = datasets;
         this.cells = cells;
+        this.batchArms = batchArms;
         this.reader = new ItemsReader(properties.maxItems(), orchestrator.limits().maxPromptChars());
     }
 
@@ -74,6 +76,9 @@ public class ExperimentRequestParser {
                         entry.pipeline().path("model").asString(""), entry.pipeline().path("strategy").asString(""),
                         CellRequests.COMPUTE_OPTIMAL.equals(entry.pipeline().path("strategy").asString("")));
                 checkAgainstItems(arm, p, b, dataset.items(), f);
+                if (arm.computeOptimal()) {
+                    batchArms.check(arm, p, b, dataset.items()).forEach(e -> f.reject(e.field(), e.message()));
+                }
                 arms.add(arm);
             }
         }

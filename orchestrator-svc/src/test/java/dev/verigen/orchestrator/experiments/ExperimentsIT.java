@@ -138,6 +138,46 @@ class ExperimentsIT {
     }
 
     @Test
+    void aComputeOptimalArmBuysPilotsThenMoreWithinItsBatchBudgetAndLearnsCurves() throws Exception {
+        var refused = post("/v1/experiments", """
+                {"dataset": {"items": %s}, "pipelines": [{"name": "co", "pipeline": {"strategy": "compute_optimal",
+                 "model": "sim-math", "rewardModel": "sim-orm", "options": {"pilotSamples": 0}}}]}""".formatted(ITEMS));
+        assertThat(fields(json(refused))).contains("budgets[0].maxTokens", "pipelines[0].pipeline.options.pilotSamples");
+
+        var created = post("/v1/experiments", """
+                {"name": "allocation", "dataset": {"items": %s}, "seeds": [1, 2, 3], "concurrency": 8,
+                 "budgets": [{"name": "2k", "maxTokens": 2000}],
+                 "pipelines": [
+                   {"name": "co", "pipeline": {"strategy": "compute_optimal", "model": "sim-math", "rewardModel": "sim-orm",
+                    "options": {"pilotSamples": 4, "maxSamples": 16, "sampleMaxTokens": 20}}},
+                   {"name": "sc-16", "pipeline": {"strategy": "self_consistency", "n": 16, "model": "sim-math",
+                    "rewardModel": "sim-orm", "maxTokens": 20}}]}""".formatted(ITEMS));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        UUID id = UUID.fromString(json(created).get("id").asString());
+        awaitStatus(id, "SUCCEEDED");
+
+        // every item got its pilot first (tag r0, 4 samples), under every seed
+        assertThat(jdbc.sql("""
+                select count(*) from experiment_runs where experiment_id = :id and arm = 'co' and tag = 'r0'""")
+                .param("id", id).query(Long.class).single()).isEqualTo(9);
+        // the batch never spends more than items x the per-item budget
+        for (long seed = 1; seed <= 3; seed++) {
+            long spent = jdbc.sql("""
+                    select coalesce(sum(b.used_tokens), 0) from experiment_runs er join budgets b on b.run_id = er.run_id
+                    where er.experiment_id = :id and er.arm = 'co' and er.seed = :seed""")
+                    .param("id", id).param("seed", seed).query(Long.class).single();
+            assertThat(spent).isPositive().isLessThanOrEqualTo(3 * 2000);
+        }
+        JsonNode co = arms(get("/v1/experiments/" + id + "/results")).get("co");
+        assertThat(co.get("runs").asInt()).as("one result per item and seed").isEqualTo(9);
+        assertThat(co.get("passAtK").get(0).get("k").asInt()).isEqualTo(1);
+        // what the experiment showed is stored for the next one on this pool and dataset
+        assertThat(jdbc.sql("""
+                select observations from scaling_curves where pool = 'sim-math' and suite = 'inline'
+                and strategy = 'compute_optimal'""").query(Integer.class).single()).isGreaterThanOrEqualTo(40);
+    }
+
+    @Test
     void anUploadedDatasetIsReferencedByIdAndBadLinesAreNamed() throws Exception {
         var bad = http.send(HttpRequest.newBuilder(uri("/v1/datasets?name=bad"))
                 .header("Content-Type", "application/x-ndjson")

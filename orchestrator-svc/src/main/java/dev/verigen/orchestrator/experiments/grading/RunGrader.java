@@ -63,6 +63,8 @@ public class RunGrader {
         Map<String, Boolean> byText = new HashMap<>();
         List<GradedSample> samples = new ArrayList<>();
         Boolean selectedCorrect = null;
+        String selectedAnswer = null;
+        Double selectedScore = null;
         for (CandidateFacts c : candidates) {
             String answer = c.extracted() != null && !c.extracted().isBlank() ? Answers.normalise(c.extracted())
                     : Answers.extract(c.text());
@@ -70,6 +72,8 @@ public class RunGrader {
             Boolean correct = byText.computeIfAbsent(c.text(), t -> grader.correct(item, t, answer));
             if (c.id().equals(run.selected())) {
                 selectedCorrect = correct;
+                selectedAnswer = answer;
+                selectedScore = c.score();
             }
             if ("GENERATE".equals(c.role()) && c.complete()) {
                 samples.add(new GradedSample(c.index(), answer, Boolean.TRUE.equals(correct),
@@ -83,7 +87,7 @@ public class RunGrader {
             selectedCorrect = false;
         }
         return new GradedRun(item.id(), arm, seed, run.status(), selectedCorrect, run.tokens(), run.flops(),
-                run.calls(), samples);
+                run.calls(), samples, selectedCorrect == null ? null : selectedAnswer, selectedScore);
     }
 
     private record RunFacts(String status, UUID selected, String scorer, long tokens, long calls, BigDecimal flops) {
