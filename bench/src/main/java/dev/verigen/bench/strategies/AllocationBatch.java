@@ -26,7 +26,8 @@ final class AllocationBatch {
     private AllocationBatch() {
     }
 
-    static Outcome run(ComputeOptimal allocator, List<Task> tasks, long totalTokens, SimWorkers workers) {
+    /** Runs the batch {@code tasks} under one budget; every purchase runs through {@code runs}. */
+    static Outcome run(ComputeOptimal allocator, List<Task> tasks, long totalTokens, AllocationRuns runs) {
         Map<String, Task> byId = new LinkedHashMap<>();
         tasks.forEach(t -> byId.put(t.id(), t));
         List<String> ids = List.copyOf(byId.keySet());
@@ -46,7 +47,7 @@ final class AllocationBatch {
                         + " > " + totalTokens);
             }
             for (Purchase p : buy) {
-                ItemRun r = AllocationRuns.run(p, byId.get(p.itemId()), workers);
+                ItemRun r = runs.run(p, byId.get(p.itemId()));
                 if (r.tokens() > p.maxTokens()) {
                     throw new IllegalStateException("a run overspent its budget: " + p.key());
                 }

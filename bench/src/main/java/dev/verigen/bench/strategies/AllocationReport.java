@@ -101,7 +101,9 @@ final class AllocationReport {
                         + "the vote mass, mean/max reward score, the leader's mean score) and whether the pooled vote "
                         + "is right then and at every larger size (%,d observations). Per stage a logistic model of "
                         + "'the vote is right' is the difficulty score and its quintiles the %d bins; per (arm, stage, "
-                        + "bin) accuracy against size and tokens is fitted monotone (isotonic regression). The pooled "
+                        + "bin) accuracy against size and tokens is fitted monotone (isotonic regression); a voting "
+                        + "purchase is costed as measured on the split, %.1f prompt tokens per run (paid again by every "
+                        + "purchase) + %.1f per sample. The pooled "
                         + "vote weighs each sample score^k, k chosen on the training split among 1, 2, 4 (mean "
                         + "training accuracy %s; k = %.0f). Phase 2 allocates: a 4-sample pilot per task, then, "
                         + "greedily across tasks and arms, the purchase with the most expected accuracy per token, "
@@ -113,7 +115,8 @@ final class AllocationReport {
                         + "cut at that limit), so their budgets reserve less; spent plus reserved tokens never "
                         + "exceeded the batch budget (checked every round).",
                 s.trainCount(), s.trainSeed(), s.learned().tokens(), o.maxSamples(), s.orders(),
-                s.learned().observations(), book.bins(), String.join(", ", s.learned().exponentScores()),
+                s.learned().observations(), book.bins(), book.runTokens(), book.sampleTokens(),
+                String.join(", ", s.learned().exponentScores()),
                 book.voteExponent(), o.settleConfidence(), o.settleScore(), o.sampleMaxTokens(), s.cutSamples());
     }
 

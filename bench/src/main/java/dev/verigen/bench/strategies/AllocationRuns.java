@@ -2,6 +2,7 @@ package dev.verigen.bench.strategies;
 
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Verdict;
+import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.orchestrator.allocation.Arm;
 import dev.verigen.orchestrator.allocation.ItemRun;
 import dev.verigen.orchestrator.allocation.Options;
@@ -18,55 +19,59 @@ import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.SelfConsistency;
 import dev.verigen.orchestrator.strategies.Strategy;
 import dev.verigen.orchestrator.strategies.harness.InMemoryRun;
+import dev.verigen.orchestrator.strategies.harness.Workers;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Runs one purchased pipeline in memory, exactly as {@link StrategyAccuracyBench} runs a strategy (the orchestrator's
- * decision function against the simulator's engine and reward models, timed delivery), and keeps what the allocator
- * needs of it. Tokens are the run's used tokens: prompt + completion of every generation; the simulated scorers
- * spend none, here as in every other row.
+ * decision function against the bench's workers, timed delivery), and keeps what the allocator needs of it. Tokens
+ * are the run's used tokens: prompt + completion of every generation; scorers and verifiers spend none, here as in
+ * every other row.
+ *
+ * @param workers the engine, scorers and checker the runs use (the simulator's, or the real arith model's)
+ * @param score   which number becomes each sample's score for the allocator
  */
-final class AllocationRuns {
+record AllocationRuns(Workers workers, SampleScore score) {
 
     private static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,
             SelfConsistency.NAME, SelfConsistency::new, ParticleFilter.NAME, ParticleFilter::new, Dvts.NAME, Dvts::new,
             BeamSearch.NAME, BeamSearch::new);
 
-    private AllocationRuns() {
+    ItemRun run(Purchase purchase, Task task) {
+        return run(purchase.itemId(), purchase.tag(), purchase.arm(), purchase.pipeline(), purchase.maxTokens(), task);
     }
 
-    static ItemRun run(Purchase purchase, Task task, SimWorkers workers) {
-        return run(purchase.itemId(), purchase.tag(), purchase.arm(), purchase.pipeline(), purchase.maxTokens(), task,
-                workers);
-    }
-
-    static ItemRun run(String itemId, String tag, String arm, PipelineSpec spec, long maxTokens,
-                       Task task, SimWorkers workers) {
+    ItemRun run(String itemId, String tag, String arm, PipelineSpec spec, long maxTokens, Task task) {
         Strategy strategy = STRATEGIES.get(spec.strategy()).get();
         var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), maxTokens, null,
                 workers, InMemoryRun.Delivery.TIMED).run();
         List<Sample> samples = outcome.candidates().stream().filter(RunState.Candidate::isAnswer)
-                .filter(RunState.Candidate::complete).map(AllocationRuns::sample).toList();
+                .filter(RunState.Candidate::complete).map(this::sample).toList();
         String answer = outcome.succeeded() ? Answers.of(outcome.answer()) : null;
         Double score = outcome.succeeded() ? outcome.answer().score() : null;
         return new ItemRun(itemId, tag, arm, outcome.usedTokens(), samples, answer, score);
     }
 
-    static Sample sample(RunState.Candidate c) {
+    Sample sample(RunState.Candidate c) {
         Boolean verified = c.verdict() == Verdict.Outcome.PASS ? Boolean.TRUE
                 : c.verdict() == Verdict.Outcome.FAIL ? Boolean.FALSE : null;
-        return new Sample(Answers.of(c), verified, c.score(), c.logprob(), c.completionTokens(),
+        return new Sample(Answers.of(c), verified, score.of(c), c.logprob(), c.completionTokens(),
                 c.complete() && !"length".equals(c.finishReason()));
     }
 
-    /** A voting arm's pipeline for {@code n} samples, as the allocator would buy it (for training runs). */
+    /**
+     * A voting arm's pipeline for {@code n} samples, as the allocator would buy it (for training runs): verified when
+     * the allocator's purchases are, so training features see the same pass rates.
+     */
     static PipelineSpec votingSpec(Options options, int n, long seed) {
         var arm = options.votingArm();
         var s = new SamplingParams(options.temperature(), 1.0, options.sampleMaxTokens(), seed,
                 List.of(), false);
-        return new PipelineSpec(arm.strategy(), n, options.model(), null, options.rewardModel(), s, 300, arm.options());
+        VerifierSpec verifier = options.verifier() == null ? null : VerifierSpec.of(options.verifier());
+        return new PipelineSpec(arm.strategy(), n, options.model(), verifier, options.rewardModel(), s, 300,
+                arm.options());
     }
 
     static PipelineSpec searchSpec(Options options, Arm arm, long seed) {

@@ -19,6 +19,11 @@ import java.util.SplittableRandom;
  * pool): each order gives the features at every stage and the pooled vote's correctness at every larger size, so
  * one run per item yields smooth curves. The pooled vote's weight exponent is chosen first, as the one of
  * {1, 2, 4} with the best mean training accuracy over the ladder's sizes.
+ *
+ * <p>A voting purchase costs its prompt once (one prefill shared by its samples) plus its samples' completions, so
+ * the book's cost model is measured in those two parts: {@code runTokens} per run and {@code sampleTokens} per
+ * sample. Folding the prompt into a per-sample average would make a 4-sample purchase look as cheap per sample as a
+ * 64-sample one, which is far from true where the prompt dominates (arith: ~53 prompt tokens, ~3.4 per answer).
  */
 final class AllocationTraining {
 
@@ -31,26 +36,32 @@ final class AllocationTraining {
     private AllocationTraining() {
     }
 
-    static Learned learn(Options options, List<Task> tasks, long seed, int orders) {
-        var workers = new SimWorkers(seed);
+    /**
+     * @param suite the suite the book is for (it is stored per pool and suite)
+     * @param runs  where the training runs execute; their seeds are {@code seed * 1_000_003 + item index}
+     */
+    static Learned learn(Options options, String suite, List<Task> tasks, long seed, int orders, AllocationRuns runs) {
         List<List<Sample>> pools = new ArrayList<>();
         List<Double> perSample = new ArrayList<>();
+        List<Long> perRun = new ArrayList<>();
         List<List<ItemRun>> searches = new ArrayList<>();
         long tokens = 0;
         int max = options.maxSamples();
         for (int i = 0; i < tasks.size(); i++) {
             Task task = tasks.get(i);
             long runSeed = seed * 1_000_003L + i;
-            ItemRun pool = AllocationRuns.run(task.id(), "train", options.votingArm().name(),
+            ItemRun pool = runs.run(task.id(), "train", options.votingArm().name(),
                     AllocationRuns.votingSpec(options, max, runSeed), options.promptTokens()
-                            + (long) max * options.sampleMaxTokens(), task, workers);
+                            + (long) max * options.sampleMaxTokens(), task);
             tokens += pool.tokens();
             pools.add(pool.samples());
-            perSample.add(pool.tokens() / (double) Math.max(1, pool.samples().size()));
+            long completion = pool.samples().stream().mapToLong(Sample::tokens).sum();
+            perSample.add(completion / (double) Math.max(1, pool.samples().size()));
+            perRun.add(pool.tokens() - completion);
             List<ItemRun> mine = new ArrayList<>();
             for (Arm arm : options.searchArms()) {
-                ItemRun r = AllocationRuns.run(task.id(), "train", arm.name(), AllocationRuns.searchSpec(options, arm,
-                        runSeed), arm.maxTokens(), task, workers);
+                ItemRun r = runs.run(task.id(), "train", arm.name(), AllocationRuns.searchSpec(options, arm,
+                        runSeed), arm.maxTokens(), task);
                 tokens += r.tokens();
                 mine.add(r);
             }
@@ -87,8 +98,9 @@ final class AllocationTraining {
                     for (int size : rungs) {
                         if (size >= stage && size <= ordered.size()) {
                             boolean right = ref.equals(PooledVote.of(ordered.subList(0, size), exponent).answer());
-                            obs.add(new Observation(options.votingArm().name(), f, size, size * perSample.get(i), right,
-                                    solve));
+                            // what one run of that size costs: its prompt once, then its samples
+                            obs.add(new Observation(options.votingArm().name(), f, size,
+                                    perRun.get(i) + size * perSample.get(i), right, solve));
                         }
                     }
                     for (ItemRun r : searches.get(i)) {
@@ -99,8 +111,12 @@ final class AllocationTraining {
                 }
             }
         }
-        CurveBook book = CurveBook.fit(options.model(), "sim-math", options.votingArm().name(), exponent,
+        CurveBook fitted = CurveBook.fit(options.model(), suite, options.votingArm().name(), exponent,
                 options.bins(), obs);
+        double sampleTokens = perSample.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double runTokens = perRun.stream().mapToLong(Long::longValue).average().orElse(0);
+        CurveBook book = new CurveBook(fitted.pool(), fitted.suite(), fitted.source(), fitted.bins(),
+                fitted.voteExponent(), sampleTokens, runTokens, fitted.stages(), fitted.curves());
         return new Learned(book, tasks.size(), tokens, obs.size(), scores);
     }
 

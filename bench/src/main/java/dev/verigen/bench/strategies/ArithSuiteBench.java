@@ -9,7 +9,7 @@ import dev.verigen.orchestrator.strategies.BestOfN;
 import dev.verigen.orchestrator.strategies.SelfConsistency;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +20,8 @@ import java.util.function.IntFunction;
 /**
  * The {@code arith} suite on the real {@code arith-tiny.gguf} through llama.cpp: each method's real decision function
  * (the orchestrator's strategies, run in memory) against the real model, at N = 1, 2, 4, … samples, and how many
- * tokens each method needs to reach the accuracy majority voting reaches.
+ * tokens each method needs to reach the accuracy majority voting reaches. compute_optimal is batch-level, not a method
+ * at N: {@link ArithAllocation} runs it at batch budgets equal to majority vote's tokens at a few N.
  */
 public final class ArithSuiteBench {
 
@@ -92,25 +93,42 @@ public final class ArithSuiteBench {
         return new Point(n, r, workers.billedCompletionTokens() - completion);
     }
 
-    /** The cheapest point of {@code points} reaching {@code accuracy}, or null. */
-    static Point firstReaching(List<Point> points, double accuracy) {
-        return points.stream().filter(p -> p.result().accuracy() >= accuracy - 1e-9)
-                .min(Comparator.comparingDouble(p -> p.result().tokensPerTask())).orElse(null);
+    /** The batch budgets compute_optimal gets: majority vote's measured tokens for the batch at each of {@code ns}. */
+    static Map<Integer, Long> budgets(Measured m, List<Integer> ns) {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (Point p : m.byMethod().get(MAJORITY)) {
+            if (ns.contains(p.n())) {
+                out.put(p.n(), p.result().tokens());
+            }
+        }
+        return out;
     }
 
     public static void main(String[] argv) throws Exception {
-        var args = new Args(argv, "questions", "seed", "max-n", "threads", "model");
+        var args = new Args(argv, "questions", "seed", "max-n", "threads", "model", "train-questions", "train-seed",
+                "orders", "budgets");
         int questions = Integer.parseInt(args.get("questions", Integer.toString(BuiltInSuites.ARITH_SIZE)));
         long seed = Long.parseLong(args.get("seed", "1"));
         int maxN = Integer.parseInt(args.get("max-n", "64"));
         // one thread: two spin-waiting threads collapse when another job shares the 2 cores (same samples either way)
         int threads = Integer.parseInt(args.get("threads", "1"));
         Path model = Path.of(args.get("model", "models/arith-tiny.gguf"));
+        int trainQuestions = Integer.parseInt(args.get("train-questions", "600"));
+        long trainSeed = Long.parseLong(args.get("train-seed", "2"));
+        int orders = Integer.parseInt(args.get("orders", "16"));
+        List<Integer> budgetNs = Arrays.stream(args.get("budgets", "8,16,32,64").split(",")).map(String::strip)
+                .map(Integer::parseInt).toList();
         List<Task> tasks = Task.of(BuiltInSuites.arith(questions, 1));
+        List<Task> train = ArithAllocation.trainingSplit(tasks, trainQuestions, trainSeed);
         Measured m;
+        ArithAllocation.Measured allocated;
         try (ArithWorkers workers = new ArithWorkers(model, threads)) {
             m = measure(tasks, seed, maxN, workers);
+            allocated = ArithAllocation.measure(tasks, new ArithAllocation.Training(trainQuestions, trainSeed,
+                    train.size(), orders), train, seed, maxN, budgets(m, budgetNs), workers);
+            m = new Measured(m.baselines(), m.byMethod(), m.wallS() + allocated.wallS(), workers.decodedTokens(),
+                    workers.engineSeconds());
         }
-        ArithReport.write(m, questions, seed, maxN, threads, model, args.flag("write"));
+        ArithReport.write(m, allocated, questions, seed, maxN, threads, model, args.flag("write"));
     }
 }

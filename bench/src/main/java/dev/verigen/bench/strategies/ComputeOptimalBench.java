@@ -73,7 +73,8 @@ public final class ComputeOptimalBench {
         Options options = Options.read(settings(promptBound, seed));
 
         long started = System.nanoTime();
-        var learned = AllocationTraining.learn(options, train, trainSeed, orders);
+        var learned = AllocationTraining.learn(options, "sim-math", train, trainSeed, orders,
+                new AllocationRuns(new SimWorkers(trainSeed), SampleScore.REWARD));
         CurveBook book = learned.book();
         System.err.printf(Locale.ROOT, "training: %d items, %d observations, exponent %.0f (%s), %d ms%n",
                 learned.items(), learned.observations(), book.voteExponent(), learned.exponentScores(),
@@ -94,7 +95,8 @@ public final class ComputeOptimalBench {
         long cutSamples = 0;
         for (double fraction : new double[]{1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2}) {
             long budget = (long) Math.floor(reference * fraction);
-            var outcome = AllocationBatch.run(new ComputeOptimal(options, book), tasks, budget, new SimWorkers(seed));
+            var outcome = AllocationBatch.run(new ComputeOptimal(options, book), tasks, budget,
+                    new AllocationRuns(new SimWorkers(seed), SampleScore.REWARD));
             Row row = allocated(String.format(Locale.ROOT, "compute_optimal, budget %s of best-of-64's tokens",
                     fractionLabel(fraction)), outcome, tasks);
             rows.add(row);
@@ -122,6 +124,7 @@ public final class ComputeOptimalBench {
         Map<String, Long> tokens = new HashMap<>();
         var strategy = new BestOfN();
         var workers = new SimWorkers(seed);
+        var runs = new AllocationRuns(workers, SampleScore.REWARD);
         long total = 0;
         int right = 0;
         for (int i = 0; i < tasks.size(); i++) {
@@ -130,7 +133,7 @@ public final class ComputeOptimalBench {
             var o = new InMemoryRun(strategy, spec, new RunInput(t.prompt(), t.reference()), 40_000L, null, workers,
                     InMemoryRun.Delivery.TIMED).run();
             boolean ok = exponent > 0
-                    ? t.reference().equals(PooledVote.of(o.candidates().stream().map(AllocationRuns::sample).toList(),
+                    ? t.reference().equals(PooledVote.of(o.candidates().stream().map(runs::sample).toList(),
                             exponent).answer())
                     : o.succeeded() && t.reference().equals(SimWorkers.answer(o.answer().text()));
             correct.put(t.id(), ok);

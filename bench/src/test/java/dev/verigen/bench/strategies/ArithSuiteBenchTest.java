@@ -1,6 +1,7 @@
 package dev.verigen.bench.strategies;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.verigen.contracts.GenerationJob.Role;
 import dev.verigen.contracts.SamplingParams;
@@ -8,6 +9,7 @@ import dev.verigen.contracts.suites.BuiltInSuites;
 import dev.verigen.orchestrator.strategies.harness.Workers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ class ArithSuiteBenchTest {
 
     @BeforeAll
     static void load() {
-        workers = new ArithWorkers(MODEL, 2);
+        // one thread: two spin-wait for each other on a shared 2-core machine (the same samples either way)
+        workers = new ArithWorkers(MODEL, 1);
     }
 
     @AfterAll
@@ -83,12 +86,50 @@ class ArithSuiteBenchTest {
     void aLargerRequestExtendsTheDrawsTheEngineWouldMakeAfresh() {
         var small = workers.generate(call(2, true));
         var large = workers.generate(call(5, true));
-        try (var fresh = new ArithWorkers(MODEL, 2)) {
+        try (var fresh = new ArithWorkers(MODEL, 1)) {
             var direct = fresh.generate(call(5, true));
             assertThat(large.samples()).isEqualTo(direct.samples());
             assertThat(large.usage().completionTokens()).isEqualTo(direct.usage().completionTokens());
         }
         assertThat(large.samples().subList(0, 2)).isEqualTo(small.samples());
+    }
+
+    @Test
+    void withoutARewardModelTheAllocatorReadsEachSamplesSequenceProbabilityAsItsScore() {
+        var task = Task.of(BuiltInSuites.arith(1, 1)).getFirst();
+        var options = ArithAllocation.options(ArithAllocation.VARIANTS.getFirst(), 400, 5, 8);
+        var run = new AllocationRuns(workers, SampleScore.LIKELIHOOD).run(task.id(), "r0", "vote",
+                AllocationRuns.votingSpec(options, 4, 5), 400, task);
+
+        assertThat(run.samples()).hasSize(4).allSatisfy(s -> {
+            assertThat(s.logprob()).isNotNull();
+            assertThat(s.score()).isCloseTo(Math.exp(s.logprob()), within(1e-12)).isBetween(0.0, 1.0);
+            assertThat(s.verified()).isNull(); // no verifier: the reference stays unseen
+        });
+    }
+
+    @Test
+    void computeOptimalLearnsOnQuestionsItNeverEvaluatesAndStaysWithinItsBudget() {
+        var tasks = Task.of(BuiltInSuites.arith(5, 1));
+        var train = ArithAllocation.trainingSplit(tasks, 12, 1); // the same generator: its first 5 are the evaluated
+        assertThat(train).hasSize(7).extracting(Task::prompt)
+                .doesNotContainAnyElementsOf(tasks.stream().map(Task::prompt).toList());
+
+        var measured = ArithAllocation.measure(tasks, new ArithAllocation.Training(12, 1, train.size(), 2), train, 3,
+                8, Map.of(8, 2_000L), workers);
+
+        assertThat(measured.books().values()).hasSize(2).allSatisfy(l -> {
+            assertThat(l.book().pool()).isEqualTo(ArithWorkers.POOL);
+            assertThat(l.book().suite()).isEqualTo(BuiltInSuites.ARITH);
+            // a request's prompt is billed once, its answers per sample: the cost model keeps them apart
+            assertThat(l.book().runTokens()).isGreaterThan(10 * l.book().sampleTokens());
+            assertThat(l.book().sampleTokens()).isPositive();
+        });
+        assertThat(measured.results()).hasSize(2).allSatisfy(a -> {
+            assertThat(a.tokens()).isPositive().isLessThanOrEqualTo(a.budget());
+            assertThat(a.purchases()).containsEntry("vote (pilot)", 5);
+            assertThat(a.completionTokens()).isPositive();
+        });
     }
 
     @Test
