@@ -9,7 +9,7 @@ import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.SelfConsistency;
 import dev.verigen.orchestrator.strategies.Strategy;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import dev.verigen.orchestrator.web.JsonFields;
 import dev.verigen.contracts.SamplingParams;
 import java.util.AbstractSet;

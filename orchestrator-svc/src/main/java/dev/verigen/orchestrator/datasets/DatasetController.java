@@ -1,12 +1,12 @@
 package dev.verigen.orchestrator.datasets;
 
+import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.contracts.suites.BuiltInSuites;
 import dev.verigen.contracts.suites.Suite;
 import dev.verigen.contracts.suites.SuiteItem;
 import dev.verigen.orchestrator.OrchestratorProperties;
 import dev.verigen.orchestrator.experiments.ExperimentProperties;
-import dev.verigen.orchestrator.web.ApiProblem;
-import dev.verigen.orchestrator.web.Callers;
+import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
@@ -46,7 +46,7 @@ public class DatasetController {
 
     /** JSONL as the body ({@code Content-Type: application/x-ndjson}); the name comes from {@code ?name=}. */
     @PostMapping(path = "/v1/datasets", consumes = NDJSON)
-    public ResponseEntity<Map<String, Object>> uploadJsonl(@RequestBody byte[] body,
+    public ResponseEntity<Map<String, Object>> uploadJsonl(Caller caller, @RequestBody byte[] body,
                                                            @RequestParam(name = "name", required = false) String name) {
         JsonFields f = new JsonFields();
         String text = utf8(body);
@@ -55,11 +55,11 @@ public class DatasetController {
             f.reject("name", "must be at most 128 characters");
         }
         List<SuiteItem> items = reader.fromJsonl(text, "body", f);
-        return created(label, items, f);
+        return created(caller, label, items, f);
     }
 
     @PostMapping(path = "/v1/datasets", consumes = "application/json")
-    public ResponseEntity<Map<String, Object>> upload(@RequestBody JsonNode body) {
+    public ResponseEntity<Map<String, Object>> upload(Caller caller, @RequestBody JsonNode body) {
         JsonFields f = new JsonFields();
         if (body == null || !body.isObject()) {
             f.reject("$", "the body must be a JSON object {name, items} or {name, jsonl}");
@@ -77,29 +77,29 @@ public class DatasetController {
             String jsonl = f.text(body, "jsonl", "jsonl", true, Integer.MAX_VALUE);
             items = jsonl == null ? List.of() : reader.fromJsonl(jsonl, "jsonl", f);
         }
-        return created(name == null ? "uploaded" : name, items, f);
+        return created(caller, name == null ? "uploaded" : name, items, f);
     }
 
     @GetMapping("/v1/datasets")
-    public List<DatasetRepository.DatasetRow> list() {
-        return datasets.list(Callers.DEFAULT_TENANT, 100);
+    public List<DatasetRepository.DatasetRow> list(Caller caller) {
+        return datasets.list(caller.tenant(), 100);
     }
 
     @GetMapping("/v1/datasets/{id}")
-    public Map<String, Object> get(@PathVariable UUID id) {
-        var row = datasets.find(Callers.DEFAULT_TENANT, id).orElseThrow(() -> ApiProblem.notFound("no dataset " + id));
+    public Map<String, Object> get(Caller caller, @PathVariable UUID id) {
+        var row = datasets.find(caller.tenant(), id).orElseThrow(() -> ApiProblem.notFound("no dataset " + id));
         return Map.of("id", row.id(), "name", row.name(), "createdAt", row.createdAt(), "items", datasets.items(id));
     }
 
     /** The suites that ship with Verigen, with their sizes and how they are graded (not their items). */
     @GetMapping("/v1/suites")
-    public List<Map<String, Object>> suites() {
+    public List<Map<String, Object>> suites(Caller caller) {
         return BuiltInSuites.names().stream().map(n -> BuiltInSuites.byName(n).orElseThrow())
                 .map(DatasetController::describe).toList();
     }
 
     @GetMapping("/v1/suites/{name}")
-    public Map<String, Object> suite(@PathVariable String name) {
+    public Map<String, Object> suite(Caller caller, @PathVariable String name) {
         Suite suite = BuiltInSuites.byName(name).orElseThrow(() -> ApiProblem.notFound("no suite '" + name
                 + "'; built in: " + BuiltInSuites.names()));
         var view = new java.util.LinkedHashMap<>(describe(suite));
@@ -112,11 +112,11 @@ public class DatasetController {
                 "task", s.kind().wireName(), "grader", s.kind().verifier(), "items", s.items().size());
     }
 
-    private ResponseEntity<Map<String, Object>> created(String name, List<SuiteItem> items, JsonFields f) {
+    private ResponseEntity<Map<String, Object>> created(Caller caller, String name, List<SuiteItem> items, JsonFields f) {
         if (!f.errors().isEmpty()) {
             throw ApiProblem.invalid(f.errors().size() > 50 ? f.errors().subList(0, 50) : f.errors());
         }
-        var row = datasets.create(Callers.DEFAULT_TENANT, name, items);
+        var row = datasets.create(caller.tenant(), name, items);
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/v1/datasets/" + row.id()))
                 .body(Map.of("id", row.id(), "name", row.name(), "items", row.items()));
     }
@@ -126,7 +126,7 @@ public class DatasetController {
             return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed request body",
-                    "the body is not valid UTF-8", List.of(new dev.verigen.orchestrator.web.FieldError("$",
+                    "the body is not valid UTF-8", List.of(new dev.verigen.support.problems.FieldError("$",
                     "not valid UTF-8")));
         }
     }

@@ -18,7 +18,7 @@ public interface BatchArms {
      * Problems with a batch arm that a run's parser cannot see (its allocator's settings, its batch budget), named
      * in the experiment's terms ({@code pipelines[p].pipeline.options...}, {@code budgets[b].maxTokens}).
      */
-    List<dev.verigen.orchestrator.web.FieldError> check(ExperimentSpec.Arm arm, int pipeline, int budget,
+    List<dev.verigen.support.problems.FieldError> check(ExperimentSpec.Arm arm, int pipeline, int budget,
                                                         List<dev.verigen.contracts.suites.SuiteItem> items);
 
     /** @param done true when the arm will buy nothing more and none of its runs is in flight */

@@ -32,7 +32,7 @@ public class CellRequests {
         return runs.parse(body(arm, item, cellSeed(seed, item.id())), cellSeed(seed, item.id()));
     }
 
-    /** @throws dev.verigen.orchestrator.web.ApiProblem naming the fields (as a run's request would) */
+    /** @throws dev.verigen.support.problems.ApiProblem naming the fields (as a run's request would) */
     public void validate(ExperimentSpec.Arm arm, SuiteItem item) {
         runs.parse(body(arm, item, 0L), 0L);
     }

@@ -16,7 +16,7 @@ import dev.verigen.orchestrator.experiments.metrics.GradedSample;
 import dev.verigen.orchestrator.runs.CreateRun;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.RunInput;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

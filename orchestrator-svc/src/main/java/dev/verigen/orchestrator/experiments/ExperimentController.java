@@ -1,10 +1,10 @@
 package dev.verigen.orchestrator.experiments;
 
+import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.orchestrator.experiments.metrics.MetricsCsv;
 import dev.verigen.orchestrator.experiments.metrics.MetricsTable;
 import dev.verigen.orchestrator.experiments.metrics.Report;
-import dev.verigen.orchestrator.web.ApiProblem;
-import dev.verigen.orchestrator.web.Callers;
+import dev.verigen.support.problems.ApiProblem;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/experiments")
 public class ExperimentController {
 
-    private static final String TENANT = Callers.DEFAULT_TENANT;
 
     private final ExperimentRequestParser parser;
     private final ExperimentService service;
@@ -42,44 +41,44 @@ public class ExperimentController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<ExperimentView> create(@RequestBody JsonNode body) {
-        UUID id = service.create(TENANT, parser.parse(TENANT, body));
+    public ResponseEntity<ExperimentView> create(Caller caller, @RequestBody JsonNode body) {
+        UUID id = service.create(caller.tenant(), parser.parse(caller.tenant(), body));
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/experiments/" + id))
-                .body(view(row(id)));
+                .body(view(row(caller, id)));
     }
 
     @GetMapping
-    public List<Map<String, Object>> list() {
-        return experiments.list(TENANT, 100).stream().map(r -> Map.<String, Object>of("id", r.id(), "name", r.name(),
+    public List<Map<String, Object>> list(Caller caller) {
+        return experiments.list(caller.tenant(), 100).stream().map(r -> Map.<String, Object>of("id", r.id(), "name", r.name(),
                 "status", r.status().name(), "dataset", r.dataset(), "createdAt", r.createdAt())).toList();
     }
 
     @GetMapping("/{id}")
-    public ExperimentView get(@PathVariable UUID id) {
-        return view(row(id));
+    public ExperimentView get(Caller caller, @PathVariable UUID id) {
+        return view(row(caller, id));
     }
 
     @PostMapping("/{id}/cancel")
-    public Map<String, Object> cancel(@PathVariable UUID id) {
-        return Map.of("id", id, "status", service.cancel(TENANT, id).name());
+    public Map<String, Object> cancel(Caller caller, @PathVariable UUID id) {
+        return Map.of("id", id, "status", service.cancel(caller.tenant(), id).name());
     }
 
     @PostMapping("/{id}/resume")
-    public Map<String, Object> resume(@PathVariable UUID id) {
-        return Map.of("id", id, "status", service.resume(TENANT, id).name());
+    public Map<String, Object> resume(Caller caller, @PathVariable UUID id) {
+        return Map.of("id", id, "status", service.resume(caller.tenant(), id).name());
     }
 
     /** Metrics of what has finished so far; {@code complete} says whether the experiment is over. */
     @GetMapping("/{id}/results")
-    public Map<String, Object> results(@PathVariable UUID id) {
-        var row = row(id);
+    public Map<String, Object> results(Caller caller, @PathVariable UUID id) {
+        var row = row(caller, id);
         return Map.of("id", id, "status", row.status().name(),
                 "complete", row.status() != ExperimentRepository.Status.RUNNING, "report", results.report(row));
     }
 
     @GetMapping(path = "/{id}/results.csv", produces = "text/csv")
-    public ResponseEntity<String> csv(@PathVariable UUID id) {
-        Report report = results.report(row(id));
+    public ResponseEntity<String> csv(Caller caller, @PathVariable UUID id) {
+        Report report = results.report(row(caller, id));
         var out = new StringBuilder();
         MetricsCsv.write(report, out);
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
@@ -88,23 +87,23 @@ public class ExperimentController {
     }
 
     @GetMapping(path = "/{id}/results.txt", produces = MediaType.TEXT_PLAIN_VALUE)
-    public String table(@PathVariable UUID id) {
-        var row = row(id);
+    public String table(Caller caller, @PathVariable UUID id) {
+        var row = row(caller, id);
         return row.name() + " (" + row.status().name().toLowerCase(java.util.Locale.ROOT) + ")\n"
                + MetricsTable.render(results.report(row));
     }
 
     /** The runs serving the experiment's cells, to open any of them with /v1/runs/{id}/trace. */
     @GetMapping("/{id}/runs")
-    public List<Map<String, Object>> runs(@PathVariable UUID id) {
-        row(id);
+    public List<Map<String, Object>> runs(Caller caller, @PathVariable UUID id) {
+        row(caller, id);
         return experiments.cells(id).stream().limit(10_000).map(c -> Map.<String, Object>of("arm", c.arm(),
                 "seed", c.seed(), "item", c.itemId(), "tag", c.tag(), "run", c.runId(), "status", c.runStatus(),
                 "graded", c.graded())).toList();
     }
 
-    private ExperimentRepository.ExperimentRow row(UUID id) {
-        return experiments.find(TENANT, id).orElseThrow(() -> ApiProblem.notFound("no experiment " + id));
+    private ExperimentRepository.ExperimentRow row(Caller caller, UUID id) {
+        return experiments.find(caller.tenant(), id).orElseThrow(() -> ApiProblem.notFound("no experiment " + id));
     }
 
     private ExperimentView view(ExperimentRepository.ExperimentRow row) {

@@ -1,7 +1,7 @@
 package dev.verigen.orchestrator.experiments;
 
 import dev.verigen.orchestrator.runs.RunService;
-import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.support.problems.ApiProblem;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;

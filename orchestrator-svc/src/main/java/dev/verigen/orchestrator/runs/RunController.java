@@ -1,8 +1,8 @@
 package dev.verigen.orchestrator.runs;
 
-import dev.verigen.orchestrator.web.ApiProblem;
-import dev.verigen.orchestrator.web.Callers;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.orchestrator.access.Caller;
+import dev.verigen.support.problems.ApiProblem;
+import dev.verigen.support.problems.FieldError;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
@@ -24,7 +24,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/runs")
 public class RunController {
 
-    static final String DEFAULT_TENANT = Callers.DEFAULT_TENANT;
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final RunRequestParser parser;
@@ -39,7 +38,7 @@ public class RunController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> create(@RequestBody JsonNode body,
+    public ResponseEntity<Map<String, Object>> create(Caller caller, @RequestBody JsonNode body,
                                                       @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)) {
             throw ApiProblem.invalid(List.of(new FieldError("Idempotency-Key",
@@ -48,7 +47,7 @@ public class RunController {
         // The fingerprint is taken before a random seed is filled in, so a retry matches its original.
         String fingerprint = RunService.fingerprint(parser.parse(body, 0L));
         CreateRun request = parser.parse(body, random.nextLong());
-        RunService.Created created = service.create(DEFAULT_TENANT, request, key, fingerprint);
+        RunService.Created created = service.create(caller.tenant(), request, key, fingerprint);
         URI location = URI.create("/v1/runs/" + created.id());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location)
                 .header("Idempotent-Replayed", Boolean.toString(!created.created()))
@@ -57,14 +56,14 @@ public class RunController {
 
     /** Stops a running run; a finished run is left as it is (the answer says which status it has). */
     @PostMapping("/{id}/cancel")
-    public Map<String, Object> cancel(@PathVariable UUID id) {
-        var status = service.cancel(DEFAULT_TENANT, id, "cancelled by the client")
+    public Map<String, Object> cancel(Caller caller, @PathVariable UUID id) {
+        var status = service.cancel(caller.tenant(), id, "cancelled by the client")
                 .orElseThrow(() -> ApiProblem.notFound("no run " + id));
         return Map.of("id", id, "status", status.name());
     }
 
     @GetMapping("/{id}")
-    public RunView get(@PathVariable UUID id) {
-        return queries.find(id, DEFAULT_TENANT).orElseThrow(() -> ApiProblem.notFound("no run " + id));
+    public RunView get(Caller caller, @PathVariable UUID id) {
+        return queries.find(id, caller.tenant()).orElseThrow(() -> ApiProblem.notFound("no run " + id));
     }
 }

@@ -10,7 +10,7 @@ import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.RunInput;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
 import dev.verigen.orchestrator.strategies.StrategyRegistry;
-import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.List;

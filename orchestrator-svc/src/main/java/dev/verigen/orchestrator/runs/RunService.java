@@ -5,7 +5,7 @@ import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.engine.RunDriver;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.traces.EventLog;
-import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.support.problems.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package dev.verigen.orchestrator.tenants;
 
 import dev.verigen.orchestrator.budgets.BudgetRepository;
-import dev.verigen.orchestrator.web.ApiProblem;
+import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
 import java.util.Set;
 import org.springframework.http.HttpStatus;

@@ -1,9 +1,9 @@
 package dev.verigen.orchestrator.traces;
 
+import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.orchestrator.runs.RunRepository;
-import dev.verigen.orchestrator.web.ApiProblem;
-import dev.verigen.orchestrator.web.Callers;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.ApiProblem;
+import dev.verigen.support.problems.FieldError;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
@@ -36,11 +36,11 @@ public class EventStreamController {
     }
 
     @GetMapping(path = "/v1/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    public ResponseEntity<SseEmitter> events(@PathVariable UUID id,
+    public ResponseEntity<SseEmitter> events(Caller caller, @PathVariable UUID id,
                                              @RequestHeader(name = "Last-Event-ID", required = false) String header,
                                              @RequestParam(name = "lastEventId", required = false) String param) {
         long after = lastEventId(header != null ? header : param, header != null ? "Last-Event-ID" : "lastEventId");
-        var run = runs.find(id, Callers.DEFAULT_TENANT).orElseThrow(() -> ApiProblem.notFound("no run " + id));
+        var run = runs.find(id, caller.tenant()).orElseThrow(() -> ApiProblem.notFound("no run " + id));
         boolean finished = run.status() != RunRepository.RunStatus.RUNNING;
         if (finished && !events.hasAfter(id, after)) {
             return ResponseEntity.noContent().build();

@@ -1,7 +1,7 @@
 package dev.verigen.orchestrator.traces;
 
-import dev.verigen.orchestrator.web.ApiProblem;
-import dev.verigen.orchestrator.web.Callers;
+import dev.verigen.orchestrator.access.Caller;
+import dev.verigen.support.problems.ApiProblem;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,7 +17,7 @@ public class TraceController {
     }
 
     @GetMapping("/v1/runs/{id}/trace")
-    public TraceView trace(@PathVariable UUID id) {
-        return queries.find(id, Callers.DEFAULT_TENANT).orElseThrow(() -> ApiProblem.notFound("no run " + id));
+    public TraceView trace(Caller caller, @PathVariable UUID id) {
+        return queries.find(id, caller.tenant()).orElseThrow(() -> ApiProblem.notFound("no run " + id));
     }
 }

@@ -1,5 +1,7 @@
 package dev.verigen.orchestrator.web;
 
+import dev.verigen.support.problems.FieldError;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.verigen.orchestrator.strategies.ParticleFilter;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

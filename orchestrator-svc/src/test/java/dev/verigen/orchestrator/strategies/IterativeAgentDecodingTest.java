@@ -15,7 +15,7 @@ import dev.verigen.contracts.GenerationJob.Role;
 import dev.verigen.contracts.Verdict.Outcome;
 import dev.verigen.orchestrator.strategies.iad.IadMemo;
 import dev.verigen.orchestrator.strategies.iad.IadOptions;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

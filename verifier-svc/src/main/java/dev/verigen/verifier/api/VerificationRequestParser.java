@@ -1,5 +1,8 @@
 package dev.verigen.verifier.api;
 
+import dev.verigen.support.problems.ApiProblem;
+import dev.verigen.support.problems.FieldError;
+
 import dev.verigen.contracts.VerifierSpec;
 import dev.verigen.verifier.answers.Text;
 import dev.verigen.verifier.composite.VerifierSpecs;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verigen.orchestrator.strategies.Archon;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import dev.verigen.orchestrator.strategies.roles.Fixtures;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.strategies.StepKind;
 import dev.verigen.orchestrator.strategies.Strategy;
 import dev.verigen.orchestrator.strategies.StrategyOptions;
-import dev.verigen.orchestrator.web.FieldError;
+import dev.verigen.support.problems.FieldError;
 import dev.verigen.orchestrator.web.JsonFields;
 import java.util.List;
 import java.util.Map;

@@ -1,22 +1,33 @@
-package dev.verigen.verifier.api;
+package dev.verigen.support.problems;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 
-/** A request the API refuses, with what is wrong in it. Rendered as RFC 9457 problem+json by {@link ProblemHandler}. */
+/**
+ * A request the API refuses, with what is wrong in it. Every service renders it the same way ({@link Problems}):
+ * RFC 9457 problem+json whose {@code type} is {@code urn:verigen:problem:<slug>}, stable across releases.
+ */
 public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final String slug;
     private final String title;
     private final List<FieldError> errors;
+    private final Duration retryAfter;
 
     public ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors) {
+        this(status, slug, title, detail, errors, null);
+    }
+
+    private ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors,
+                       Duration retryAfter) {
         super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
     }
 
     public static ApiProblem invalid(List<FieldError> errors) {
@@ -45,6 +56,26 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail, List.of());
     }
 
+    /** No credentials, or credentials that are not (or no longer) a key. */
+    public static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail,
+                List.of(new FieldError("Authorization", detail)));
+    }
+
+    /** A valid key that lacks the scope the endpoint needs. */
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail, List.of());
+    }
+
+    public static ApiProblem rateLimited(String detail, Duration retryAfter) {
+        return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", detail, List.of(),
+                retryAfter);
+    }
+
+    public static ApiProblem conflict(String detail) {
+        return new ApiProblem(HttpStatus.CONFLICT, "conflict", "Conflict", detail, List.of());
+    }
+
     public HttpStatus status() {
         return status;
     }
@@ -59,5 +90,10 @@ public class ApiProblem extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** How long a rate-limited caller should wait; null when not rate limited. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }
