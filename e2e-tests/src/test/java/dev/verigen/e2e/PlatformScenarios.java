@@ -362,7 +362,7 @@ abstract class PlatformScenarios {
 
     private HttpResponse<String> post(String body, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + "/v1/runs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Authorization", "Bearer " + platform.adminKey()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Idempotency-Key", key);
         }
@@ -371,12 +371,13 @@ abstract class PlatformScenarios {
 
     private HttpResponse<String> postTo(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + platform.adminKey()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
+                .header("Authorization", "Bearer " + platform.adminKey()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
