@@ -8,11 +8,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -22,11 +26,23 @@ class GatewayVerifierRoutingTest {
 
     private static final FakeOrchestrator ORCHESTRATOR = new FakeOrchestrator();
     private static final FakeOrchestrator VERIFIER = new FakeOrchestrator();
+    private static final KeyDatabase DB = KeyDatabase.migrated("gwverifier");
+    private static final KeyDatabase.Key KEY = DB.createKey("acme", Scope.RUNS);
 
     @DynamicPropertySource
     static void routeToFakes(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", ORCHESTRATOR::baseUrl);
         registry.add("verigen.gateway.verifier-url", VERIFIER::baseUrl);
+        DB.properties().forEach(registry::add);
+    }
+
+    /** Dropped with the application, after its connection pool has closed. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class DropDatabaseOnShutdown {
+        @Bean
+        DisposableBean dropKeyDatabase() {
+            return DB::close;
+        }
     }
 
     @AfterAll
@@ -51,7 +67,8 @@ class GatewayVerifierRoutingTest {
     }
 
     private HttpRequest.Builder to(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", KEY.bearer());
     }
 
     @Test
