@@ -309,28 +309,4 @@ public class EventStreams implements SmartLifecycle {
             }
         }
     }
-
-    /** A server-sent event stream: {@code id} = event id, {@code event} = type, {@code data} = the JSON. */
-    private record SseSink(SseEmitter emitter) implements EventSink {
-
-        @Override
-        public void event(Event event) throws IOException {
-            emitter.send(SseEmitter.event().id(Long.toString(event.id())).name(event.type()).data(event.data()));
-        }
-
-        @Override
-        public void heartbeat() throws IOException {
-            emitter.send(SseEmitter.event().comment("keep-alive"));
-        }
-
-        @Override
-        public void end() {
-            emitter.complete();
-        }
-
-        @Override
-        public void fail(RuntimeException cause) {
-            emitter.completeWithError(cause);
-        }
-    }
 }

@@ -175,6 +175,22 @@ class OpenAiFacadeIT {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeyAnswersFromTheFirstRun() throws Exception {
+        String body = """
+                {"model": "bon-2/sim-math", "messages": [{"role": "user", "content": "What is 40 + 2?"}]}""";
+        Map<String, String> key = Map.of("Idempotency-Key", "chat-" + UUID.randomUUID());
+        HttpResponse<String> first = post(body, key);
+        HttpResponse<String> retry = post(body, key);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue("X-Verigen-Run-Id")).isEqualTo(first.headers().firstValue("X-Verigen-Run-Id"));
+        assertThat(JSON.readTree(retry.body()).get("choices")).isEqualTo(JSON.readTree(first.body()).get("choices"));
+
+        HttpResponse<String> reused = post(body.replace("40 + 2", "41 + 1"), key);
+        assertThat(reused.statusCode()).isEqualTo(409);
+        assertThat(reused.headers().firstValue("X-Should-Retry")).hasValue("false");
+    }
+
+    @Test
     void aStreamedCompletionSendsProgressThenTheSameAnswerAndUsage() {
         ChatCompletion plain = client.chat().completions().create(ask("sc-3/sim-math", QUESTION).build());
         List<ChatCompletionChunk> chunks;
@@ -298,6 +314,7 @@ class OpenAiFacadeIT {
         assertThat(problem.at("/error/code").stringValue()).isEqualTo("completion-timeout");
         String runId = response.headers().firstValue("X-Verigen-Run-Id").orElseThrow();
         assertThat(status(runId)).isEqualTo("CANCELLED");
+        assertThat(response.headers().firstValue("X-Should-Retry")).hasValue("false");
     }
 
     @Test
@@ -312,6 +329,18 @@ class OpenAiFacadeIT {
         assertThat(problem.get("type").stringValue()).isEqualTo("urn:verigen:problem:budget-exhausted");
         assertThat(problem.get("detail").stringValue()).contains("tenant budget");
         assertThat(response.headers().firstValue("X-Verigen-Run-Id")).isPresent();
+        assertThat(response.headers().firstValue("X-Should-Retry")).hasValue("false");
+
+        // once a stream has started, the failure is its last chunk, and there is no [DONE]
+        HttpResponse<String> streamed = post("""
+                {"model": "bon-2/sim-math", "stream": true, "messages": [{"role": "user", "content": "q"}]}""",
+                Map.of("X-Verigen-Tenant", "broke"));
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        List<String> data = streamed.body().lines().filter(l -> l.startsWith("data: ")).toList();
+        JsonNode error = JSON.readTree(data.getLast().substring("data: ".length()));
+        assertThat(error.at("/error/code").stringValue()).isEqualTo("budget-exhausted");
+        assertThat(error.get("status").asInt()).isEqualTo(402);
+        assertThat(streamed.body()).doesNotContain("[DONE]");
     }
 
     /** Raw HTTP: close the socket mid-stream; the next heartbeat fails to write and the run is cancelled. */
