@@ -261,6 +261,7 @@ class OpenAiFacadeIT {
         assertThat(one.at("/verigen/strategy").stringValue()).isEqualTo("self_consistency");
         assertThat(get("/v1/models/nope/sim-math").statusCode()).isEqualTo(404);
         assertThat(get("/v1/models/careful-math/arith-tiny").statusCode()).isEqualTo(200);
+        assertThat(client.models().retrieve("bon-8/sim-math").id()).isEqualTo("bon-8/sim-math");
 
         // a saved pipeline on another pool: its spec, with the pool swapped in
         ChatCompletion completion = client.chat().completions().create(ask("careful-math/arith-tiny", QUESTION)
@@ -289,6 +290,10 @@ class OpenAiFacadeIT {
         assertThat(send("PUT", "/v1/pipelines/bon-8", spec, Map.of()).statusCode()).isEqualTo(400);
         assertThat(send("PUT", "/v1/pipelines/sim-math", spec, Map.of()).statusCode()).isEqualTo(400);
         assertThat(send("PUT", "/v1/pipelines/Bad_Name", spec, Map.of()).statusCode()).isEqualTo(400);
+        // encoded slashes pass through to the router (for model ids): elsewhere they are just a bad value
+        assertThat(send("PUT", "/v1/pipelines/a%2Fb", spec, Map.of()).statusCode()).isEqualTo(400);
+        assertThat(get("/v1/runs/a%2Fb").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/pipelines/%2E%2E%2Fvote-5").statusCode()).isEqualTo(404);
 
         jdbc.sql("insert into tenants (id, name) values ('other', 'Other') on conflict do nothing").update();
         Map<String, String> other = Map.of("X-Verigen-Tenant", "other");
