@@ -212,13 +212,22 @@ class GatewayAccessTest {
     @Test
     void pathsThatOnlyNormalisationWouldMapAreRefused() throws Exception {
         for (String path : List.of("/v1/runs/../tenants", "/v1/runs/%2e%2e/tenants", "/v1//tenants",
-                "/v1/runs/..;/tenants", "/v1/runs%2F..%2Ftenants")) {
+                "/v1/runs/..;/tenants", "/v1/runs%2F..%2Ftenants", "/v1/models/..%2Ftenants",
+                "/v1/models/bon-8%2F..", "/v1/models/a%2F%2Fb", "/v1/runs/x%2Fy")) {
             HttpResponse<String> response = send(to(path).header("Authorization", RUNS.bearer()));
 
             JsonNode problem = assertProblem(response, 400, "invalid-request");
             assertThat(problem.path("field").asString()).as(path).isEqualTo("path");
         }
         assertThat(ORCHESTRATOR.received()).isEmpty();
+    }
+
+    @Test
+    void aModelIdMayHoldAnEncodedSlashAsOpenAiClientsSendIt() throws Exception {
+        send(to("/v1/models/bon-8%2Fsim-math").header("Authorization", RUNS.bearer()));
+
+        assertThat(ORCHESTRATOR.received()).singleElement()
+                .satisfies(r -> assertThat(r.path()).isEqualTo("/v1/models/bon-8%2Fsim-math"));
     }
 
     @Test
@@ -244,13 +253,14 @@ class GatewayAccessTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(twoMiB)));
         assertThat(large.body()).isEqualTo("{\"bytes\":" + twoMiB.length + "}");
 
-        // just over the 1 MiB default (small enough for the client to finish sending before it reads the 413):
-        // a key without a limit of its own, and a request without any key (413 before it could be 401)
+        // just over the 1 MiB default: a key without a limit of its own, and a request without any key (413 before
+        // it could be 401). Expect: 100-continue lets the gateway refuse before the body is sent, so a loaded
+        // machine cannot turn the refusal into a connection reset mid-upload.
         byte[] overDefault = new byte[(1 << 20) + 1];
-        assertProblem(send(to("/v1/echo-size").header("Authorization", RUNS.bearer())
+        assertProblem(send(to("/v1/echo-size").expectContinue(true).header("Authorization", RUNS.bearer())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(overDefault))), 413, "payload-too-large");
-        assertProblem(send(to("/v1/echo-size").POST(HttpRequest.BodyPublishers.ofByteArray(overDefault))),
-                413, "payload-too-large");
+        assertProblem(send(to("/v1/echo-size").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(overDefault))), 413, "payload-too-large");
         assertThat(ORCHESTRATOR.received()).hasSize(1);
     }
 }
