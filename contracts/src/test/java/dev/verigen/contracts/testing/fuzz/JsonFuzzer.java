@@ -169,10 +169,12 @@ public final class JsonFuzzer {
 
     private void oversized() {
         String padding = "a".repeat(ONE_MIB + 1024);
-        List<List<Object>> strings = leaves(Leaf.Type.STRING);
-        if (!strings.isEmpty()) {
-            add(FuzzKind.OVERSIZED, "1 MiB + 1 KiB string at " + JsonTree.describe(strings.getFirst()),
-                    JsonTree.replace(example, strings.getFirst(), JsonTree.string(padding)));
+        // the longest string is most likely the payload (a prompt, a candidate) rather than a name
+        var longest = leaves(Leaf.Type.STRING).stream()
+                .max(java.util.Comparator.comparingInt(p -> ((Leaf) JsonTree.at(example, p)).bytes().length));
+        if (longest.isPresent()) {
+            add(FuzzKind.OVERSIZED, "1 MiB + 1 KiB string at " + JsonTree.describe(longest.get()),
+                    JsonTree.replace(example, longest.get(), JsonTree.string(padding)));
         } else if (example instanceof Obj) {
             add(FuzzKind.OVERSIZED, "1 MiB + 1 KiB unknown field", JsonTree.addMember(example, List.of(),
                     new Member("padding", JsonTree.string(padding)), false));

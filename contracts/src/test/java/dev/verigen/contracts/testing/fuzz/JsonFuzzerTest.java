@@ -31,7 +31,8 @@ class JsonFuzzerTest {
     /** Parses whatever a lenient server would, however deep or long, so only real syntax errors fail. */
     private static final JsonMapper LENIENT = JsonMapper.builder(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000)
-                    .maxNumberLength(100_000).maxNameLength(1_000_000).maxStringLength(Integer.MAX_VALUE).build()).build())
+                    .maxNumberLength(100_000).maxNameLength(1_000_000).maxStringLength(Integer.MAX_VALUE).build())
+            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final JsonMapper STRICT = LENIENT.rebuild()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();

@@ -1,6 +1,5 @@
-package dev.verigen.orchestrator.web;
+package dev.verigen.contracts.testing.fuzz;
 
-import dev.verigen.support.problems.Problems;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +12,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Everything wrong with the answers to hostile requests, collected rather than thrown at the first one, so that
- * one run of a fuzz test reports every endpoint and input family that misbehaves. Similar findings (same request
- * family, same complaint) are kept once.
+ * Everything wrong with the answers to hostile requests: a 5xx, an error that is not Verigen's problem+json, a stack
+ * trace, an exception or class name, a JDBC URL, a host or database name, unparseable JSON. Collected rather than
+ * thrown at the first, so that one run of a fuzz test reports every endpoint and input family that misbehaves;
+ * similar findings (same request family, same complaint) are kept once.
  */
-final class Findings {
+public final class FuzzFindings {
 
+    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String TYPE_PREFIX = "urn:verigen:problem:";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** A Java stack frame: {@code at dev.verigen.X.y(X.java:12)}. */
     private static final Pattern FRAME = Pattern.compile("\\bat [a-z][\\w$]*(\\.[\\w$<>]+)+\\(");
@@ -32,12 +34,12 @@ final class Findings {
     private int responses;
 
     /** @param secrets texts no error may contain unless the request did (host name, database name) */
-    Findings(List<String> secrets) {
+    public FuzzFindings(List<String> secrets) {
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
     }
 
     /** Checks one answer; {@code family} groups similar requests, e.g. {@code POST /v1/runs WRONG_TYPE}. */
-    void check(String family, String request, byte[] requestBody, HttpResponse<byte[]> response) {
+    public void check(String family, String request, byte[] requestBody, HttpResponse<byte[]> response) {
         responses++;
         int status = response.statusCode();
         String body = new String(response.body(), StandardCharsets.UTF_8);
@@ -75,23 +77,23 @@ final class Findings {
         }
     }
 
-    void add(String family, String finding) {
+    public void add(String family, String finding) {
         if (findings.stream().noneMatch(f -> f.startsWith(family + " | " + finding.substring(0,
                 Math.min(finding.length(), 12))))) {
             findings.add(family + " | " + finding);
         }
     }
 
-    List<String> all() {
+    public List<String> all() {
         return List.copyOf(findings);
     }
 
-    int responses() {
+    public int responses() {
         return responses;
     }
 
     private void problem(String family, String request, int status, String contentType, String body) {
-        if (!contentType.startsWith(Problems.MEDIA_TYPE)) {
+        if (!contentType.startsWith(PROBLEM_JSON)) {
             add(family, status + " as '" + contentType + "', not problem+json, for " + request + ": " + excerpt(body));
             return;
         }
@@ -103,7 +105,7 @@ final class Findings {
             return;
         }
         List<String> wrong = new ArrayList<>();
-        if (!problem.path("type").asString("").startsWith(Problems.TYPE_PREFIX)) {
+        if (!problem.path("type").asString("").startsWith(TYPE_PREFIX)) {
             wrong.add("type");
         }
         if (problem.path("status").asInt() != status) {
@@ -126,7 +128,7 @@ final class Findings {
         }
     }
 
-    static String excerpt(String body) {
+    public static String excerpt(String body) {
         String oneLine = body.replaceAll("\\s+", " ");
         return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
     }
