@@ -19,30 +19,10 @@ Examples live in docs/experiments/*.json, e.g. ./verigen experiment start docs/e
 USAGE
 }
 
-experiment_gateway() {
-  local gw="${VERIGEN_GATEWAY:-http://localhost:${SVC_PORT[gateway]}}"
-  [[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$gw/actuator/health" 2>/dev/null || true)" == 200 ]] \
-    || die "no healthy gateway at $gw; run ./verigen up (or set VERIGEN_GATEWAY)"
-  printf '%s\n' "$gw"
-}
+experiment_gateway() { require_gateway; }
 
-# prints the body; exits non-zero with the problem's detail on a 4xx/5xx
-experiment_call() {
-  local method="$1" url="$2" body="${3:-}" resp code
-  if [[ -n "$body" ]]; then
-    resp=$(curl -sS -m 60 -w '\n%{http_code}' -X "$method" "$url" -H 'Content-Type: application/json' --data-binary "@$body")
-  else
-    resp=$(curl -sS -m 60 -w '\n%{http_code}' -X "$method" "$url")
-  fi
-  code=${resp##*$'\n'}
-  resp=${resp%$'\n'*}
-  if [[ "$code" -ge 400 ]]; then
-    printf '%s\n' "$resp" | jq -r '"error \(.status): \(.detail)", (.errors // [] | .[] | "  \(.field): \(.message)")' >&2 2>/dev/null \
-      || printf 'error %s: %s\n' "$code" "$resp" >&2
-    return 1
-  fi
-  printf '%s\n' "$resp"
-}
+# prints the body; exits non-zero with the problem's detail on a 4xx/5xx (api_call in lib.sh, with the API key)
+experiment_call() { api_call "$@"; }
 
 experiment_watch() {
   local gw="$1" id="$2" view status line last=""

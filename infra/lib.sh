@@ -174,7 +174,8 @@ start_bg() {
   shift
   mkdir -p "$VERIGEN_PIDS" "$VERIGEN_LOGS"
   : > "$log"
-  (cd "$VERIGEN_ROOT" && exec env "${envs[@]}" nohup "$@" >>"$log" 2>&1 </dev/null) &
+  # exported, not passed to env(1): a secret among them would show on a command line in ps
+  (cd "$VERIGEN_ROOT" && { [[ ${#envs[@]} -eq 0 ]] || export "${envs[@]}"; } && exec nohup "$@" >>"$log" 2>&1 </dev/null) &
   echo "$!" > "$(pid_file "$name")"
 }
 
@@ -300,3 +301,93 @@ kafka_up() {
 }
 
 kafka_down() { stop_process kafka; }
+
+# ---------------------------------------------------------------- access: development credentials, API calls
+
+# made once by 'up' and kept (the database keeps the bootstrap key across restarts too); 0600, never printed in logs
+DEV_KEY_FILE="$VERIGEN_STATE/dev-admin-key"
+GATEWAY_SECRET_FILE="$VERIGEN_STATE/gateway-secret"
+API_KEY_PATTERN='^vg_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$'
+
+# random_chars <n> <tr set>: n random characters of the set, e.g. random_chars 12 'a-z0-9'
+random_chars() {
+  # tr dies of SIGPIPE when head has enough; that is its normal end here, not a failure under pipefail
+  { LC_ALL=C tr -dc "$2" </dev/urandom 2>/dev/null || true; } | head -c "$1"
+}
+
+# new_api_key: a token in the platform's format, vg_<12 of [a-z0-9]>_<43 base64url = 32 random bytes>
+new_api_key() {
+  local secret
+  secret=$(head -c 32 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_')
+  printf 'vg_%s_%s\n' "$(random_chars 12 'a-z0-9')" "$secret"
+}
+
+# write_secret <file> <value>: readable by this user only, from the moment it exists
+write_secret() {
+  mkdir -p "$(dirname "$1")"
+  (umask 077 && printf '%s\n' "$2" > "$1.tmp") && mv -f "$1.tmp" "$1"
+}
+
+# ensure_dev_credentials: the development bootstrap admin key and the gateway secret, made on first use
+ensure_dev_credentials() {
+  if [[ ! -s "$DEV_KEY_FILE" ]] || ! [[ "$(<"$DEV_KEY_FILE")" =~ $API_KEY_PATTERN ]]; then
+    write_secret "$DEV_KEY_FILE" "$(new_api_key)"
+    say "made a development admin key in $DEV_KEY_FILE"
+  fi
+  if [[ ! -s "$GATEWAY_SECRET_FILE" ]]; then
+    write_secret "$GATEWAY_SECRET_FILE" "$(random_chars 48 'A-Za-z0-9')"
+  fi
+}
+
+dev_key() { [[ -s "$DEV_KEY_FILE" ]] && printf '%s\n' "$(<"$DEV_KEY_FILE")"; }
+gateway_secret() { [[ -s "$GATEWAY_SECRET_FILE" ]] && printf '%s\n' "$(<"$GATEWAY_SECRET_FILE")"; }
+
+# access_env <service>: the credentials a service starts with, as NAME=value lines (empty for most services)
+access_env() {
+  case "$1" in
+    orchestrator-svc) printf '%s\n' "VERIGEN_BOOTSTRAP_KEY=$(dev_key)" "VERIGEN_GATEWAY_SECRET=$(gateway_secret)" ;;
+    # the services the gateway routes to trust its identity headers only with the secret beside them
+    gateway|verifier-svc) printf '%s\n' "VERIGEN_GATEWAY_SECRET=$(gateway_secret)" ;;
+  esac
+}
+
+# api_key: the key API calls send: $VERIGEN_API_KEY, else the development key of 'up'
+api_key() {
+  local key="${VERIGEN_API_KEY:-}"
+  [[ -n "$key" ]] || key=$(dev_key) \
+    || die "no API key: run ./verigen up once (it makes a development key in $DEV_KEY_FILE) or set VERIGEN_API_KEY"
+  printf '%s\n' "$key"
+}
+
+gateway_url() { printf '%s\n' "${VERIGEN_GATEWAY:-http://localhost:${SVC_PORT[gateway]}}"; }
+
+# require_gateway: prints the gateway's URL, or dies when no healthy gateway answers there
+require_gateway() {
+  local gw
+  gw=$(gateway_url)
+  [[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$gw/actuator/health" 2>/dev/null || true)" == 200 ]] \
+    || die "no healthy gateway at $gw; run ./verigen up (or set VERIGEN_GATEWAY)"
+  printf '%s\n' "$gw"
+}
+
+# api_call <method> <url> [body file]: one JSON call with the API key; prints the body, or on a 4xx/5xx the
+# problem's detail and field errors on stderr and returns 1. The key goes to curl through a file descriptor,
+# never on its command line, where ps would show it.
+api_call() {
+  local method="$1" url="$2" body="${3:-}" key resp code
+  key=$(api_key) || exit 1
+  local -a args=(-sS -m 60 -w '\n%{http_code}' -X "$method" "$url")
+  [[ -n "$body" ]] && args+=(-H 'Content-Type: application/json' --data-binary "@$body")
+  resp=$(curl "${args[@]}" -H @<(printf 'Authorization: Bearer %s\n' "$key")) || return 1
+  code=${resp##*$'\n'}
+  resp=${resp%$'\n'*}
+  if [[ "$code" -ge 400 ]]; then
+    printf '%s\n' "$resp" | jq -r '"error \(.status): \(.detail)", (.errors // [] | .[] | "  \(.field): \(.message)")' >&2 2>/dev/null \
+      || printf 'error %s: %s\n' "$code" "$resp" >&2
+    if [[ "$code" == 401 && -z "${VERIGEN_API_KEY:-}" ]]; then
+      warn "the development key in $DEV_KEY_FILE was refused (revoked?); delete the file and ./verigen down && ./verigen up for a new one, or set VERIGEN_API_KEY"
+    fi
+    return 1
+  fi
+  printf '%s\n' "$resp"
+}

@@ -135,6 +135,7 @@ public final class PlatformThroughputBench {
     RunResult one(String label, int i) throws Exception {
         long start = System.nanoTime();
         var post = HttpRequest.newBuilder(gateway.resolve("/v1/runs")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + API_KEY)
                 .header("Content-Type", "application/json").header("Idempotency-Key", "bench-" + tag + "-" + label + "-" + i)
                 .POST(HttpRequest.BodyPublishers.ofString(body(i))).build();
         HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
@@ -142,7 +143,8 @@ public final class PlatformThroughputBench {
             return new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false);
         }
         String id = json.readTree(created.body()).path("id").asString();
-        var get = HttpRequest.newBuilder(gateway.resolve("/v1/runs/" + id)).timeout(Duration.ofSeconds(30)).GET().build();
+        var get = HttpRequest.newBuilder(gateway.resolve("/v1/runs/" + id)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + API_KEY).GET().build();
         while (!pastDeadline()) {
             Thread.sleep(pollMs);
             HttpResponse<String> got = http.send(get, HttpResponse.BodyHandlers.ofString());
@@ -193,6 +195,21 @@ public final class PlatformThroughputBench {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Round(label, runs, concurrency, wall, List.copyOf(results));
+    }
+
+    /** The key the bench authenticates with: {@code VERIGEN_API_KEY}, else the development key {@code ./verigen up} made. */
+    static final String API_KEY = apiKey();
+
+    private static String apiKey() {
+        String env = System.getenv("VERIGEN_API_KEY");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(".verigen/dev-admin-key")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     static URI localGateway(String url) {

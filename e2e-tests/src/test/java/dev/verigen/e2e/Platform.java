@@ -2,6 +2,7 @@ package dev.verigen.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.verigen.support.access.ApiKeyTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +52,8 @@ final class Platform implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Map<String, Map<String, String>> extraEnv;
+    private final String adminKey = ApiKeyTokens.generate(new SecureRandom()).token();
+    private final String gatewaySecret = ApiKeyTokens.generate(new SecureRandom()).token();
 
     /**
      * @param sqlSandboxUrl the database sql_execution runs candidates in; the tests own it (create and drop it)
@@ -83,6 +87,8 @@ final class Platform implements AutoCloseable {
             ports.put(service, freePort());
         }
         Map<String, String> env = Map.of(
+                "VERIGEN_BOOTSTRAP_KEY", adminKey,
+                "VERIGEN_GATEWAY_SECRET", gatewaySecret,
                 "KAFKA_BOOTSTRAP", kafkaBootstrap,
                 "VERIGEN_DB_URL", dbUrl,
                 "VERIGEN_DB_USER", dbUser,
@@ -93,6 +99,11 @@ final class Platform implements AutoCloseable {
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
         start(FIRST_WAVE, env);
         start(SECOND_WAVE, env);
+    }
+
+    /** The bootstrap admin key of the default tenant (every scope), as {@code ./verigen up} makes one. */
+    String adminKey() {
+        return adminKey;
     }
 
     String gatewayUrl() {

@@ -274,6 +274,52 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void keysScopesAndTenantsAreEnforcedAtTheFrontDoor() throws Exception {
+        FrontDoor door = new FrontDoor(platform);
+        String defaults = JSON.readTree(post(body("What is 2 + 3?", "5", 3), null).body()).get("id").stringValue();
+        FrontDoor.Tenant acme = door.newTenant("[\"runs\"]", "");
+
+        // the new tenant's key runs pipelines of its own, and cannot see the default tenant's run, even when it
+        // claims the default tenant in the gateway's own identity headers
+        HttpResponse<String> own = door.send("POST", "/v1/runs", acme.key(), body("What is 4 + 4?", "8", 4), Map.of());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+        String ownId = FrontDoor.json(own).get("id").stringValue();
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + defaults, acme.key(), null,
+                Map.of("X-Verigen-Tenant", "default", "X-Verigen-Scopes", "runs,admin")), 404, "not-found");
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + defaults + "/trace", acme.key(), null, Map.of()), 404, "not-found");
+        FrontDoor.problem(door.send("POST", "/v1/runs/" + defaults + "/cancel", acme.key(), null, Map.of()), 404, "not-found");
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, platform.adminKey(), null, Map.of()), 404, "not-found");
+        assertThat(FrontDoor.json(door.send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of())).get("id")
+                .stringValue()).isEqualTo(ownId);
+
+        // scopes: a runs key reaches neither experiments nor the admin API
+        FrontDoor.problem(door.send("GET", "/v1/experiments", acme.key(), null, Map.of()), 403, "forbidden");
+        FrontDoor.problem(door.send("GET", "/v1/tenants", acme.key(), null, Map.of()), 403, "forbidden");
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, null, null, Map.of()), 401, "unauthorized");
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, acme.key() + "x", null, Map.of()), 401, "unauthorized");
+
+        // revocation bites on the next request
+        HttpResponse<String> revoked = door.send("DELETE", "/v1/tenants/" + acme.id() + "/keys/" + acme.keyId(),
+                platform.adminKey(), null, Map.of());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of()), 401, "unauthorized");
+        assertThat(awaitFinished(defaults).get("status").stringValue()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aKeyOverItsRateLimitGets429WithRetryAfter() throws Exception {
+        FrontDoor door = new FrontDoor(platform);
+        FrontDoor.Tenant slow = door.newTenant("[\"runs\"]", "\"requestsPerMinute\": 6, \"burst\": 3");
+        for (int i = 0; i < 3; i++) {
+            assertThat(door.send("GET", "/v1/models", slow.key(), null, Map.of()).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = door.send("GET", "/v1/models", slow.key(), null, Map.of());
+        FrontDoor.problem(limited, 429, "rate-limited");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Long.parseLong(v)).isBetween(1L, 10L));
+    }
+
+    @Test
     void aVerifierCanBeTriedThroughTheGatewayBeforeItGoesInAPipeline() throws Exception {
         HttpResponse<String> pass = postTo("/v1/verifications", """
                 {"verifier": {"type": "numeric"}, "candidate": "37 + 48 = 85. The answer is 85", "reference": "85",
@@ -362,7 +408,7 @@ abstract class PlatformScenarios {
 
     private HttpResponse<String> post(String body, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + "/v1/runs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Authorization", "Bearer " + platform.adminKey()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Idempotency-Key", key);
         }
@@ -371,12 +417,13 @@ abstract class PlatformScenarios {
 
     private HttpResponse<String> postTo(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + platform.adminKey()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
+                .header("Authorization", "Bearer " + platform.adminKey()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

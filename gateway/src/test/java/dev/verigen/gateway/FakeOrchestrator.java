@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 /** A small real HTTP server standing in for the orchestrator; records every request it receives. */
 final class FakeOrchestrator implements AutoCloseable {
@@ -22,15 +23,25 @@ final class FakeOrchestrator implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final boolean recording;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     FakeOrchestrator() {
+        this(true);
+    }
+
+    /** @param recording false for load tests: nothing is kept, and requests are served concurrently */
+    FakeOrchestrator(boolean recording) {
+        this.recording = recording;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
+        if (!recording) {
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        }
         server.start();
     }
 
@@ -51,7 +62,10 @@ final class FakeOrchestrator implements AutoCloseable {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
         String path = exchange.getRequestURI().getRawPath();
-        received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), headers, body));
+        if (recording) {
+            received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), headers,
+                    body));
+        }
 
         var out = exchange.getResponseHeaders();
         out.add("X-Orchestrator", "fake");

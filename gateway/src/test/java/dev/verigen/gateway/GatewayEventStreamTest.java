@@ -21,10 +21,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,16 +39,30 @@ import org.springframework.test.context.DynamicPropertySource;
  * response timeout (which bounds the wait for the response headers only).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// closed after the class, so its database is dropped then rather than all together as the JVM exits
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class GatewayEventStreamTest {
 
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(1);
     private static final CountDownLatch FIRST_EVENT_SEEN = new CountDownLatch(1);
     private static final HttpServer UPSTREAM = upstream();
+    private static final KeyDatabase DB = KeyDatabase.migrated("gwevents");
+    private static final KeyDatabase.Key KEY = DB.createKey("acme", Scope.RUNS);
 
     @DynamicPropertySource
     static void routeToUpstream(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + UPSTREAM.getAddress().getPort());
         registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", RESPONSE_TIMEOUT::toString);
+        DB.properties().forEach(registry::add);
+    }
+
+    /** Dropped with the application, after its connection pool has closed. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class DropDatabaseOnShutdown {
+        @Bean
+        DisposableBean dropKeyDatabase() {
+            return DB::close;
+        }
     }
 
     @AfterAll
@@ -59,12 +78,13 @@ class GatewayEventStreamTest {
     void eventsArriveOneByOneAndTheStreamOutlivesTheResponseTimeout() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         // a cold gateway's first proxied request can take longer than the short timeout this test sets
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/ping")).build(),
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/ping"))
+                        .header("Authorization", KEY.bearer()).build(),
                 HttpResponse.BodyHandlers.discarding());
 
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs/run-1/events"))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream").header("Authorization", KEY.bearer()).build();
         CompletableFuture<HttpResponse<Stream<String>>> response = http
                 .sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         CompletableFuture<Void> done = response.thenAcceptAsync(r -> r.body().forEach(lines::add),

@@ -11,22 +11,41 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The gateway routed to a port where nothing listens. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// closed after the class, so its database is dropped then rather than all together as the JVM exits
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class GatewayOrchestratorDownTest {
 
     private static final int DEAD_PORT = freePort();
+    private static final KeyDatabase DB = KeyDatabase.migrated("gwdown");
+    private static final KeyDatabase.Key KEY = DB.createKey("acme", Scope.RUNS);
 
     @DynamicPropertySource
     static void routeToNothing(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + DEAD_PORT);
         registry.add("verigen.gateway.verifier-url", () -> "http://127.0.0.1:" + DEAD_PORT);
+        DB.properties().forEach(registry::add);
+    }
+
+    /** Dropped with the application, after its connection pool has closed. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class DropDatabaseOnShutdown {
+        @Bean
+        DisposableBean dropKeyDatabase() {
+            return DB::close;
+        }
     }
 
     @LocalServerPort
@@ -37,13 +56,14 @@ class GatewayOrchestratorDownTest {
     @Test
     void postWhileOrchestratorIsDownIsProblem503() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs"))
+                        .header("Authorization", KEY.bearer())
                         .header("Content-Type", "application/json")
                         .header("Idempotency-Key", "k-1")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"prompt\":\"1+1\"}}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        var problem = assertProblem(response, 503);
+        var problem = assertProblem(response, 503, "service-unavailable");
         assertThat(problem.path("title").asString()).isEqualTo("Service Unavailable");
         assertThat(response.body()).doesNotContain(String.valueOf(DEAD_PORT));
     }
@@ -51,7 +71,8 @@ class GatewayOrchestratorDownTest {
     @Test
     void getWhileOrchestratorIsDownIsProblem503() throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs/abc")).GET().build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/runs/abc"))
+                        .header("Authorization", KEY.bearer()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertProblem(response, 503);
@@ -60,6 +81,7 @@ class GatewayOrchestratorDownTest {
     @Test
     void verificationWhileVerifierIsDownIsProblem503NamingTheVerifier() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/verifications"))
+                        .header("Authorization", KEY.bearer())
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"verifier\":\"numeric\",\"candidate\":\"42\"}"))
                         .build(),

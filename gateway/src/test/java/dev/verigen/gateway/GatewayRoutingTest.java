@@ -6,29 +6,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The gateway in front of a real HTTP server standing in for the orchestrator. */
+/** The gateway in front of a real HTTP server standing in for the orchestrator; requests carry a valid key. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// closed after the class, so its database is dropped then rather than all together as the JVM exits
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class GatewayRoutingTest {
 
     private static final int ONE_MIB = 1024 * 1024;
     private static final FakeOrchestrator ORCHESTRATOR = new FakeOrchestrator();
+    private static final KeyDatabase DB = KeyDatabase.migrated("gwrouting");
+    private static final KeyDatabase.Key KEY = DB.createKey("acme", Scope.RUNS);
 
     @DynamicPropertySource
     static void routeToFake(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", ORCHESTRATOR::baseUrl);
+        DB.properties().forEach(registry::add);
+    }
+
+    /** Dropped with the application, after its connection pool has closed. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class DropDatabaseOnShutdown {
+        @Bean
+        DisposableBean dropKeyDatabase() {
+            return DB::close;
+        }
     }
 
     @AfterAll
@@ -53,6 +74,10 @@ class GatewayRoutingTest {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    private HttpRequest.Builder to(String pathAndQuery) {
+        return HttpRequest.newBuilder(url(pathAndQuery)).header("Authorization", KEY.bearer());
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -60,10 +85,11 @@ class GatewayRoutingTest {
     @Test
     void postIsForwardedWithPathQueryHeadersAndBodyAndReturns202WithRelativeLocation() throws Exception {
         String json = "{\"pipeline\":{\"strategy\":\"best_of_n\",\"n\":8},\"input\":{\"prompt\":\"What is 37 + 48?\"}}";
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/runs?dryRun=false&tag=a%20b"))
+        HttpResponse<String> response = send(to("/v1/runs?dryRun=false&tag=a%20b")
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", "key-123")
                 .header("X-Tenant", "acme")
+                .header("X-Verigen-Gateway-Secret", "forged") // no secret is configured here: it must not pass
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build());
 
@@ -80,12 +106,14 @@ class GatewayRoutingTest {
             assertThat(r.header("X-Tenant")).isEqualTo("acme");
             assertThat(r.header("Content-Type")).isEqualTo("application/json");
             assertThat(new String(r.body())).isEqualTo(json);
+            assertThat(r.header("X-Verigen-Tenant")).isEqualTo("acme");
+            assertThat(r.headers()).doesNotContainKeys("X-Verigen-Gateway-Secret", "Authorization");
         });
     }
 
     @Test
     void getIsForwardedAndResponseHeadersPassThrough() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/runs/run-1")).GET().build());
+        HttpResponse<String> response = send(to("/v1/runs/run-1").GET().build());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"id\":\"run-1\",\"status\":\"RUNNING\"}");
@@ -97,7 +125,7 @@ class GatewayRoutingTest {
 
     @Test
     void orchestratorErrorStatusAndBodyPassThroughUnchanged() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/runs/unknown")).GET().build());
+        HttpResponse<String> response = send(to("/v1/runs/unknown").GET().build());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -107,7 +135,7 @@ class GatewayRoutingTest {
 
     @Test
     void locationPointingElsewhereIsLeftAlone() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/elsewhere")).GET().build());
+        HttpResponse<String> response = send(to("/v1/elsewhere").GET().build());
 
         assertThat(response.statusCode()).isEqualTo(303);
         assertThat(response.headers().firstValue("Location")).hasValue("https://docs.example.org/runs");
@@ -115,10 +143,10 @@ class GatewayRoutingTest {
 
     @Test
     void unknownPathIsProblem404AndNeverReachesOrchestrator() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v2/nothing-here")).GET().build());
+        HttpResponse<String> response = send(to("/v2/nothing-here").GET().build());
 
-        var problem = assertProblem(response, 404);
-        assertThat(problem.path("instance").asString()).isEqualTo("/v2/nothing-here");
+        var problem = assertProblem(response, 404, "not-found");
+        assertThat(problem.path("detail").asString()).contains("/v2/nothing-here");
         assertThat(ORCHESTRATOR.received()).isEmpty();
     }
 
@@ -126,7 +154,7 @@ class GatewayRoutingTest {
     void bodyAtTheDefaultLimitPasses() throws Exception {
         byte[] body = new byte[ONE_MIB];
         Arrays.fill(body, (byte) 'x');
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/echo-size"))
+        HttpResponse<String> response = send(to("/v1/echo-size")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -136,11 +164,11 @@ class GatewayRoutingTest {
     @Test
     void bodyOverTheDefaultLimitIsProblem413AndNeverReachesOrchestrator() throws Exception {
         byte[] body = new byte[ONE_MIB + 1];
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/runs"))
+        HttpResponse<String> response = send(to("/v1/runs")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
 
-        var problem = assertProblem(response, 413);
+        var problem = assertProblem(response, 413, "payload-too-large");
         assertThat(problem.path("detail").asString()).contains(String.valueOf(ONE_MIB));
         assertThat(ORCHESTRATOR.received()).isEmpty();
     }
@@ -148,7 +176,7 @@ class GatewayRoutingTest {
     @Test
     void chunkedBodyGrowingOverTheLimitIsProblem413() throws Exception {
         byte[] body = new byte[2 * ONE_MIB];
-        HttpResponse<String> response = send(HttpRequest.newBuilder(url("/v1/echo-size"))
+        HttpResponse<String> response = send(to("/v1/echo-size")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
 
         assertProblem(response, 413);
@@ -156,7 +184,22 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void openApiDocumentIsServedPubliclyAtBothPathsAndNeverReachesTheOrchestrator() throws Exception {
+        String document = Files.readString(Path.of("../docs/openapi.yaml"));
+        for (String path : new String[] {"/openapi.yaml", "/v1/openapi.yaml"}) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(url(path)).GET().build());
+
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    ct -> assertThat(ct).startsWith("application/yaml"));
+            assertThat(response.body()).isEqualTo(document);
+        }
+        assertThat(ORCHESTRATOR.received()).isEmpty();
+    }
+
+    @Test
     void healthIsUpAndPrometheusIsExposed() throws Exception {
+        // public: no key
         HttpResponse<String> health = send(HttpRequest.newBuilder(url("/actuator/health")).GET().build());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");

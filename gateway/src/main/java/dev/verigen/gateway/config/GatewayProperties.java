@@ -10,18 +10,17 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the gateway.
  *
- * @param orchestratorUrl   where {@code /v1/**} is routed; also used to recognise Location headers to rewrite
- * @param verifierUrl       where {@code /v1/verifications} and {@code /v1/verifiers} are routed (verifier-svc)
- * @param maxRequestBodySize largest request body accepted; larger ones get 413 problem+json
- * @param problemTypeBase   prefix of the {@code type} URI of the problems the gateway itself produces
+ * @param orchestratorUrl    where {@code /v1/**} is routed; also used to recognise Location headers to rewrite
+ * @param verifierUrl        where {@code /v1/verifications} and {@code /v1/verifiers} are routed (verifier-svc)
+ * @param maxRequestBodySize largest request body accepted from a request without a key of its own limit (an API key's
+ *                           {@code max_body_bytes} replaces it); larger ones get 413 problem+json
  */
 @Validated
 @ConfigurationProperties("verigen.gateway")
 public record GatewayProperties(
         @NotNull URI orchestratorUrl,
         @NotNull @DefaultValue("http://localhost:8085") URI verifierUrl,
-        @NotNull @DefaultValue("1MB") DataSize maxRequestBodySize,
-        @NotNull @DefaultValue("https://verigen.dev/problems/") String problemTypeBase) {
+        @NotNull @DefaultValue("1MB") DataSize maxRequestBodySize) {
 
     public GatewayProperties {
         if (maxRequestBodySize != null && maxRequestBodySize.toBytes() < 0) {

@@ -1,37 +1,44 @@
 package dev.verigen.gateway.errors;
 
+import dev.verigen.support.problems.ApiProblem;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * A failure the gateway reports itself, with a detail that is safe to show to clients
- * (no hostnames, no exception names).
+ * A failure the gateway reports itself: the platform's {@link ApiProblem} (so slugs, titles and the body shape are
+ * the same as in every servlet service) plus the headers that belong to it ({@code WWW-Authenticate}, rate-limit
+ * state). Details are safe to show to clients: no hostnames, no exception names.
  */
 public class GatewayProblemException extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String slug;
-    private final String title;
+    private final ApiProblem problem;
+    private final HttpHeaders headers;
+
+    public GatewayProblemException(ApiProblem problem, HttpHeaders headers) {
+        super(problem.getMessage(), null, false, false);
+        this.problem = problem;
+        this.headers = HttpHeaders.readOnlyHttpHeaders(headers);
+    }
+
+    public GatewayProblemException(ApiProblem problem) {
+        this(problem, new HttpHeaders());
+    }
 
     public GatewayProblemException(HttpStatus status, String slug, String title, String detail) {
-        super(detail, null, false, false);
-        this.status = status;
-        this.slug = slug;
-        this.title = title;
+        this(new ApiProblem(status, slug, title, detail, List.of()));
+    }
+
+    public ApiProblem problem() {
+        return problem;
     }
 
     public HttpStatus status() {
-        return status;
+        return problem.status();
     }
 
-    public String slug() {
-        return slug;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public String detail() {
-        return getMessage();
+    /** Headers to send with the problem, besides {@code Retry-After}; every other response header is dropped. */
+    public HttpHeaders headers() {
+        return headers;
     }
 }

@@ -1,10 +1,10 @@
 package dev.verigen.gateway.errors;
 
-import dev.verigen.gateway.config.GatewayProperties;
+import dev.verigen.support.problems.ApiProblem;
+import dev.verigen.support.problems.Problems;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +24,10 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns every failure that reaches the edge into RFC 9457 {@code application/problem+json}.
- * Details are written for clients: never exception names, stack traces or internal hostnames.
+ * Turns every failure that reaches the edge into RFC 9457 {@code application/problem+json} in the platform's one
+ * shape ({@link Problems#body}: {@code type} {@code urn:verigen:problem:<slug>}, {@code title}, {@code status},
+ * {@code detail}, {@code field}/{@code errors[]} and the OpenAI-style {@code error} member), exactly as the servlet
+ * services write it. Details are written for clients: never exception names, stack traces or internal hostnames.
  * Ordered before Spring Boot's default handler (order -1).
  */
 @Component
@@ -33,14 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsExceptionHandler.class);
-    private static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
     private final JsonMapper jsonMapper;
-    private final String typeBase;
 
-    public ProblemDetailsExceptionHandler(JsonMapper jsonMapper, GatewayProperties properties) {
+    public ProblemDetailsExceptionHandler(JsonMapper jsonMapper) {
         this.jsonMapper = jsonMapper;
-        this.typeBase = properties.problemTypeBase();
     }
 
     @Override
@@ -49,17 +48,21 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
         if (response.isCommitted()) {
             return Mono.error(ex);
         }
-        GatewayProblemException problem = classify(ex, exchange);
-        Problem body = new Problem(typeBase + problem.slug(), problem.title(), problem.status().value(),
-                problem.detail(), exchange.getRequest().getPath().value());
-        byte[] bytes = jsonMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        GatewayProblemException failure = classify(ex, exchange);
+        ApiProblem problem = failure.problem();
+        byte[] bytes = jsonMapper.writeValueAsBytes(Problems.body(problem));
         response.setStatusCode(problem.status());
         HttpHeaders headers = response.getHeaders();
+        // whatever an upstream or an earlier filter put there does not describe this answer
         headers.clear();
-        headers.setContentType(PROBLEM_JSON);
+        headers.addAll(failure.headers());
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         headers.setContentLength(bytes.length);
         headers.setCacheControl("no-store");
-        if (problem.status() == HttpStatus.PAYLOAD_TOO_LARGE) {
+        if (problem.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(problem.retryAfter()));
+        }
+        if (problem.status().value() == 413) {
             // the rest of the body is not read; make the client open a fresh connection
             headers.setConnection("close");
         }
@@ -69,6 +72,9 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
     GatewayProblemException classify(Throwable ex, ServerWebExchange exchange) {
         if (ex instanceof GatewayProblemException own) {
             return own;
+        }
+        if (ex instanceof ApiProblem problem) {
+            return new GatewayProblemException(problem);
         }
         String service = serviceOf(exchange);
         if (hasCause(ex, ConnectException.class) || hasCause(ex, UnknownHostException.class)
@@ -93,7 +99,7 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
             return fromStatus(rse.getStatusCode(), exchange);
         }
         log.error("Unexpected failure for {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        return new GatewayProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+        return new GatewayProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
                 "Internal Server Error", "The gateway could not handle the request.");
     }
 
@@ -112,14 +118,13 @@ public class ProblemDetailsExceptionHandler implements ErrorWebExceptionHandler 
             case NOT_FOUND -> "No resource at " + exchange.getRequest().getPath().value() + ".";
             case METHOD_NOT_ALLOWED -> "Method " + exchange.getRequest().getMethod() + " is not allowed here.";
             case UNSUPPORTED_MEDIA_TYPE -> "The request's content type is not supported.";
-            case PAYLOAD_TOO_LARGE -> "The request body is too large.";
+            case CONTENT_TOO_LARGE -> "The request body is too large.";
             case GATEWAY_TIMEOUT -> "The run service did not answer in time. Retry later.";
             case SERVICE_UNAVAILABLE -> "The run service is not reachable right now. Retry later.";
             default -> status.is4xxClientError() ? "The request could not be processed."
                     : "The gateway could not handle the request.";
         };
-        String slug = status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        return new GatewayProblemException(status, slug, status.getReasonPhrase(), detail);
+        return new GatewayProblemException(status, Problems.slugFor(status.value()), status.getReasonPhrase(), detail);
     }
 
     private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

@@ -1,31 +1,29 @@
 package dev.verigen.gateway.limits;
 
+import dev.verigen.gateway.access.AccessPolicy;
+import dev.verigen.gateway.access.Credentials;
 import dev.verigen.gateway.config.GatewayProperties;
-import dev.verigen.gateway.errors.GatewayProblemException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Rejects request bodies over {@code verigen.gateway.max-request-body-size} with 413: at once when
- * Content-Length says so, and while streaming for chunked bodies that grow past the limit.
+ * The global body limit, {@code verigen.gateway.max-request-body-size}, for requests that carry no credentials and
+ * for public paths, applied before authentication: an anonymous client cannot make the gateway read more than
+ * that. Requests with a key get their key's limit once it is known (ApiKeyAuthenticationFilter).
  */
 @Component
 public class RequestBodyLimitFilter implements WebFilter, Ordered {
 
     private final long maxBytes;
+    private final AccessPolicy policy;
 
-    public RequestBodyLimitFilter(GatewayProperties properties) {
+    public RequestBodyLimitFilter(GatewayProperties properties, AccessPolicy policy) {
         this.maxBytes = properties.maxRequestBodySize().toBytes();
+        this.policy = policy;
     }
 
     @Override
@@ -35,33 +33,9 @@ public class RequestBodyLimitFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        long declared = request.getHeaders().getContentLength();
-        if (declared > maxBytes) {
-            return Mono.error(tooLarge());
-        }
-        if (declared >= 0) {
+        if (Credentials.presented(exchange.getRequest().getHeaders()) && !policy.isPublic(exchange.getRequest().getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
-        ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
-            @Override
-            public Flux<DataBuffer> getBody() {
-                AtomicLong seen = new AtomicLong();
-                return super.getBody().handle((buffer, sink) -> {
-                    if (seen.addAndGet(buffer.readableByteCount()) > maxBytes) {
-                        org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
-                        sink.error(tooLarge());
-                    } else {
-                        sink.next(buffer);
-                    }
-                });
-            }
-        };
-        return chain.filter(exchange.mutate().request(counted).build());
-    }
-
-    private GatewayProblemException tooLarge() {
-        return new GatewayProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Content Too Large",
-                "The request body is larger than the limit of " + maxBytes + " bytes.");
+        return BodyLimit.apply(exchange, chain, maxBytes);
     }
 }

@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
 class LocationRewriteFilterTest {
 
     private final LocationRewriteFilter filter = new LocationRewriteFilter(
-            new GatewayProperties(URI.create("http://127.0.0.1:8081"), URI.create("http://127.0.0.1:8085"), DataSize.ofMegabytes(1), "https://verigen.dev/problems/"));
+            new GatewayProperties(URI.create("http://127.0.0.1:8081"), URI.create("http://127.0.0.1:8085"), DataSize.ofMegabytes(1)));
 
     @Test
     void orchestratorLocationBecomesRelativeKeepingPathQueryAndFragment() {

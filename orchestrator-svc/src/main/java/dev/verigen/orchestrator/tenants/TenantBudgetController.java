@@ -1,5 +1,6 @@
 package dev.verigen.orchestrator.tenants;
 
+import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
@@ -20,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * Admin API for tenant budgets. {@code PUT} replaces the caps (an absent or null cap means none) and keeps what is
  * used and reserved. A cap below what is already used + reserved is accepted on purpose: it is how an operator stops
  * a tenant's spending at once; no new job is reserved until the tenant is under the cap again, and jobs in flight
- * still settle what they really spend.
+ * still settle what they really spend. The {@link Caller} parameter is unused but makes the request go through
+ * the gateway check every other endpoint has (no identity without the gateway secret).
  */
 @RestController
 @RequestMapping("/v1/tenants/{tenant}/budget")
@@ -39,14 +41,15 @@ public class TenantBudgetController {
     }
 
     @GetMapping
-    public TenantBudgetView get(@PathVariable String tenant) {
+    public TenantBudgetView get(Caller caller, @PathVariable String tenant) {
         requireTenant(tenant);
         return budgets.forTenant(tenant).map(b -> TenantBudgetView.of(tenant, b))
                 .orElseThrow(() -> ApiProblem.notFound("tenant '" + tenant + "' has no budget of its own; PUT one"));
     }
 
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<TenantBudgetView> put(@PathVariable String tenant, @RequestBody JsonNode body) {
+    public ResponseEntity<TenantBudgetView> put(Caller caller, @PathVariable String tenant,
+                                                @RequestBody JsonNode body) {
         JsonFields f = new JsonFields();
         if (body == null || !body.isObject()) {
             f.reject("$", "the body must be a JSON object");

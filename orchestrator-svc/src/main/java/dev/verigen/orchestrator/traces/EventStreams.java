@@ -3,6 +3,7 @@ package dev.verigen.orchestrator.traces;
 import dev.verigen.orchestrator.traces.EventLog.Event;
 import dev.verigen.orchestrator.traces.EventLog.RunEvent;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +23,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Streams runs' event logs to clients as server-sent events. One poller thread serves every open stream with one
+ * Streams runs' event logs to clients as server-sent events, and to any other {@link EventSink} (the OpenAI facade
+ * waits for runs this way). One poller thread serves every open stream with one
  * query per interval (each stream's run, after the last event it was sent), and sleeps while no stream is open;
  * sending happens on virtual threads, one batch per stream at a time, so a slow client holds up nobody else. Idle
- * streams get a heartbeat comment; every stream ends after {@code run.finished} or its maximum lifetime.
+ * streams get a heartbeat; every stream ends after {@code run.finished}, SSE streams also after their maximum
+ * lifetime.
  * <p>
  * Polling rather than LISTEN/NOTIFY: a NOTIFY in every event-writing transaction would serialise the commits of the
  * whole engine on PostgreSQL's notification queue lock, to save a query per interval that is only made while
@@ -59,17 +62,29 @@ public class EventStreams implements SmartLifecycle {
      */
     public SseEmitter open(UUID runId, long afterId, boolean runFinished) {
         SseEmitter emitter = new SseEmitter(properties.maxLifetime().toMillis());
-        Stream stream = new Stream(runId, emitter, afterId, runFinished, System.nanoTime());
-        emitter.onCompletion(() -> open.remove(stream));
-        emitter.onError(e -> open.remove(stream));
+        // sends before the emitter is handed to Spring MVC are buffered by it until the response is ready
+        Subscription subscription = subscribe(runId, afterId, runFinished, properties.heartbeatInterval(),
+                new SseSink(emitter));
+        emitter.onCompletion(subscription::close);
+        emitter.onError(e -> subscription.close());
         emitter.onTimeout(() -> {
-            open.remove(stream);
+            subscription.close();
             emitter.complete(); // the lifetime is up: end the stream normally; the client resumes by Last-Event-ID
         });
-        stream.busy = true;
-        // sends before the emitter is handed to Spring MVC are buffered by it until the response is ready
-        senders.execute(() -> catchUp(stream));
         return emitter;
+    }
+
+    /**
+     * Delivers the run's events after {@code afterId} to {@code sink}: first what is already logged, then what comes,
+     * until {@code run.finished} (or, when {@code runFinished}, until what is logged has been sent).
+     *
+     * @param heartbeat how long the stream may stay quiet before the sink gets a heartbeat
+     */
+    public Subscription subscribe(UUID runId, long afterId, boolean runFinished, Duration heartbeat, EventSink sink) {
+        Stream stream = new Stream(runId, sink, afterId, runFinished, heartbeat.toNanos(), System.nanoTime());
+        stream.busy = true;
+        senders.execute(() -> catchUp(stream));
+        return stream;
     }
 
     /** Number of streams being polled (tests and metrics). */
@@ -90,15 +105,18 @@ public class EventStreams implements SmartLifecycle {
                 }
             }
             if (stream.runFinishedAtOpen) {
-                stream.emitter.complete();
+                stream.end();
                 return;
             }
             stream.busy = false;
-            open.add(stream);
-            wakePoller();
+            if (!stream.closed) {
+                open.add(stream);
+                wakePoller();
+            }
         } catch (RuntimeException e) {
             log.warn("event stream of run {} failed: {}", stream.runId, e.getMessage());
-            stream.emitter.completeWithError(e);
+            stream.close();
+            stream.sink.fail(e);
         }
     }
 
@@ -109,20 +127,22 @@ public class EventStreams implements SmartLifecycle {
      */
     private boolean send(Stream stream, List<Event> batch) {
         for (Event event : batch) {
+            if (stream.closed) {
+                return false;
+            }
             if (event.id() <= stream.lastId) {
                 continue;
             }
             try {
-                stream.emitter.send(SseEmitter.event().id(Long.toString(event.id())).name(event.type()).data(event.data()));
+                stream.sink.event(event);
             } catch (IOException | IllegalStateException e) {
-                open.remove(stream); // the client went away, or the stream already ended
+                stream.close(); // the client went away, or the stream already ended
                 return false;
             }
             stream.lastId = event.id();
             stream.lastWrite = System.nanoTime();
             if (FINISHED.equals(event.type())) {
-                open.remove(stream);
-                stream.emitter.complete();
+                stream.end();
                 return false;
             }
         }
@@ -130,11 +150,14 @@ public class EventStreams implements SmartLifecycle {
     }
 
     private void heartbeat(Stream stream) {
+        if (stream.closed) {
+            return;
+        }
         try {
-            stream.emitter.send(SseEmitter.event().comment("keep-alive"));
+            stream.sink.heartbeat();
             stream.lastWrite = System.nanoTime();
         } catch (IOException | IllegalStateException e) {
-            open.remove(stream);
+            stream.close();
         }
     }
 
@@ -167,11 +190,10 @@ public class EventStreams implements SmartLifecycle {
             byRun.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e.event());
         }
         long now = System.nanoTime();
-        long heartbeat = properties.heartbeatInterval().toNanos();
         for (Stream stream : idle) {
             List<Event> fresh = byRun.getOrDefault(stream.runId, List.of()).stream()
                     .filter(e -> e.id() > stream.lastId).toList();
-            boolean quiet = now - stream.lastWrite >= heartbeat;
+            boolean quiet = now - stream.lastWrite >= stream.heartbeatNanos;
             if (fresh.isEmpty() && !quiet) {
                 continue;
             }
@@ -232,9 +254,8 @@ public class EventStreams implements SmartLifecycle {
             poller.interrupt();
         }
         for (Stream stream : List.copyOf(open)) {
-            open.remove(stream);
             try {
-                stream.emitter.complete();
+                stream.end();
             } catch (RuntimeException e) {
                 log.debug("event stream of run {} did not close cleanly: {}", stream.runId, e.getMessage());
             }
@@ -247,21 +268,45 @@ public class EventStreams implements SmartLifecycle {
         return running;
     }
 
+    /** A subscriber's handle: closing it stops deliveries (a delivery under way finishes first). */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** An open stream; {@code busy} while a batch is being sent to it, so batches of one stream never overlap. */
-    private static final class Stream {
+    private final class Stream implements Subscription {
         final UUID runId;
-        final SseEmitter emitter;
+        final EventSink sink;
         final boolean runFinishedAtOpen;
+        final long heartbeatNanos;
         volatile long lastId;
         volatile long lastWrite;
         volatile boolean busy;
+        volatile boolean closed;
 
-        Stream(UUID runId, SseEmitter emitter, long lastId, boolean runFinishedAtOpen, long now) {
+        Stream(UUID runId, EventSink sink, long lastId, boolean runFinishedAtOpen, long heartbeatNanos, long now) {
             this.runId = runId;
-            this.emitter = emitter;
+            this.sink = sink;
             this.lastId = lastId;
             this.runFinishedAtOpen = runFinishedAtOpen;
+            this.heartbeatNanos = heartbeatNanos;
             this.lastWrite = now;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            open.remove(this);
+        }
+
+        /** Ends the stream once, telling the sink unless it was closed first. */
+        void end() {
+            boolean wasOpen = !closed;
+            close();
+            if (wasOpen) {
+                sink.end();
+            }
         }
     }
 }
