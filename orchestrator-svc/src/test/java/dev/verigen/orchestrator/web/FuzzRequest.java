@@ -6,6 +6,7 @@ import dev.verigen.contracts.testing.fuzz.NdjsonFuzzer;
 import dev.verigen.contracts.testing.fuzz.PathFuzzer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,16 @@ record FuzzRequest(String family, String label, String method, String path, Stri
         byte[] valid = e.example() == null ? null : e.example().getBytes(StandardCharsets.UTF_8);
         String name = e.toString();
         if (e.example() != null) {
-            List<FuzzCase> cases = FuzzTable.NDJSON.equals(e.contentType())
+            List<FuzzCase> cases = new ArrayList<>(FuzzTable.NDJSON.equals(e.contentType())
                     ? NdjsonFuzzer.cases(e.example(), seed, e.bodyCases())
-                    : JsonFuzzer.of(e.example(), seed).sample(e.bodyCases());
+                    : JsonFuzzer.of(e.example(), seed).sample(e.bodyCases()));
+            Set<String> sampled = new HashSet<>();
+            cases.forEach(c -> sampled.add(c.description()));
+            if (!e.complete().isEmpty()) {
+                JsonFuzzer.of(e.example(), seed).cases().stream()
+                        .filter(c -> e.complete().contains(c.kind()) && !sampled.contains(c.description()))
+                        .forEach(cases::add);
+            }
             for (FuzzCase c : cases) {
                 out.add(new FuzzRequest(name + " " + c.kind(), name + " " + c, e.method(), path, e.contentType(),
                         c.body(), Map.of()));

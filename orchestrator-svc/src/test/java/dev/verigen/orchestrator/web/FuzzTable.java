@@ -1,11 +1,14 @@
 package dev.verigen.orchestrator.web;
 
+import dev.verigen.contracts.testing.fuzz.FuzzKind;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The orchestrator's public endpoints as the fuzz test attacks them. {@code pending} marks endpoints another branch
- * is building: they are skipped while their method and path are not routed here (a framework 404/405), and fuzzed
- * like the rest once they are; after the merge, set {@code pending} to false so that a missing route fails.
+ * The orchestrator's public endpoints as the fuzz test attacks them. {@code pending} ({@link #ahead()}) marks an
+ * endpoint another branch is building: it is skipped while its method and path are not routed here (a framework
+ * 404/405), and fuzzed like the rest once it is; after the merge, drop {@code ahead()} so that a missing route
+ * fails.
  *
  * @param template    path with {@code {run}}, {@code {dataset}}, {@code {experiment}}, {@code {tenant}},
  *                    {@code {key}}, {@code {pipeline}} or {@code {model}} for ids the test creates
@@ -14,11 +17,14 @@ import java.util.List;
  * @param query       a query parameter to fuzz, or null
  * @param header      a request header to fuzz, or null
  * @param withWorkers answers only once its run has finished, so it is fuzzed last, with scripted workers running
+ * @param complete    kinds of mutation sent in full rather than sampled (cheap ones where every path matters)
  */
 record FuzzTable(String method, String template, String contentType, String example, int bodyCases,
-                 String query, String header, boolean pending, boolean withWorkers) {
+                 String query, String header, boolean pending, boolean withWorkers, Set<FuzzKind> complete) {
 
     static final String JSON = "application/json";
+    /** Numbers past long and double at every numeric path: cheap, and where a parser's conversions break. */
+    private static final Set<FuzzKind> NUMBERS = Set.of(FuzzKind.EXTREME_NUMBER);
     static final String NDJSON = "application/x-ndjson";
 
     static final String PIPELINE = """
@@ -64,7 +70,7 @@ record FuzzTable(String method, String template, String contentType, String exam
 
     static List<FuzzTable> endpoints() {
         return List.of(
-                body("POST", "/v1/runs", JSON, RUN, 260).withHeader("Idempotency-Key"),
+                body("POST", "/v1/runs", JSON, RUN, 260).withHeader("Idempotency-Key").withAll(NUMBERS),
                 body("POST", "/v1/runs", JSON, ARCHON_RUN, 70),
                 body("POST", "/v1/runs", JSON, STEPWISE_RUN, 50),
                 get("GET", "/v1/runs/{run}"),
@@ -78,7 +84,7 @@ record FuzzTable(String method, String template, String contentType, String exam
                 get("GET", "/v1/datasets/{dataset}"),
                 get("GET", "/v1/suites"),
                 get("GET", "/v1/suites/{suite}"),
-                body("POST", "/v1/experiments", JSON, EXPERIMENT, 220),
+                body("POST", "/v1/experiments", JSON, EXPERIMENT, 220).withAll(NUMBERS),
                 get("GET", "/v1/experiments"),
                 get("GET", "/v1/experiments/{experiment}"),
                 get("POST", "/v1/experiments/{experiment}/cancel"),
@@ -88,42 +94,50 @@ record FuzzTable(String method, String template, String contentType, String exam
                 get("GET", "/v1/experiments/{experiment}/results.txt"),
                 get("GET", "/v1/experiments/{experiment}/runs"),
                 get("GET", "/v1/tenants/{tenant}/budget"),
-                body("PUT", "/v1/tenants/{tenant}/budget", JSON, TENANT_BUDGET, 90),
-                // built on other branches (admin API, saved pipelines, OpenAI facade): flip pending after the merge
-                body("POST", "/v1/tenants", JSON, TENANT, 80).ahead(),
-                get("GET", "/v1/tenants").ahead(),
-                get("GET", "/v1/tenants/{tenant}").ahead(),
-                body("POST", "/v1/tenants/{tenant}/keys", JSON, KEY, 110).ahead(),
-                get("GET", "/v1/tenants/{tenant}/keys").ahead(),
-                get("GET", "/v1/tenants/{tenant}/keys/{key}").ahead(),
-                body("PUT", "/v1/pipelines/{pipeline}", JSON, SAVED_PIPELINE, 140).ahead(),
-                get("GET", "/v1/pipelines").ahead(),
-                get("GET", "/v1/pipelines/{pipeline}").ahead(),
-                get("GET", "/v1/models").ahead(),
-                get("GET", "/v1/models/{model}").ahead(),
-                get("DELETE", "/v1/tenants/{tenant}/keys/{key}").ahead(),
-                get("DELETE", "/v1/pipelines/{pipeline}").ahead(),
-                new FuzzTable("POST", "/v1/chat/completions", JSON, CHAT, 100, null, null, true, true));
+                body("PUT", "/v1/tenants/{tenant}/budget", JSON, TENANT_BUDGET, 90).withAll(NUMBERS),
+                // admin API, saved pipelines, OpenAI facade
+                body("POST", "/v1/tenants", JSON, TENANT, 80),
+                get("GET", "/v1/tenants"),
+                get("GET", "/v1/tenants/{tenant}"),
+                body("POST", "/v1/tenants/{tenant}/keys", JSON, KEY, 110).withAll(NUMBERS),
+                get("GET", "/v1/tenants/{tenant}/keys"),
+                get("GET", "/v1/tenants/{tenant}/keys/{key}"),
+                body("PUT", "/v1/pipelines/{pipeline}", JSON, SAVED_PIPELINE, 140).withAll(NUMBERS),
+                get("GET", "/v1/pipelines"),
+                get("GET", "/v1/pipelines/{pipeline}"),
+                get("GET", "/v1/models"),
+                get("GET", "/v1/models/{model}"),
+                get("DELETE", "/v1/tenants/{tenant}/keys/{key}"),
+                get("DELETE", "/v1/pipelines/{pipeline}"),
+                new FuzzTable("POST", "/v1/chat/completions", JSON, CHAT, 100, null, null, false, true, NUMBERS));
     }
 
     private static FuzzTable body(String method, String template, String contentType, String example, int cases) {
-        return new FuzzTable(method, template, contentType, example, cases, null, null, false, false);
+        return new FuzzTable(method, template, contentType, example, cases, null, null, false, false, Set.of());
     }
 
     private static FuzzTable get(String method, String template) {
-        return new FuzzTable(method, template, null, null, 0, null, null, false, false);
+        return new FuzzTable(method, template, null, null, 0, null, null, false, false, Set.of());
     }
 
     FuzzTable withQuery(String name) {
-        return new FuzzTable(method, template, contentType, example, bodyCases, name, header, pending, withWorkers);
+        return new FuzzTable(method, template, contentType, example, bodyCases, name, header, pending, withWorkers,
+                complete);
     }
 
     FuzzTable withHeader(String name) {
-        return new FuzzTable(method, template, contentType, example, bodyCases, query, name, pending, withWorkers);
+        return new FuzzTable(method, template, contentType, example, bodyCases, query, name, pending, withWorkers,
+                complete);
+    }
+
+    FuzzTable withAll(Set<FuzzKind> kinds) {
+        return new FuzzTable(method, template, contentType, example, bodyCases, query, header, pending, withWorkers,
+                kinds);
     }
 
     FuzzTable ahead() {
-        return new FuzzTable(method, template, contentType, example, bodyCases, query, header, true, withWorkers);
+        return new FuzzTable(method, template, contentType, example, bodyCases, query, header, true, withWorkers,
+                complete);
     }
 
     @Override
