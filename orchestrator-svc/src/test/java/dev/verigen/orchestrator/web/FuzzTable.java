@@ -109,7 +109,8 @@ record FuzzTable(String method, String template, String contentType, String exam
                 get("GET", "/v1/models/{model}"),
                 get("DELETE", "/v1/tenants/{tenant}/keys/{key}"),
                 get("DELETE", "/v1/pipelines/{pipeline}"),
-                new FuzzTable("POST", "/v1/chat/completions", JSON, CHAT, 100, null, null, false, true, NUMBERS));
+                new FuzzTable("POST", "/v1/chat/completions", JSON, CHAT, 100, null, "X-Verigen-Budget", false, true,
+                        NUMBERS));
     }
 
     private static FuzzTable body(String method, String template, String contentType, String example, int cases) {
