@@ -8,6 +8,7 @@ import dev.verigen.orchestrator.OrchestratorProperties;
 import dev.verigen.orchestrator.experiments.ExperimentProperties;
 import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
+import dev.verigen.orchestrator.web.NulCharacters;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,8 @@ public class DatasetController {
         String label = name == null || name.isBlank() ? "uploaded" : name;
         if (label.length() > 128) {
             f.reject("name", "must be at most 128 characters");
+        } else if (label.indexOf('\0') >= 0) {
+            f.reject("name", NulCharacters.MESSAGE);
         }
         List<SuiteItem> items = reader.fromJsonl(text, "body", f);
         return created(caller, label, items, f);

@@ -3,6 +3,7 @@ package dev.verigen.orchestrator.datasets;
 import dev.verigen.contracts.suites.SuiteItem;
 import dev.verigen.contracts.suites.TaskKind;
 import dev.verigen.orchestrator.web.JsonFields;
+import dev.verigen.orchestrator.web.NulCharacters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -71,6 +72,11 @@ public final class ItemsReader {
                 f.reject(where, "is not a JSON object");
                 continue;
             }
+            var nul = NulCharacters.find(node, where);
+            if (nul.isPresent()) {
+                f.reject(nul.get(), NulCharacters.MESSAGE);
+                continue;
+            }
             item(node, where, count - 1, ids, f, items);
         }
         if (count == 0) {
@@ -87,7 +93,7 @@ public final class ItemsReader {
         int before = f.errors().size();
         f.onlyKnown(node, path, FIELDS);
         String id = f.text(node, "id", path + ".id", false, MAX_ID);
-        if (id == null && !node.has("id")) {
+        if (id == null && (!node.has("id") || node.get("id").isNull())) {
             id = Integer.toString(index);
         }
         String prompt = f.text(node, "prompt", path + ".prompt", true, maxPromptChars);

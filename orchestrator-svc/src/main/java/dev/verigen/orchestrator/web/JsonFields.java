@@ -101,7 +101,7 @@ public final class JsonFields {
             reject(path, "must be a number between " + min + " and " + max);
             return null;
         }
-        double value = node.doubleValue();
+        double value = toDouble(node);
         if (!(value >= min && value <= max)) {
             reject(path, "must be between " + min + " and " + max);
             return null;
@@ -115,7 +115,7 @@ public final class JsonFields {
         if (node == null || node.isNull()) {
             return null;
         }
-        double value = node.isNumber() ? node.doubleValue() : Double.NaN;
+        double value = node.isNumber() ? toDouble(node) : Double.NaN;
         if (!(value > 0) || Double.isInfinite(value)) {
             reject(path, "must be a positive, finite number");
             return null;
@@ -154,6 +154,14 @@ public final class JsonFields {
             return null;
         }
         return node.booleanValue();
+    }
+
+    /**
+     * The number as a double, infinite when out of range: a node's own {@code doubleValue()} throws for an integer
+     * literal beyond a double (10^400 written out), which would make a wrong number a 500.
+     */
+    private static double toDouble(JsonNode number) {
+        return number.numberValue().doubleValue();
     }
 
     public static String join(String path, String name) {

@@ -36,6 +36,8 @@ public final class ScriptedWorkers implements AutoCloseable {
     public static final String UNANSWERED = "[no worker]";
     /** Generation jobs whose prompt contains this are answered only when {@link #release()} is called. */
     public static final String HELD = "[hold]";
+    /** The consumer group; offsets committed for it beforehand decide where the workers start reading. */
+    public static final String GROUP = "scripted-workers";
 
     public final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
     private final List<GenerationJob> held = new CopyOnWriteArrayList<>();
@@ -46,7 +48,7 @@ public final class ScriptedWorkers implements AutoCloseable {
 
     public ScriptedWorkers(String brokers) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "scripted-workers", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new ByteArraySerializer(), new ByteArraySerializer());
