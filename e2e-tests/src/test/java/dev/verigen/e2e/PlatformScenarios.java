@@ -320,6 +320,57 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void anUnmodifiedOpenAiClientGetsVerifierGuidedAnswersPlainAndStreamed() throws Exception {
+        var client = OpenAiClients.client(platform, platform.adminKey());
+        var badKey = OpenAiClients.client(platform, "vg_aaaaaaaaaaaa_" + "A".repeat(43));
+        try {
+            java.util.function.Function<String, JsonNode> run = id -> {
+                try {
+                    return JSON.readTree(get("/v1/runs/" + id).body());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            String runId = OpenAiClients.plainCompletion(client, run);
+            OpenAiClients.streamedCompletion(client, runId, run);
+            OpenAiClients.errors(client, badKey);
+        } finally {
+            client.close();
+            badKey.close();
+        }
+    }
+
+    @Test
+    void fuzzedRequestsThroughTheGatewayGetNoServerErrorAndChangeNothing() throws Exception {
+        long runs = count("select count(*) from runs");
+        var findings = new dev.verigen.contracts.testing.fuzz.FuzzFindings(List.of(dbUrl(), "127.0.0.1:"));
+        int sent = 0;
+        int accepted = 0; // a mutation can still be a valid request (a null optional field): it makes one run
+        for (var endpoint : Map.of("/v1/runs", body("What is 1 + 1?", "2", 1),
+                "/v1/chat/completions", "{\"model\": \"bon-4/sim-math\", \"messages\": [{\"role\": \"user\", "
+                                        + "\"content\": \"What is 1 + 1?\"}]}").entrySet()) {
+            var fuzzer = dev.verigen.contracts.testing.fuzz.JsonFuzzer.of(endpoint.getValue(), 7);
+            for (var c : fuzzer.sample(120)) {
+                // Expect: 100-continue lets the gateway refuse an oversized body before it is sent
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                                URI.create(platform.gatewayUrl() + endpoint.getKey())).expectContinue(true)
+                        .header("Authorization", "Bearer " + platform.adminKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(c.body())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                findings.check("POST " + endpoint.getKey() + " " + c.kind(), "POST " + endpoint.getKey(), c.body(),
+                        response);
+                accepted += response.statusCode() < 300 ? 1 : 0;
+                sent++;
+            }
+        }
+        assertThat(sent).isGreaterThan(100);
+        assertThat(findings.all()).isEmpty();
+        assertThat(accepted).isLessThan(sent / 4);
+        assertThat(count("select count(*) from runs")).isEqualTo(runs + accepted);
+    }
+
+    @Test
     void aVerifierCanBeTriedThroughTheGatewayBeforeItGoesInAPipeline() throws Exception {
         HttpResponse<String> pass = postTo("/v1/verifications", """
                 {"verifier": {"type": "numeric"}, "candidate": "37 + 48 = 85. The answer is 85", "reference": "85",
