@@ -1,5 +1,7 @@
 package dev.verigen.verifier.answers;
 
+import dev.verigen.support.problems.Problems;
+
 /** Small string helpers that every verifier needs so evidence stays short and always encodable. */
 public final class Text {
 
@@ -11,30 +13,7 @@ public final class Text {
      * encoder refuses to write them back out, which would turn one odd candidate into a lost result.
      */
     public static String sanitize(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-            if (paired) {
-                if (out != null) {
-                    out.append(c).append(s.charAt(i + 1));
-                }
-                i++;
-                continue;
-            }
-            if (Character.isSurrogate(c)) {
-                if (out == null) {
-                    out = new StringBuilder(s.length()).append(s, 0, i);
-                }
-                out.append('\uFFFD');
-            } else if (out != null) {
-                out.append(c);
-            }
-        }
-        return out == null ? s : out.toString();
+        return Problems.sanitize(s);
     }
 
     /** Quotable form: sanitized, newlines shown as spaces, cut to {@code max} chars. */
