@@ -4,7 +4,7 @@ import static dev.verigen.orchestrator.access.AccessHttp.assertProblem;
 import static dev.verigen.orchestrator.access.AccessHttp.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.verigen.contracts.testing.TestDatabase;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import dev.verigen.support.access.ApiKeyTokens;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -13,46 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The tenants and keys admin API, and the bootstrap key, over real HTTP and PostgreSQL. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@EmbeddedKafka(partitions = 1)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT(kafkaPartitions = 1)
 class ApiKeysIT {
 
-    private static final TestDatabase DB = TestDatabase.create("apikeys");
     private static final ApiKeyTokens.NewKey BOOTSTRAP = ApiKeyTokens.generate(new SecureRandom());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
         registry.add("verigen.orchestrator.access.bootstrap-key", BOOTSTRAP::token);
         registry.add("verigen.orchestrator.access.key-defaults.requests-per-minute", () -> "120");
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
     }
 
     @LocalServerPort

@@ -5,8 +5,8 @@ import static dev.verigen.orchestrator.access.AccessHttp.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.verigen.contracts.testing.TestDatabase;
 import dev.verigen.orchestrator.engine.ScriptedWorkers;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -14,15 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -32,12 +26,9 @@ import tools.jackson.databind.JsonNode;
  * not found for tenant B, whatever B tries, and stays as A left it. A's run and experiment are held running by the
  * scripted workers, so that B's cancel attempts would show if they worked.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@EmbeddedKafka(partitions = 2)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT
 class TenantIsolationIT {
 
-    private static final TestDatabase DB = TestDatabase.create("isolation");
     private static final String SECRET = "gateway-secret-for-tests";
     private static final String PROMPT = "What is 40 + 2? " + ScriptedWorkers.HELD;
     private static final String RUN = """
@@ -46,21 +37,8 @@ class TenantIsolationIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
         registry.add("verigen.orchestrator.experiments.tick-interval", () -> "100ms");
         registry.add("verigen.orchestrator.access.gateway-secret", () -> SECRET);
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
     }
 
     @LocalServerPort

@@ -14,24 +14,19 @@ import dev.verigen.contracts.Usage;
 import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationJob;
 import dev.verigen.contracts.VerificationResult;
-import dev.verigen.contracts.testing.TestDatabase;
 import dev.verigen.orchestrator.runs.CreateRun;
 import dev.verigen.orchestrator.runs.RunRequestParser;
 import dev.verigen.orchestrator.runs.RunService;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,12 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * failed, or never (expired), and afterwards every run has ended, no budget is overspent or still reserved, and every
  * job's usage and candidates were recorded exactly once.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = "verigen.orchestrator.timeout-sweep-interval=1h")
-@EmbeddedKafka(partitions = 1)
+@OrchestratorIT(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = "verigen.orchestrator.timeout-sweep-interval=1h",
+        kafkaPartitions = 1)
 class EngineInvariantsIT {
 
-    private static final TestDatabase DB = TestDatabase.create("invariants");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One request per strategy; budgets are tight so that some runs hit them. */
@@ -71,20 +65,6 @@ class EngineInvariantsIT {
             {"strategy": "archon", "model": "sim-math", "rewardModel": "sim-orm", "maxTokens": 40,
              "options": {"layers": [[{"type": "generator", "samples": 3}], [{"type": "critic"}],
                                     [{"type": "ranker", "topK": 2}], [{"type": "fuser"}]]}}""");
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        DB.close();
-    }
 
     @Autowired
     RunRequestParser parser;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.verigen.contracts.GenerationJob;
-import dev.verigen.contracts.testing.TestDatabase;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,28 +16,19 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The orchestrator alone, over real PostgreSQL, real Kafka and real HTTP, with scripted workers. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@EmbeddedKafka(partitions = 2)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT
 class RunLifecycleIT {
 
-    private static final TestDatabase DB = TestDatabase.create("orchestrator");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BODY = """
             {"pipeline": {"strategy": "best_of_n", "n": 3, "model": "sim-math", "verifier": "numeric",
@@ -47,23 +38,7 @@ class RunLifecycleIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
         registry.add("verigen.orchestrator.timeout-sweep-interval", () -> "200ms");
-        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
-    }
-
-    /**
-     * The database is dropped as the application shuts down, after its schedulers and consumers have stopped (an
-     * {@code @AfterAll} would drop it under a still-running application, whose sweeps then wait for connections).
-     */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
     }
 
     @LocalServerPort

@@ -3,8 +3,8 @@ package dev.verigen.orchestrator.experiments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.verigen.contracts.testing.TestDatabase;
 import dev.verigen.orchestrator.engine.ScriptedWorkers;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,16 +16,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -37,12 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * per arm the right answers are known exactly: the verifier always finds the reference, a majority of three
  * singletons takes the first (41), the reward model takes the highest (43).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@EmbeddedKafka(partitions = 2)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT
 class ExperimentsIT {
 
-    private static final TestDatabase DB = TestDatabase.create("experiments");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ITEMS = """
             [{"id": "a", "prompt": "Which number? (a)", "reference": "41"},
@@ -58,20 +49,7 @@ class ExperimentsIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
         registry.add("verigen.orchestrator.experiments.tick-interval", () -> "100ms");
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
     }
 
     @LocalServerPort

@@ -3,9 +3,9 @@ package dev.verigen.orchestrator.tenants;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.verigen.contracts.testing.TestDatabase;
 import dev.verigen.orchestrator.engine.ScriptedWorkers;
 import dev.verigen.orchestrator.strategies.ComputeEstimator;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,28 +20,17 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Tenant budgets through the API and the engine: real PostgreSQL, Kafka, HTTP; scripted workers. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@EmbeddedKafka(partitions = 2)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT
 class TenantBudgetIT {
 
-    private static final TestDatabase DB = TestDatabase.create("tenantbudget");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     // per run: one generation of 3 samples (reserves 15 + 256 + 3 × 50 = 421 tokens, 3 calls; uses 19 tokens,
     // 3 calls), a free verification, and a sim-orm scoring of 3 calls
@@ -49,27 +38,6 @@ class TenantBudgetIT {
             {"pipeline": {"strategy": "best_of_n", "n": 3, "model": "sim-math", "verifier": "numeric",
                           "rewardModel": "sim-orm", "maxTokens": 50, "seed": 1},
              "input": {"prompt": "What is 40 + 2?", "reference": "42"}%s}""";
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
-    }
-
-    /**
-     * The database is dropped as the application shuts down, after its schedulers and consumers have stopped (an
-     * {@code @AfterAll} would drop it under a still-running application, whose sweeps then wait for connections).
-     */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
-    }
 
     @LocalServerPort
     int port;

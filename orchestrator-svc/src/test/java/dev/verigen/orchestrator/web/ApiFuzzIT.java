@@ -7,6 +7,7 @@ import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.testing.TestDatabase;
 import dev.verigen.contracts.testing.fuzz.FuzzFindings;
 import dev.verigen.orchestrator.engine.ScriptedWorkers;
+import dev.verigen.orchestrator.testing.OrchestratorIT;
 import dev.verigen.support.access.IdentityHeaders;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
@@ -28,18 +29,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,34 +44,12 @@ import tools.jackson.databind.json.JsonMapper;
  * come last, with scripted workers. Also: another tenant's ids are 404 without data. {@code -Dverigen.fuzz.seed=N}
  * draws other mutations.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "verigen.orchestrator.timeout-sweep-interval=1h")
-@EmbeddedKafka(partitions = 2)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@OrchestratorIT(properties = "verigen.orchestrator.timeout-sweep-interval=1h")
 class ApiFuzzIT {
 
     private static final Logger log = LoggerFactory.getLogger(ApiFuzzIT.class);
     private static final long SEED = Long.getLong("verigen.fuzz.seed", 20_260_601L);
-    private static final TestDatabase DB = TestDatabase.create("apifuzz");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::url);
-        registry.add("spring.datasource.username", DB::user);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("spring.cloud.stream.kafka.binder.brokers",
-                () -> System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS));
-    }
-
-    /** Dropped after the application has stopped, as in the other ITs. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropTestDatabase() {
-            return DB::close;
-        }
-    }
 
     @LocalServerPort
     int port;
@@ -86,6 +57,8 @@ class ApiFuzzIT {
     JdbcClient jdbc;
     @Autowired
     EmbeddedKafkaBroker kafka;
+    @Autowired
+    TestDatabase db;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -100,7 +73,7 @@ class ApiFuzzIT {
                 .containsKeys("runs", "runs_cancelled", "steps", "datasets", "dataset_items", "experiments",
                         "outbox_sequence");
         FuzzFindings findings = new FuzzFindings(List.of(InetAddress.getLocalHost().getHostName(),
-                InetAddress.getLocalHost().getCanonicalHostName(), DB.name()));
+                InetAddress.getLocalHost().getCanonicalHostName(), db.name()));
         var state = new AtomicReference<>(StateSnapshot.take(jdbc));
         List<FuzzTable> table = FuzzTable.endpoints();
         List<FuzzTable> later = new ArrayList<>();
