@@ -1,29 +1,136 @@
 package dev.verigen.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.verigen.contracts.testing.fuzz.FuzzFindings;
+import dev.verigen.contracts.testing.fuzz.JsonFuzzer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway as a client meets it: keys, scopes, tenants and limits, checked against the running platform. Kept out
- * of {@link PlatformScenarios} so that class stays about pipelines; its tests call in here.
+ * The gateway as a client meets it: keys, scopes, tenants, limits, the OpenAI client and hostile input, checked
+ * against the running platform. Kept out of {@link PlatformScenarios} so that class stays about pipelines; its
+ * tests call in here.
  */
 final class FrontDoor {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Platform platform;
+    private final ToLongFunction<String> count;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    FrontDoor(Platform platform) {
+    FrontDoor(Platform platform, ToLongFunction<String> count) {
         this.platform = platform;
+        this.count = count;
+    }
+
+    void keysScopesAndTenantsIsolateData() throws Exception {
+        String defaults = json(send("POST", "/v1/runs", platform.adminKey(), PlatformScenarios.body("What is 2 + 3?", "5", 3), Map.of())).get("id").stringValue();
+        Tenant acme = newTenant("[\"runs\"]", "");
+
+        // the new tenant's key runs pipelines of its own, and cannot see the default tenant's run, even when it
+        // claims the default tenant in the gateway's own identity headers
+        HttpResponse<String> own = send("POST", "/v1/runs", acme.key(), PlatformScenarios.body("What is 4 + 4?", "8", 4), Map.of());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+        String ownId = json(own).get("id").stringValue();
+        problem(send("GET", "/v1/runs/" + defaults, acme.key(), null,
+                Map.of("X-Verigen-Tenant", "default", "X-Verigen-Scopes", "runs,admin")), 404, "not-found");
+        problem(send("GET", "/v1/runs/" + defaults + "/trace", acme.key(), null, Map.of()), 404, "not-found");
+        problem(send("POST", "/v1/runs/" + defaults + "/cancel", acme.key(), null, Map.of()), 404, "not-found");
+        problem(send("GET", "/v1/runs/" + ownId, platform.adminKey(), null, Map.of()), 404, "not-found");
+        assertThat(json(send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of())).get("id")
+                .stringValue()).isEqualTo(ownId);
+
+        // scopes: a runs key reaches neither experiments nor the admin API
+        problem(send("GET", "/v1/experiments", acme.key(), null, Map.of()), 403, "forbidden");
+        problem(send("GET", "/v1/tenants", acme.key(), null, Map.of()), 403, "forbidden");
+        problem(send("GET", "/v1/runs/" + ownId, null, null, Map.of()), 401, "unauthorized");
+        problem(send("GET", "/v1/runs/" + ownId, acme.key() + "x", null, Map.of()), 401, "unauthorized");
+
+        // revocation bites on the next request
+        HttpResponse<String> revoked = send("DELETE", "/v1/tenants/" + acme.id() + "/keys/" + acme.keyId(),
+                platform.adminKey(), null, Map.of());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        problem(send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of()), 401, "unauthorized");
+        assertThat(awaitFinished(defaults).get("status").stringValue()).isEqualTo("SUCCEEDED");
+    }
+
+    void aKeyOverItsRateLimitGets429() throws Exception {
+        Tenant slow = newTenant("[\"runs\"]", "\"requestsPerMinute\": 6, \"burst\": 3");
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("GET", "/v1/models", slow.key(), null, Map.of()).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = send("GET", "/v1/models", slow.key(), null, Map.of());
+        problem(limited, 429, "rate-limited");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
+                v -> assertThat(Long.parseLong(v)).isBetween(1L, 10L));
+    }
+
+    void openAiClientGetsVerifierGuidedAnswers() throws Exception {
+        var client = OpenAiClients.client(platform, platform.adminKey());
+        var badKey = OpenAiClients.client(platform, "vg_aaaaaaaaaaaa_" + "A".repeat(43));
+        try {
+            Function<String, JsonNode> run = id -> {
+                try {
+                    return json(send("GET", "/v1/runs/" + id, platform.adminKey(), null, Map.of()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            String runId = OpenAiClients.plainCompletion(client, run);
+            OpenAiClients.streamedCompletion(client, runId, run);
+            OpenAiClients.errors(client, badKey);
+        } finally {
+            client.close();
+            badKey.close();
+        }
+    }
+
+    void fuzzedRequestsGetNoServerErrorAndChangeNothing(String dbUrl) throws Exception {
+        long runs = count.applyAsLong("select count(*) from runs");
+        var findings = new FuzzFindings(List.of(dbUrl, "127.0.0.1:"));
+        int sent = 0;
+        int accepted = 0; // a mutation can still be a valid request (a null optional field): it makes one run
+        for (var endpoint : Map.of("/v1/runs", PlatformScenarios.body("What is 1 + 1?", "2", 1),
+                "/v1/chat/completions", "{\"model\": \"bon-4/sim-math\", \"messages\": [{\"role\": \"user\", "
+                                        + "\"content\": \"What is 1 + 1?\"}]}").entrySet()) {
+            var fuzzer = JsonFuzzer.of(endpoint.getValue(), 7);
+            for (var c : fuzzer.sample(120)) {
+                // Expect: 100-continue lets the gateway refuse an oversized body before it is sent
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                                URI.create(platform.gatewayUrl() + endpoint.getKey())).expectContinue(true)
+                        .header("Authorization", "Bearer " + platform.adminKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(c.body())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                findings.check("POST " + endpoint.getKey() + " " + c.kind(), "POST " + endpoint.getKey(), c.body(),
+                        response);
+                accepted += response.statusCode() < 300 ? 1 : 0;
+                sent++;
+            }
+        }
+        assertThat(sent).isGreaterThan(100);
+        assertThat(findings.all()).isEmpty();
+        assertThat(accepted).isLessThan(sent / 4);
+        assertThat(count.applyAsLong("select count(*) from runs")).isEqualTo(runs + accepted);
+    }
+
+    private JsonNode awaitFinished(String id) {
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> json(send("GET", "/v1/runs/" + id, platform.adminKey(), null, Map.of())),
+                        run -> run.has("status") && !run.get("status").stringValue().equals("RUNNING"));
     }
 
     /** A new tenant and a key of it with the given scopes and limits, made with the bootstrap admin key. */

@@ -275,99 +275,32 @@ abstract class PlatformScenarios {
 
     @Test
     void keysScopesAndTenantsAreEnforcedAtTheFrontDoor() throws Exception {
-        FrontDoor door = new FrontDoor(platform);
-        String defaults = JSON.readTree(post(body("What is 2 + 3?", "5", 3), null).body()).get("id").stringValue();
-        FrontDoor.Tenant acme = door.newTenant("[\"runs\"]", "");
-
-        // the new tenant's key runs pipelines of its own, and cannot see the default tenant's run, even when it
-        // claims the default tenant in the gateway's own identity headers
-        HttpResponse<String> own = door.send("POST", "/v1/runs", acme.key(), body("What is 4 + 4?", "8", 4), Map.of());
-        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
-        String ownId = FrontDoor.json(own).get("id").stringValue();
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + defaults, acme.key(), null,
-                Map.of("X-Verigen-Tenant", "default", "X-Verigen-Scopes", "runs,admin")), 404, "not-found");
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + defaults + "/trace", acme.key(), null, Map.of()), 404, "not-found");
-        FrontDoor.problem(door.send("POST", "/v1/runs/" + defaults + "/cancel", acme.key(), null, Map.of()), 404, "not-found");
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, platform.adminKey(), null, Map.of()), 404, "not-found");
-        assertThat(FrontDoor.json(door.send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of())).get("id")
-                .stringValue()).isEqualTo(ownId);
-
-        // scopes: a runs key reaches neither experiments nor the admin API
-        FrontDoor.problem(door.send("GET", "/v1/experiments", acme.key(), null, Map.of()), 403, "forbidden");
-        FrontDoor.problem(door.send("GET", "/v1/tenants", acme.key(), null, Map.of()), 403, "forbidden");
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, null, null, Map.of()), 401, "unauthorized");
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, acme.key() + "x", null, Map.of()), 401, "unauthorized");
-
-        // revocation bites on the next request
-        HttpResponse<String> revoked = door.send("DELETE", "/v1/tenants/" + acme.id() + "/keys/" + acme.keyId(),
-                platform.adminKey(), null, Map.of());
-        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
-        FrontDoor.problem(door.send("GET", "/v1/runs/" + ownId, acme.key(), null, Map.of()), 401, "unauthorized");
-        assertThat(awaitFinished(defaults).get("status").stringValue()).isEqualTo("SUCCEEDED");
+        frontDoor().keysScopesAndTenantsIsolateData();
     }
 
     @Test
     void aKeyOverItsRateLimitGets429WithRetryAfter() throws Exception {
-        FrontDoor door = new FrontDoor(platform);
-        FrontDoor.Tenant slow = door.newTenant("[\"runs\"]", "\"requestsPerMinute\": 6, \"burst\": 3");
-        for (int i = 0; i < 3; i++) {
-            assertThat(door.send("GET", "/v1/models", slow.key(), null, Map.of()).statusCode()).isEqualTo(200);
-        }
-        HttpResponse<String> limited = door.send("GET", "/v1/models", slow.key(), null, Map.of());
-        FrontDoor.problem(limited, 429, "rate-limited");
-        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
-                v -> assertThat(Long.parseLong(v)).isBetween(1L, 10L));
+        frontDoor().aKeyOverItsRateLimitGets429();
     }
 
     @Test
     void anUnmodifiedOpenAiClientGetsVerifierGuidedAnswersPlainAndStreamed() throws Exception {
-        var client = OpenAiClients.client(platform, platform.adminKey());
-        var badKey = OpenAiClients.client(platform, "vg_aaaaaaaaaaaa_" + "A".repeat(43));
-        try {
-            java.util.function.Function<String, JsonNode> run = id -> {
-                try {
-                    return JSON.readTree(get("/v1/runs/" + id).body());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            String runId = OpenAiClients.plainCompletion(client, run);
-            OpenAiClients.streamedCompletion(client, runId, run);
-            OpenAiClients.errors(client, badKey);
-        } finally {
-            client.close();
-            badKey.close();
-        }
+        frontDoor().openAiClientGetsVerifierGuidedAnswers();
     }
 
     @Test
     void fuzzedRequestsThroughTheGatewayGetNoServerErrorAndChangeNothing() throws Exception {
-        long runs = count("select count(*) from runs");
-        var findings = new dev.verigen.contracts.testing.fuzz.FuzzFindings(List.of(dbUrl(), "127.0.0.1:"));
-        int sent = 0;
-        int accepted = 0; // a mutation can still be a valid request (a null optional field): it makes one run
-        for (var endpoint : Map.of("/v1/runs", body("What is 1 + 1?", "2", 1),
-                "/v1/chat/completions", "{\"model\": \"bon-4/sim-math\", \"messages\": [{\"role\": \"user\", "
-                                        + "\"content\": \"What is 1 + 1?\"}]}").entrySet()) {
-            var fuzzer = dev.verigen.contracts.testing.fuzz.JsonFuzzer.of(endpoint.getValue(), 7);
-            for (var c : fuzzer.sample(120)) {
-                // Expect: 100-continue lets the gateway refuse an oversized body before it is sent
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
-                                URI.create(platform.gatewayUrl() + endpoint.getKey())).expectContinue(true)
-                        .header("Authorization", "Bearer " + platform.adminKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(c.body())).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                findings.check("POST " + endpoint.getKey() + " " + c.kind(), "POST " + endpoint.getKey(), c.body(),
-                        response);
-                accepted += response.statusCode() < 300 ? 1 : 0;
-                sent++;
+        frontDoor().fuzzedRequestsGetNoServerErrorAndChangeNothing(dbUrl());
+    }
+
+    private FrontDoor frontDoor() {
+        return new FrontDoor(platform, sql -> {
+            try {
+                return count(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
             }
-        }
-        assertThat(sent).isGreaterThan(100);
-        assertThat(findings.all()).isEmpty();
-        assertThat(accepted).isLessThan(sent / 4);
-        assertThat(count("select count(*) from runs")).isEqualTo(runs + accepted);
+        });
     }
 
     @Test
