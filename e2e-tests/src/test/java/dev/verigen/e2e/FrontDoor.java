@@ -5,12 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.verigen.contracts.testing.fuzz.FuzzFindings;
 import dev.verigen.contracts.testing.fuzz.JsonFuzzer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -125,6 +131,40 @@ final class FrontDoor {
         assertThat(findings.all()).isEmpty();
         assertThat(accepted).isLessThan(sent / 4);
         assertThat(count.applyAsLong("select count(*) from runs")).isEqualTo(runs + accepted);
+    }
+
+    /** A streaming client that hangs up mid-run, through the gateway: the orchestrator notices and cancels the run. */
+    void aStreamingClientThatHangsUpCancelsItsRun() throws Exception {
+        String runId;
+        URI gateway = URI.create(platform.gatewayUrl());
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            // pf-64 on sim-math runs for seconds: long enough to be cancelled, not finished, when the client leaves
+            byte[] body = """
+                    {"model": "pf-64/sim-math", "stream": true,
+                     "messages": [{"role": "user", "content": "Compute 17 * 23 + 5 - 4 * 6."}]}"""
+                    .getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                       + "Authorization: Bearer " + platform.adminKey() + "\r\n"
+                       + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 200");
+            String id = null;
+            String line;
+            while (!(line = in.readLine()).startsWith("data: ")) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("x-verigen-run-id:")) {
+                    id = line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+            assertThat(line).contains("\"event\":\"run.started\"");
+            runId = id;
+            assertThat(runId).isNotNull();
+        }
+        JsonNode run = awaitFinished(runId);
+        assertThat(run.get("status").stringValue()).isEqualTo("CANCELLED");
+        assertThat(run.at("/error/detail").stringValue()).isEqualTo("the client closed the stream");
     }
 
     private JsonNode awaitFinished(String id) {

@@ -289,6 +289,11 @@ abstract class PlatformScenarios {
     }
 
     @Test
+    void aStreamingClientThatHangsUpThroughTheGatewayCancelsItsRun() throws Exception {
+        frontDoor().aStreamingClientThatHangsUpCancelsItsRun();
+    }
+
+    @Test
     void fuzzedRequestsThroughTheGatewayGetNoServerErrorAndChangeNothing() throws Exception {
         frontDoor().fuzzedRequestsGetNoServerErrorAndChangeNothing(dbUrl());
     }
