@@ -3,20 +3,15 @@ package dev.verigen.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.verigen.contracts.testing.StreamingClient;
 import dev.verigen.contracts.testing.fuzz.FuzzFindings;
 import dev.verigen.contracts.testing.fuzz.JsonFuzzer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -114,13 +109,7 @@ final class FrontDoor {
                                         + "\"content\": \"What is 1 + 1?\"}]}").entrySet()) {
             var fuzzer = JsonFuzzer.of(endpoint.getValue(), 7);
             for (var c : fuzzer.sample(120)) {
-                // Expect: 100-continue lets the gateway refuse an oversized body before it is sent
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
-                                URI.create(platform.gatewayUrl() + endpoint.getKey())).expectContinue(true)
-                        .header("Authorization", "Bearer " + platform.adminKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(c.body())).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = fuzz(endpoint.getKey(), c.body());
                 findings.check("POST " + endpoint.getKey() + " " + c.kind(), "POST " + endpoint.getKey(), c.body(),
                         response);
                 accepted += response.statusCode() < 300 ? 1 : 0;
@@ -137,34 +126,33 @@ final class FrontDoor {
     void aStreamingClientThatHangsUpCancelsItsRun() throws Exception {
         String runId;
         URI gateway = URI.create(platform.gatewayUrl());
-        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
-            // pf-64 on sim-math runs for seconds: long enough to be cancelled, not finished, when the client leaves
-            byte[] body = """
-                    {"model": "pf-64/sim-math", "stream": true,
-                     "messages": [{"role": "user", "content": "Compute 17 * 23 + 5 - 4 * 6."}]}"""
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                       + "Authorization: Bearer " + platform.adminKey() + "\r\n"
-                       + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(body);
-            out.flush();
-            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(in.readLine()).startsWith("HTTP/1.1 200");
-            String id = null;
-            String line;
-            while (!(line = in.readLine()).startsWith("data: ")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("x-verigen-run-id:")) {
-                    id = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            assertThat(line).contains("\"event\":\"run.started\"");
-            runId = id;
+        // pf-64 on sim-math runs for seconds: long enough to be cancelled, not finished, when the client leaves
+        try (StreamingClient client = StreamingClient.post(gateway.getHost(), gateway.getPort(),
+                "/v1/chat/completions", Map.of("Authorization", "Bearer " + platform.adminKey()), """
+                        {"model": "pf-64/sim-math", "stream": true,
+                         "messages": [{"role": "user", "content": "Compute 17 * 23 + 5 - 4 * 6."}]}""")) {
+            assertThat(client.statusLine()).startsWith("HTTP/1.1 200");
+            assertThat(client.firstData()).contains("\"event\":\"run.started\"");
+            runId = client.header("X-Verigen-Run-Id");
             assertThat(runId).isNotNull();
         }
         JsonNode run = awaitFinished(runId);
         assertThat(run.get("status").stringValue()).isEqualTo("CANCELLED");
         assertThat(run.at("/error/detail").stringValue()).isEqualTo("the client closed the stream");
+    }
+
+    private HttpResponse<byte[]> fuzz(String path, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(platform.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + platform.adminKey())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body.length <= JsonFuzzer.ONE_MIB) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
+        // Expect: 100-continue lets the gateway refuse an oversized body before it is sent; on a connection of its
+        // own, so that a connection whose body was never sent does not go back to the shared pool
+        try (HttpClient once = HttpClient.newHttpClient()) {
+            return once.send(request.expectContinue(true).build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
     }
 
     private JsonNode awaitFinished(String id) {

@@ -24,12 +24,7 @@ import java.util.stream.Stream;
 import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -38,9 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * each event is flushed on, not buffered until the stream ends, and a stream may last longer than the route's
  * response timeout (which bounds the wait for the response headers only).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// closed after the class, so its database is dropped then rather than all together as the JVM exits
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@GatewayTest
 class GatewayEventStreamTest {
 
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(1);
@@ -53,16 +46,6 @@ class GatewayEventStreamTest {
     static void routeToUpstream(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + UPSTREAM.getAddress().getPort());
         registry.add("spring.cloud.gateway.server.webflux.httpclient.response-timeout", RESPONSE_TIMEOUT::toString);
-        DB.properties().forEach(registry::add);
-    }
-
-    /** Dropped with the application, after its connection pool has closed. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropKeyDatabase() {
-            return DB::close;
-        }
     }
 
     @AfterAll

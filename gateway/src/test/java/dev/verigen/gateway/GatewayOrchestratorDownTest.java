@@ -13,19 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The gateway routed to a port where nothing listens. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// closed after the class, so its database is dropped then rather than all together as the JVM exits
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@GatewayTest
 class GatewayOrchestratorDownTest {
 
     private static final int DEAD_PORT = freePort();
@@ -36,16 +29,6 @@ class GatewayOrchestratorDownTest {
     static void routeToNothing(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", () -> "http://127.0.0.1:" + DEAD_PORT);
         registry.add("verigen.gateway.verifier-url", () -> "http://127.0.0.1:" + DEAD_PORT);
-        DB.properties().forEach(registry::add);
-    }
-
-    /** Dropped with the application, after its connection pool has closed. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropKeyDatabase() {
-            return DB::close;
-        }
     }
 
     @LocalServerPort

@@ -17,19 +17,12 @@ import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The gateway in front of a real HTTP server standing in for the orchestrator; requests carry a valid key. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// closed after the class, so its database is dropped then rather than all together as the JVM exits
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@GatewayTest
 class GatewayRoutingTest {
 
     private static final int ONE_MIB = 1024 * 1024;
@@ -40,16 +33,6 @@ class GatewayRoutingTest {
     @DynamicPropertySource
     static void routeToFake(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", ORCHESTRATOR::baseUrl);
-        DB.properties().forEach(registry::add);
-    }
-
-    /** Dropped with the application, after its connection pool has closed. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropKeyDatabase() {
-            return DB::close;
-        }
     }
 
     @AfterAll

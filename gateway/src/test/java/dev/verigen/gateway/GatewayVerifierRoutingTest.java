@@ -12,19 +12,12 @@ import dev.verigen.support.access.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** verifier-svc's paths go to the verifier, everything else under /v1 still to the orchestrator. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// closed after the class, so its database is dropped then rather than all together as the JVM exits
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@GatewayTest
 class GatewayVerifierRoutingTest {
 
     private static final FakeOrchestrator ORCHESTRATOR = new FakeOrchestrator();
@@ -36,16 +29,6 @@ class GatewayVerifierRoutingTest {
     static void routeToFakes(DynamicPropertyRegistry registry) {
         registry.add("verigen.gateway.orchestrator-url", ORCHESTRATOR::baseUrl);
         registry.add("verigen.gateway.verifier-url", VERIFIER::baseUrl);
-        DB.properties().forEach(registry::add);
-    }
-
-    /** Dropped with the application, after its connection pool has closed. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class DropDatabaseOnShutdown {
-        @Bean
-        DisposableBean dropKeyDatabase() {
-            return DB::close;
-        }
     }
 
     @AfterAll

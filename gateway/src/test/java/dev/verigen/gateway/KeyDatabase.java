@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -57,13 +56,6 @@ final class KeyDatabase implements AutoCloseable {
     }
 
     /** The gateway's datasource settings for this database. */
-    Map<String, Supplier<Object>> properties() {
-        return Map.of("spring.datasource.url", this::url,
-                "spring.datasource.username", database::user,
-                "spring.datasource.password", database::password);
-    }
-
-    /** The same settings as plain values, for a gateway started outside the test framework. */
     Map<String, Object> settings() {
         return Map.of("spring.datasource.url", url(),
                 "spring.datasource.username", database.user(),

@@ -16,20 +16,15 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
+import dev.verigen.contracts.testing.StreamingClient;
 import dev.verigen.orchestrator.engine.ScriptedWorkers;
 import dev.verigen.orchestrator.testing.OrchestratorIT;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -329,27 +324,12 @@ class OpenAiFacadeIT {
     @Test
     void aClientThatDisconnectsFromTheStreamCancelsItsRun() throws Exception {
         String runId;
-        try (Socket socket = new Socket("localhost", port)) {
-            byte[] body = """
-                    {"model": "sc-2/sim-math", "stream": true,
-                     "messages": [{"role": "user", "content": "[hold] What is 1 + 1?"}]}"""
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                       + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            out.write(body);
-            out.flush();
-            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(in.readLine()).startsWith("HTTP/1.1 200");
-            String id = null;
-            String line;
-            while (!(line = in.readLine()).startsWith("data: ")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("x-verigen-run-id:")) {
-                    id = line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            assertThat(line).contains("\"event\":\"run.started\"");
-            runId = id;
+        try (StreamingClient client = StreamingClient.post("localhost", port, "/v1/chat/completions", Map.of(), """
+                {"model": "sc-2/sim-math", "stream": true,
+                 "messages": [{"role": "user", "content": "[hold] What is 1 + 1?"}]}""")) {
+            assertThat(client.statusLine()).startsWith("HTTP/1.1 200");
+            assertThat(client.firstData()).contains("\"event\":\"run.started\"");
+            runId = client.header("X-Verigen-Run-Id");
             assertThat(runId).isNotNull();
             await().atMost(Duration.ofSeconds(20)).until(() -> workers.heldJobs() > 0);
             assertThat(status(runId)).isEqualTo("RUNNING");
