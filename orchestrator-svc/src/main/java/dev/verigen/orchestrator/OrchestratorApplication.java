@@ -1,5 +1,6 @@
 package dev.verigen.orchestrator;
 
+import dev.verigen.orchestrator.migrations.MigrateCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,6 +14,9 @@ import java.time.Clock;
 public class OrchestratorApplication {
 
     public static void main(String[] args) {
+        if (MigrateCommand.requested(args)) {
+            System.exit(MigrateCommand.run(System.getenv()));
+        }
         SpringApplication.run(OrchestratorApplication.class, args);
     }
 

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * setpriv --reuid=U --regid=U --clear-groups                     (an unprivileged uid, so RLIMIT_NPROC holds)
  *   prlimit --nproc --as --cpu --fsize --core=0 --               (per-process limits)
  *   bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session
- *         --ro-bind /usr /usr (+ /lib /lib64 /bin symlinks)  --tmpfs /tmp (sized)  --proc /proc --dev /dev
+ *         --ro-bind /usr /usr (+ /lib /lib64 /bin symlinks)  --tmpfs /tmp (sized)  --proc /proc (where allowed,
+ *         see {@link ProcMount})  --dev /dev
  *         --bind SCRATCH/work /work  --ro-bind SCRATCH/in /verigen  --chdir /work
  *         python3 -I -S /verigen/harness.py
  * </pre>
@@ -51,10 +52,12 @@ public class Sandbox {
 
     private final SandboxProperties props;
     private final Semaphore slots;
+    private final ProcMount procMount;
 
     public Sandbox(SandboxProperties props) {
         this.props = props;
         this.slots = new Semaphore(props.maxConcurrent(), true);
+        this.procMount = new ProcMount(props.proc(), ProcMount::exitsCleanly);
     }
 
     public SandboxProperties properties() {
@@ -152,6 +155,20 @@ public class Sandbox {
     }
 
     List<String> command(Language language, Path scratch) {
+        List<String> command = new ArrayList<>(isolation(language));
+        if (procMount.enabled(command, props.python())) {
+            command.addAll(List.of("--proc", "/proc"));
+        }
+        command.addAll(List.of("--dev", "/dev",
+                "--bind", scratch.resolve("work").toString(), "/work",
+                "--ro-bind", scratch.resolve("in").toString(), "/verigen",
+                "--chdir", "/work",
+                props.python(), "-I", "-S", "/verigen/harness.py"));
+        return command;
+    }
+
+    /** The sandbox's uid, limits and namespaces, up to the mounts that depend on the run. */
+    private List<String> isolation(Language language) {
         long as = (language == Language.JAVASCRIPT ? props.nodeMemory() : props.memory()).toBytes();
         String uid = Integer.toString(props.uid());
         return List.of(
@@ -161,12 +178,7 @@ public class Sandbox {
                 props.bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                 "--symlink", "usr/bin", "/bin",
-                "--size", Long.toString(props.tmpSize().toBytes()), "--tmpfs", "/tmp",
-                "--proc", "/proc", "--dev", "/dev",
-                "--bind", scratch.resolve("work").toString(), "/work",
-                "--ro-bind", scratch.resolve("in").toString(), "/verigen",
-                "--chdir", "/work",
-                props.python(), "-I", "-S", "/verigen/harness.py");
+                "--size", Long.toString(props.tmpSize().toBytes()), "--tmpfs", "/tmp");
     }
 
     private SandboxRun execute(Language language, Path scratch) throws IOException {

@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrent    sandboxes running at once; they share one uid and so its process limit
  * @param uid              uid (and gid) the sandbox runs as, set by setpriv before bwrap
  * @param scratchDir       where scratch directories are made; empty: {@code java.io.tmpdir}
+ * @param proc             whether the sandbox gets a fresh {@code /proc}: {@code auto} (if the kernel allows it here;
+ *                         container runtimes mask parts of theirs, and the kernel then refuses a new one), {@code mount}
+ *                         or {@code none}
  */
 @Validated
 @ConfigurationProperties("verigen.verifier.sandbox")
@@ -50,18 +53,20 @@ public record SandboxProperties(
         @DefaultValue("/usr/bin/bwrap") @NotBlank String bwrap,
         @DefaultValue("/usr/bin/setpriv") @NotBlank String setpriv,
         @DefaultValue("/usr/bin/prlimit") @NotBlank String prlimit,
-        @DefaultValue("") String scratchDir) {
+        @DefaultValue("") String scratchDir,
+        @DefaultValue("auto") ProcMount.Mode proc) {
 
     /** The defaults, for tests and for code that runs without Spring. */
     public static SandboxProperties defaults() {
         return new SandboxProperties(Duration.ofSeconds(30), Duration.ofSeconds(5), 5, DataSize.ofMegabytes(512),
                 DataSize.ofGigabytes(2), DataSize.ofMegabytes(256), 32, DataSize.ofMegabytes(16),
                 DataSize.ofMegabytes(32), DataSize.ofMegabytes(1), DataSize.ofKilobytes(2), 100, 1, 65534,
-                "/usr/bin/python3", "/usr/bin/node", "/usr/bin/bwrap", "/usr/bin/setpriv", "/usr/bin/prlimit", "");
+                "/usr/bin/python3", "/usr/bin/node", "/usr/bin/bwrap", "/usr/bin/setpriv", "/usr/bin/prlimit", "",
+                ProcMount.Mode.AUTO);
     }
 
     public SandboxProperties withTimes(Duration wall, Duration test) {
         return new SandboxProperties(wall, test, cpuSeconds, memory, nodeMemory, nodeHeap, processes, fileSize, tmpSize,
-                outputBytes, outputExcerpt, maxTests, maxConcurrent, uid, python, node, bwrap, setpriv, prlimit, scratchDir);
+                outputBytes, outputExcerpt, maxTests, maxConcurrent, uid, python, node, bwrap, setpriv, prlimit, scratchDir, proc);
     }
 }
