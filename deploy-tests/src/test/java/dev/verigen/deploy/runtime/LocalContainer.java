@@ -33,6 +33,7 @@ public final class LocalContainer implements AutoCloseable {
     }
 
     public static LocalContainer start(ContainerSpec spec, Path log) {
+        createMountPoints(spec);
         MemoryCgroup cgroup = spec.memoryLimit() > 0 ? MemoryCgroup.create(spec.name(), spec.memoryLimit()) : null;
         List<String> argv = argv(spec, cgroup);
         try {
@@ -47,6 +48,35 @@ public final class LocalContainer implements AutoCloseable {
         }
     }
 
+    /**
+     * A runtime makes the mount points a container's mounts need before it makes the root read-only; so does this one,
+     * in the unpacked image (as root, once; later containers of the image find them).
+     */
+    private static void createMountPoints(ContainerSpec spec) {
+        try {
+            if (spec.hostsFile() != null) {
+                Path hosts = spec.rootfs().resolve("etc/hosts");
+                if (!Files.exists(hosts)) {
+                    Files.createDirectories(hosts.getParent());
+                    Files.createFile(hosts);
+                }
+            }
+            for (ContainerSpec.Mount m : spec.mounts()) {
+                Path target = spec.rootfs().resolve(m.target().substring(1));
+                if (!Files.exists(target)) {
+                    if (Files.isDirectory(m.source())) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.createFile(target);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("mount points of " + spec.name(), e);
+        }
+    }
+
     static List<String> argv(ContainerSpec spec, MemoryCgroup cgroup) {
         List<String> argv = new ArrayList<>();
         if (cgroup != null) {
@@ -54,7 +84,8 @@ public final class LocalContainer implements AutoCloseable {
             argv.addAll(List.of("/bin/sh", "-c", "echo $$ > '" + cgroup.procs() + "' && exec \"$@\"", "sh"));
         }
         if (spec.netns() != null) {
-            argv.addAll(List.of("ip", "netns", "exec", spec.netns()));
+            // the network namespace only: "ip netns exec" would also remount /sys, hiding the cgroup the JVM reads
+            argv.addAll(List.of("nsenter", "--net=/var/run/netns/" + spec.netns()));
         }
         boolean root = spec.uid() == 0;
         if (!root) {

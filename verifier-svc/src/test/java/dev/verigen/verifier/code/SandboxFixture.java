@@ -31,6 +31,10 @@ final class SandboxFixture {
     private final Set<Long> sandboxUidBefore;
 
     SandboxFixture(Path scratchRoot) {
+        this(scratchRoot, ProcMount.Mode.AUTO);
+    }
+
+    SandboxFixture(Path scratchRoot, ProcMount.Mode proc) {
         this.scratchRoot = scratchRoot;
         try {
             // bwrap binds the scratch dir as the sandbox uid, which must be able to traverse to it
@@ -41,7 +45,7 @@ final class SandboxFixture {
         SandboxProperties d = SandboxProperties.defaults().withTimes(WALL, TEST);
         this.props = new SandboxProperties(d.wallTime(), d.testTimeout(), d.cpuSeconds(), d.memory(), d.nodeMemory(),
                 d.nodeHeap(), d.processes(), d.fileSize(), d.tmpSize(), d.outputBytes(), d.outputExcerpt(), d.maxTests(),
-                d.maxConcurrent(), d.uid(), d.python(), d.node(), d.bwrap(), d.setpriv(), d.prlimit(), scratchRoot.toString(), d.proc());
+                d.maxConcurrent(), d.uid(), d.python(), d.node(), d.bwrap(), d.setpriv(), d.prlimit(), scratchRoot.toString(), proc);
         this.verifier = new CodeTestsVerifier(props);
         this.sandboxUidBefore = processesOf(props.uid());
     }
