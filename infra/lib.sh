@@ -132,6 +132,15 @@ ensure_sandbox_tools() {
   ensure_file /usr/bin/node nodejs
 }
 
+# what deploy-tests runs: Debian's docker-compose (a Compose file validator), and for starting the chart's pods as
+# local containers network namespaces (iproute2), nsenter (util-linux) and bubblewrap
+ensure_deploy_test_tools() {
+  [[ "$(uname -s)" == Linux ]] || return 0
+  ensure_cmd docker-compose docker-compose
+  ensure_cmd ip iproute2
+  ensure_cmd nsenter util-linux
+}
+
 ensure_tools() {
   ensure_cmd mvn maven
   ensure_cmd curl curl
