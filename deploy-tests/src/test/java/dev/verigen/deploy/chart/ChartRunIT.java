@@ -236,23 +236,11 @@ class ChartRunIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The container's own process: the deepest descendant of its runtime process that runs java. */
+    /** The container's own process: the java process below its runtime process. */
     private static ProcessHandle java(PodLauncher.RunningPod pod) {
-        return ProcessHandle.allProcesses()
+        return pod.container().processes()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .filter(p -> isDescendantOf(p, pod))
                 .findFirst().orElseThrow(() -> new AssertionError("no java process in " + pod.name()));
-    }
-
-    private static boolean isDescendantOf(ProcessHandle p, PodLauncher.RunningPod pod) {
-        Optional<ProcessHandle> parent = p.parent();
-        while (parent.isPresent()) {
-            if (parent.get().info().commandLine().map(c -> c.contains("--hostname " + pod.name() + " ")).orElse(false)) {
-                return true;
-            }
-            parent = parent.get().parent();
-        }
-        return false;
     }
 
     private static String field(String status, String name) {

@@ -268,6 +268,12 @@ class ChartTemplateTest {
     }
 
     @Test
+    void aFieldTheKubernetesApiDoesNotHaveFailsTheCheck() {
+        assertThatThrownBy(() -> render("minimal.yaml", "defaults.extraEnv[0].name", "X", "defaults.extraEnv[0].valu", "y"))
+                .hasMessageContaining("fields the Kubernetes API does not have").hasMessageContaining("valu");
+    }
+
+    @Test
     void dashboardsInTheChartBecomeConfigMapsForGrafana() throws Exception {
         Path dashboards = CHART.chart().resolve("dashboards");
         Path probe = dashboards.resolve("deploy-tests-probe.json");

@@ -123,6 +123,11 @@ public final class LocalContainer implements AutoCloseable {
         return spec;
     }
 
+    /** The processes running in the container (below the runtime's own). */
+    public java.util.stream.Stream<ProcessHandle> processes() {
+        return process.descendants();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

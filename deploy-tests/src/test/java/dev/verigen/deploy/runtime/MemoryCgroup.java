@@ -13,6 +13,8 @@ final class MemoryCgroup {
 
     private static final Path V2 = Path.of("/sys/fs/cgroup/cgroup.controllers");
     private static final Path V1 = Path.of("/sys/fs/cgroup/memory");
+    /** Keeps the cgroups of two test JVMs on one machine apart (their pods have the same names). */
+    private static final String RUN = Long.toString(ProcessHandle.current().pid());
 
     private final Path dir;
 
@@ -28,11 +30,11 @@ final class MemoryCgroup {
     static MemoryCgroup create(String name, long limitBytes) {
         try {
             if (isV2WithMemory()) {
-                Path dir = Files.createDirectories(Path.of("/sys/fs/cgroup/verigen-tests", name));
+                Path dir = Files.createDirectories(Path.of("/sys/fs/cgroup/verigen-tests", RUN + "-" + name));
                 Files.writeString(dir.resolve("memory.max"), Long.toString(limitBytes));
                 return new MemoryCgroup(dir);
             }
-            Path dir = Files.createDirectories(V1.resolve("verigen-tests").resolve(name));
+            Path dir = Files.createDirectories(V1.resolve("verigen-tests").resolve(RUN + "-" + name));
             Files.writeString(dir.resolve("memory.limit_in_bytes"), Long.toString(limitBytes));
             return new MemoryCgroup(dir);
         } catch (IOException e) {
