@@ -48,6 +48,7 @@ final class Platform implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> byService = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> launchedWith = new LinkedHashMap<>();
     private Map<String, String> commonEnv = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -86,19 +87,24 @@ final class Platform implements AutoCloseable {
         for (String service : SECOND_WAVE) {
             ports.put(service, freePort());
         }
-        Map<String, String> env = Map.of(
+        this.commonEnv = Map.of(
                 "VERIGEN_BOOTSTRAP_KEY", adminKey,
                 "VERIGEN_GATEWAY_SECRET", gatewaySecret,
                 "KAFKA_BOOTSTRAP", kafkaBootstrap,
                 "VERIGEN_DB_URL", dbUrl,
                 "VERIGEN_DB_USER", dbUser,
-                "VERIGEN_DB_PASSWORD", dbPassword,
-                "ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"),
-                "VERIFIER_URL", "http://127.0.0.1:" + ports.get("verifier-svc"));
-        this.commonEnv = env;
+                "VERIGEN_DB_PASSWORD", dbPassword);
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
-        start(FIRST_WAVE, env);
-        start(SECOND_WAVE, env);
+        start(FIRST_WAVE);
+        start(SECOND_WAVE);
+    }
+
+    /** The settings every service starts with: the shared ones and where the others listen now. */
+    private Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>(commonEnv);
+        env.put("ORCHESTRATOR_URL", "http://127.0.0.1:" + ports.get("orchestrator-svc"));
+        env.put("VERIFIER_URL", "http://127.0.0.1:" + ports.get("verifier-svc"));
+        return env;
     }
 
     /** The bootstrap admin key of the default tenant (every scope), as {@code ./verigen up} makes one. */
@@ -114,30 +120,45 @@ final class Platform implements AutoCloseable {
         return "http://127.0.0.1:" + ports.get(service);
     }
 
-    private void start(List<String> services, Map<String, String> env) throws IOException {
+    private void start(List<String> services) throws IOException {
         for (String service : services) {
-            String module = MODULE.getOrDefault(service, service);
-            Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: run the suite with ./verigen test (mvn verify), "
-                        + "which packages every service before these tests start them");
-            }
-            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                    "--server.port=" + ports.get(service))
-                    .directory(root.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
-            builder.environment().putAll(env);
-            builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
-            builder.environment().putAll(extraEnv.getOrDefault(service, Map.of()));
-            Process process = builder.start();
-            processes.add(process);
-            byService.put(service, process);
+            launch(service, env());
         }
         for (String service : services) {
             awaitHealthy(service);
         }
+        // a service that had to move to another port after the others started: tell those that call it
+        for (String service : services) {
+            if (!launchedWith.get(service).equals(env())) {
+                Process stale = byService.get(service);
+                stale.destroyForcibly();
+                stale.onExit().join();
+                launch(service, env());
+                awaitHealthy(service);
+            }
+        }
+    }
+
+    private void launch(String service, Map<String, String> env) throws IOException {
+        String module = MODULE.getOrDefault(service, service);
+        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + "-exec.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the suite with ./verigen test (mvn verify), "
+                    + "which packages every service before these tests start them");
+        }
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
+                "--server.port=" + ports.get(service))
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("SERVER_PORT", Integer.toString(ports.get(service)));
+        builder.environment().putAll(extraEnv.getOrDefault(service, Map.of()));
+        Process process = builder.start();
+        processes.add(process);
+        byService.put(service, process);
+        launchedWith.put(service, env);
     }
 
     /** Kills the service the hard way (SIGKILL): no shutdown hook, no graceful drain, as a crash or an OOM kill. */
@@ -149,16 +170,38 @@ final class Platform implements AutoCloseable {
 
     /** Starts the service again on its port, with the same settings. */
     void restart(String service) throws IOException {
-        start(List.of(service), commonEnv);
+        start(List.of(service));
     }
 
-    private void awaitHealthy(String service) {
-        try {
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> health(service).contains("\"UP\""));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(service + " did not become healthy; its log ends with:\n" + tail(service), e);
+    /**
+     * Healthy means this service's own process answers UP on its port. Other programs on a shared machine may take a
+     * port between {@link #freePort} and the service's start: the service then exits ("already in use") and is started
+     * again on another port (its port is known only to later waves and to the tests, so nothing else needs telling).
+     */
+    private void awaitHealthy(String service) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Process process = byService.get(service);
+            try {
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> !process.isAlive() || health(service).contains("\"UP\"") && ownsPort(service));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(service + " did not become healthy; its log ends with:\n" + tail(service), e);
+            }
+            if (process.isAlive()) {
+                return;
+            }
+            if (attempt < 3 && log(service).contains("was already in use")) {
+                ports.put(service, freePort());
+                launch(service, env());
+                continue;
+            }
+            throw new IllegalStateException(service + " exited during startup; its log ends with:\n" + tail(service));
         }
+    }
+
+    /** The service's log says it listens on the port the tests will use (not that something else answers there). */
+    private boolean ownsPort(String service) throws IOException {
+        return log(service).contains("started on port " + ports.get(service));
     }
 
     private String health(String service) throws IOException, InterruptedException {
