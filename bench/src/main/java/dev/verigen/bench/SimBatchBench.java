@@ -30,7 +30,7 @@ public final class SimBatchBench {
     static SimProperties applicationYml(long seed) {
         return new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, 0.0),
                 new SimProperties.Latency(10.0, 0.1, 1.0, 64, 1.0, 0.1, 4096, 16),
-                new SimProperties.Failures(0.0, 0.0, 0.0, 0.0));
+                new SimProperties.Failures(0.0, 0.0, 0.0, 0.0), SimProperties.Realism.DEFAULT);
     }
 
     record Point(int n, int requests, long completionTokens, long engineMs) {

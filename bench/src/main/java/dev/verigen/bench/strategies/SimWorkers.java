@@ -36,13 +36,41 @@ public final class SimWorkers implements Workers {
     private final SimulatedOutcomeRewardModel orm;
     private final SimulatedProcessRewardModel prm;
 
+    /**
+     * Which simulated world the workers model: the engine's realism and how much the reward models share its errors.
+     * {@link #STRICT} is the services' defaults (application.yml); {@link #FLAT} turns every realism property off, a
+     * coin per sample and reward models with independent errors, as the simulator was before.
+     */
+    public record World(String name, SimProperties.Realism realism, double rewardSharedErrors) {
+        public static final World STRICT = new World("strict", SimProperties.Realism.DEFAULT, 0.5);
+        public static final World FLAT = new World("flat", SimProperties.Realism.OFF, 0.0);
+
+        /** What a benchmark table says it ran with. */
+        public String describe() {
+            return name + " simulator (engine: " + realism.describe() + "; sim-orm and sim-prm sharedErrors "
+                    + rewardSharedErrors + "; reward models read the task, never the reference)";
+        }
+    }
+
+    private final World world;
+
     public SimWorkers(long seed) {
+        this(seed, World.STRICT);
+    }
+
+    public SimWorkers(long seed, World world) {
+        this.world = world;
         engine = new SimBackend(new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, 0.0), null,
-                null), d -> { });
+                null, world.realism()), d -> { });
         var meters = new SimpleMeterRegistry();
-        orm = new SimulatedOutcomeRewardModel(new SimOrmProperties(42, 1.5, 1.0, Duration.ZERO), meters);
-        prm = new SimulatedProcessRewardModel(new SimPrmProperties(42, 3.0, 1.0, 2, 2.5,
+        orm = new SimulatedOutcomeRewardModel(new SimOrmProperties(42, 1.5, 1.0, world.rewardSharedErrors(),
+                Duration.ZERO), meters);
+        prm = new SimulatedProcessRewardModel(new SimPrmProperties(42, 3.0, 1.0, 2, 2.5, world.rewardSharedErrors(),
                 dev.verigen.reward.scoring.Aggregation.parse("min").orElseThrow(), "\\n", Duration.ZERO), meters);
+    }
+
+    public World world() {
+        return world;
     }
 
     @Override
@@ -66,7 +94,7 @@ public final class SimWorkers implements Workers {
     }
 
     @Override
-    public double score(String scorer, String prompt, String reference, String text) {
+    public double score(String scorer, String prompt, String text) {
         String[] parts = scorer.split(":", 2);
         Scorer base = switch (parts[0]) {
             case "sim-orm" -> orm;
@@ -76,7 +104,7 @@ public final class SimWorkers implements Workers {
         Scorer chosen = parts.length == 1 ? base : base.variant(parts[1]).orElseThrow();
         var id = UUID.nameUUIDFromBytes(text.getBytes());
         var job = new ScoringJob(new JobMeta(id, new UUID(1, 1), new UUID(1, 3), 1, "bench", null, null), scorer,
-                prompt, reference, List.of(new CandidateRef(id, text)));
+                prompt, List.of(new CandidateRef(id, text)));
         return chosen.score(job).scores().getFirst().value();
     }
 

@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
+import dev.verigen.contracts.simulation.Seeds;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks, and
@@ -39,6 +40,7 @@ public class SimBackend implements EngineBackend {
     private static final long TIMING_SALT = 0x71e1L;
     private static final long FAILURE_SALT = 0xfa11L;
     private static final long SCORE_SALT = 0x5c0e1L;
+    private static final long MODE_SALT = 0x30deL;
 
     private final SimProperties config;
     private final Tokens tokens;
@@ -59,8 +61,8 @@ public class SimBackend implements EngineBackend {
     public SimBackend(SimProperties config, Pacer pacer) {
         this.config = config;
         this.tokens = new Tokens(config.charsPerToken());
-        this.model = new TaskModel(config.solveRate());
-        this.judgments = new SimJudgments(model);
+        this.model = new TaskModel(config.solveRate(), config.realism());
+        this.judgments = new SimJudgments(model, config.seed());
         this.latency = new LatencyModel(config.latency());
         this.prefixCache = new PrefixCache(config.latency().prefixCacheBlocks(),
                 config.latency().prefixBlockTokens() * config.charsPerToken());
@@ -122,7 +124,14 @@ public class SimBackend implements EngineBackend {
             SplittableRandom random = continues(request)
                     ? Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash, Seeds.hash(request.partial()))
                     : Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash);
-            Sample sample = sample(i, request, random);
+            // cool sampling collapses onto the mode: the task's greedy sample, the same whatever the seed
+            SamplingParams drawn = sampling;
+            if (!continues(request) && random.nextDouble() < config.realism().collapse(sampling.temperature())) {
+                random = Seeds.random(config.seed(), MODE_SALT, promptHash);
+                drawn = new SamplingParams(0, sampling.topP(), sampling.maxTokens(), sampling.seed(),
+                        sampling.stop(), sampling.logprobs());
+            }
+            Sample sample = sample(i, request, drawn, random);
             samples.add(sample);
             completionTokens += sample.completionTokens();
             longest = (int) Math.max(longest, sample.completionTokens());
@@ -157,17 +166,22 @@ public class SimBackend implements EngineBackend {
         }
     }
 
-    private Sample sample(int index, EngineRequest request, SplittableRandom random) {
+    private Sample sample(int index, EngineRequest request, SamplingParams sampling, SplittableRandom random) {
         var judge = SimJudgments.judgePrompt(request.task());
+        SimProperties.Realism realism = config.realism();
         if (judge.isEmpty() && continues(request)) {
             Continuation continuation = model.continuation(SimJudgments.underlyingTask(request.task()),
-                    request.partial(), random);
-            return finish(index, continuation.text(), continuation::onTrackWithin, request.sampling(), random);
+                    request.partial(), sampling.temperature(), random);
+            return finish(index, continuation.text(),
+                    chars -> SimJudgments.perTokenCost(continuation.onTrackWithin(chars), 0, realism), sampling,
+                    random);
         }
         TaskModel.Draft draft = judge.isPresent()
                 ? new TaskModel.Draft(judgments.verdict(judge.get(), random), true, 0)
-                : model.draft(SimJudgments.underlyingTask(request.task()), random);
-        return finish(index, draft.text(), chars -> draft.correct(), request.sampling(), random);
+                : model.draft(SimJudgments.underlyingTask(request.task()), sampling.temperature(), random);
+        double appeal = draft.misconception() == null ? 0 : draft.misconception().appeal();
+        return finish(index, draft.text(), chars -> SimJudgments.perTokenCost(draft.correct(), appeal, realism),
+                sampling, random);
     }
 
     /** Step-wise search: the samples continue the partial solution the prompt ends with. */
@@ -176,10 +190,10 @@ public class SimBackend implements EngineBackend {
     }
 
     /**
-     * Applies stop strings and max tokens to what the sample would say; {@code correctWithin} tells whether the
-     * text cut to that many characters is right, for the logprob.
+     * Applies stop strings and max tokens to what the sample would say; {@code costWithin} gives the mean negative
+     * log-probability per token of the text cut to that many characters, for the logprob.
      */
-    private Sample finish(int index, String full, IntPredicate correctWithin, SamplingParams sampling,
+    private Sample finish(int index, String full, IntToDoubleFunction costWithin, SamplingParams sampling,
                           SplittableRandom random) {
         String text = full;
         String finish = "stop";
@@ -194,7 +208,7 @@ public class SimBackend implements EngineBackend {
         }
         int completionTokens = tokens.count(text);
         Double logprob = sampling.logprobs()
-                ? logprob(completionTokens, correctWithin.test(text.length()), random)
+                ? -completionTokens * costWithin.applyAsDouble(text.length()) * (0.5 + random.nextDouble())
                 : null;
         return new Sample(index, text, finish, completionTokens, logprob);
     }
@@ -211,12 +225,6 @@ public class SimBackend implements EngineBackend {
             }
         }
         return first;
-    }
-
-    /** A weakly informative confidence: wrong samples are a bit less likely per token, as with real models. */
-    private static double logprob(int tokens, boolean correct, SplittableRandom random) {
-        double perToken = (correct ? 0.08 : 0.2) * (0.5 + random.nextDouble());
-        return -tokens * perToken;
     }
 
     private void spend(double ms) {

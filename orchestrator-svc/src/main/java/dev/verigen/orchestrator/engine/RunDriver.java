@@ -160,7 +160,7 @@ public class RunDriver {
         StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), "",
                 Json.writeString(new Action.Score(s.candidateIds(), scorer)));
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
-                run.input().prompt(), run.input().reference(), candidates)));
+                run.input().prompt(), candidates)));
     }
 
     private record StepPlan(StepKind kind, Amount cost, List<UUID> candidateIds, String label, String action) {

@@ -339,7 +339,7 @@ public final class InMemoryRun {
             case Action.Score s -> {
                 for (RunState.Candidate c : state().candidates(s.candidateIds())) {
                     scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
-                            .put(s.scorer(), workers.score(s.scorer(), input.prompt(), input.reference(), c.text()));
+                            .put(s.scorer(), workers.score(s.scorer(), input.prompt(), c.text()));
                 }
                 boolean model = Costs.scoringSpendsTokens(s.scorer());
                 release(p, model ? p.tokens() / 2 : 0, p.calls(), model ? Math.ceil(p.flops / 2) : 0);
