@@ -5,6 +5,7 @@ import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Usage;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
@@ -86,6 +87,17 @@ public class SimBackend implements EngineBackend {
 
     @Override
     public EngineOutput generate(EngineRequest request) {
+        return generate(request, EngineControl.NONE);
+    }
+
+    /**
+     * Samples are drawn at once and their engine time is then spent as a real engine would spend it: prefill, then
+     * one decode step after another for the whole batch. On the way each sample reports its text so far every
+     * {@code progressTokens} tokens (when asked), and a cancel stops the clock: the samples are cut at the tokens
+     * decoded by then, and only those are billed.
+     */
+    @Override
+    public EngineOutput generate(EngineRequest request, EngineControl control) {
         SamplingParams sampling = request.sampling();
         // no seed: derive one from the job id, so a replayed job reproduces while distinct jobs differ
         long baseSeed = sampling.seed() != null ? sampling.seed() : Seeds.hash(request.meta().jobId().toString());
@@ -149,7 +161,10 @@ public class SimBackend implements EngineBackend {
                         Math.round(timing.prefillMs()));
             }
             failureDraw -= failures.serverError();
-            spend(timing.totalMs());
+            double spentMs = decode(request, samples, timing, longest, control);
+            if (control.cancelled() && spentMs + 1e-3 < timing.totalMs()) {
+                return cancelled(request, samples, timing, longest, spentMs, promptTokens + scoredTokens);
+            }
             long engineMs = Math.round(timing.totalMs());
             if (failureDraw < failures.timeout()) {
                 throw new EngineException(EngineErrors.TIMEOUT, "simulated engine: request timed out", true, engineMs);
@@ -164,6 +179,64 @@ public class SimBackend implements EngineBackend {
         } finally {
             activeSequences.addAndGet(-request.n());
         }
+    }
+
+    /**
+     * Spends the request's engine time, reporting progress when each sample passes another {@code progressTokens}
+     * tokens, and stopping early on a cancel.
+     *
+     * @return the engine time spent, less than the total only when cancelled
+     */
+    private double decode(EngineRequest request, List<Sample> samples, LatencyModel.Timing timing, int longest,
+                          EngineControl control) {
+        double msPerToken = longest == 0 ? 0 : timing.decodeMs() / longest;
+        List<double[]> events = new ArrayList<>(); // {time, sample, tokens}
+        int every = request.progressTokens();
+        if (every > 0 && !request.scoringMode()) {
+            for (Sample sample : samples) {
+                for (long t = every; t < sample.completionTokens(); t += every) {
+                    events.add(new double[]{timing.prefillMs() + t * msPerToken, sample.index(), t});
+                }
+            }
+            events.sort(java.util.Comparator.comparingDouble((double[] e) -> e[0]).thenComparingDouble(e -> e[1]));
+        }
+        double now = 0;
+        for (double[] event : events) {
+            now += spend(event[0] - now, control);
+            if (control.cancelled()) {
+                return now;
+            }
+            Sample sample = samples.get((int) event[1]);
+            control.progress(sample.index(), prefix(sample.text(), (long) event[2]), (long) event[2]);
+        }
+        return now + spend(timing.totalMs() - now, control);
+    }
+
+    /** What a cancel at {@code spentMs} leaves: each sample cut at the tokens decoded by then, and their usage. */
+    private EngineOutput cancelled(EngineRequest request, List<Sample> samples, LatencyModel.Timing timing, int longest,
+                                   double spentMs, long promptTokens) {
+        double msPerToken = longest == 0 ? 0 : timing.decodeMs() / longest;
+        long decoded = spentMs <= timing.prefillMs() || msPerToken == 0 ? 0
+                : (long) Math.floor((spentMs - timing.prefillMs()) / msPerToken);
+        List<Sample> cut = new ArrayList<>(samples.size());
+        long completion = 0;
+        for (Sample s : samples) {
+            if (s.completionTokens() <= decoded) {
+                cut.add(s);
+                completion += s.completionTokens();
+            } else {
+                cut.add(new Sample(s.index(), prefix(s.text(), decoded), "cancelled", decoded, null));
+                completion += decoded;
+            }
+        }
+        long calls = request.scoringMode() ? samples.size() : request.n();
+        return new EngineOutput(cut, new Usage(promptTokens, completion, calls, Math.round(spentMs), 0), true);
+    }
+
+    /** The first {@code tokens} tokens of a sample's text, as the simulator's tokenizer counts them. */
+    private String prefix(String text, long tokens) {
+        long chars = tokens * config.charsPerToken();
+        return chars >= text.length() ? text : text.substring(0, (int) chars);
     }
 
     private Sample sample(int index, EngineRequest request, SamplingParams sampling, SplittableRandom random) {
@@ -229,5 +302,14 @@ public class SimBackend implements EngineBackend {
 
     private void spend(double ms) {
         pacer.spend(Duration.ofNanos(Math.round(ms * 1_000_000)));
+    }
+
+    /** Spends up to {@code ms}, less when the job is cancelled on the way; returns what was spent. */
+    private double spend(double ms, EngineControl control) {
+        if (ms <= 0) {
+            return 0;
+        }
+        Duration spent = pacer.spend(Duration.ofNanos(Math.round(ms * 1_000_000)), control::cancelled);
+        return Math.min(ms, spent.toNanos() / 1e6);
     }
 }

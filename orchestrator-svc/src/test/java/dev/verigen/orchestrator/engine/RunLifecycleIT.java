@@ -187,7 +187,7 @@ class RunLifecycleIT {
     }
 
     @Test
-    void cancellingARunWithJobsInFlightSettlesTheirUsageButDecidesNothingMore() throws Exception {
+    void cancellingARunStopsItsJobsAtTheWorkersAndSettlesWhatTheyGenerated() throws Exception {
         String body = BODY.replace("What is 40 + 2?", "What is 40 + 2? " + ScriptedWorkers.HELD);
         String id = JSON.readTree(post(body, null).body()).get("id").stringValue();
         await().atMost(Duration.ofSeconds(30)).until(() -> workers.heldJobs() == 1);
@@ -195,28 +195,32 @@ class RunLifecycleIT {
         assertThat(inFlight.at("/budget/reservedTokens").asLong()).isPositive();
         assertThat(inFlight.at("/budget/reservedCalls").asLong()).isEqualTo(3);
         assertThat(inFlight.at("/budget/reservedFlops").asDouble()).isPositive();
+        UUID runId = UUID.fromString(id);
+        UUID jobId = jdbc.sql("select job_id from steps where run_id = :id").param("id", runId).query(UUID.class)
+                .single();
 
         HttpResponse<String> cancel = post("/v1/runs/" + id + "/cancel", "", null);
         assertThat(cancel.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(cancel.body()).get("status").stringValue()).isEqualTo("CANCELLED");
-        assertThat(JSON.readTree(get("/v1/runs/" + id).body()).at("/budget/reservedCalls").asLong())
-                .as("the job in flight still holds its reservation").isEqualTo(3);
 
-        workers.release();
+        // the cancel reaches the worker, which stops the job and reports the one token a sample it generated
         JsonNode run = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
                         r -> r.at("/budget/reservedCalls").asLong() == 0);
+        assertThat(workers.cancelsSeen).containsExactly(jobId);
+        assertThat(workers.heldJobs()).isZero();
         assertThat(run.get("status").stringValue()).isEqualTo("CANCELLED");
-        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(10 + 3 * 3);
+        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(10 + 3);
         assertThat(run.at("/budget/usedCalls").asLong()).isEqualTo(3);
         assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
         assertThat(run.at("/budget/reservedFlops").asDouble()).isZero();
         assertThat(run.at("/budget/usedFlops").asDouble()).isPositive()
                 .isEqualTo(run.at("/usage/flops").asDouble());
-        // the settlement and any decision commit together: once the settlement shows, nothing else was dispatched
-        UUID runId = UUID.fromString(id);
+        // the cancelled step's result is settled, never decided on: no candidates, nothing else dispatched
         assertThat(jdbc.sql("select kind || ':' || status from steps where run_id = :id").param("id", runId)
-                .query(String.class).list()).containsExactly("GENERATION:DONE");
+                .query(String.class).list()).containsExactly("GENERATION:CANCELLED");
+        assertThat(jdbc.sql("select count(*) from candidates where run_id = :id").param("id", runId)
+                .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from run_events where run_id = :id and type = 'run.finished'")
                 .param("id", runId).query(Long.class).single()).isEqualTo(1);
