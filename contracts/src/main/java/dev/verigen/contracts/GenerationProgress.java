@@ -8,11 +8,13 @@ import java.util.Objects;
  * another that many tokens; the job's {@link GenerationResult} still follows (or a cancel cuts it short). Partial
  * texts let a strategy judge samples before they end: score them, and cancel the ones not worth finishing.
  *
+ * @param pool    the model pool that serves the job
+ * @param backend the engine backend ({@code sim} is a simulator, never a real model)
  * @param sample the sample's index within the job
  * @param text   what the sample has generated so far (without the partial solution it continues)
  * @param tokens how many tokens that is
  */
-public record GenerationProgress(JobMeta meta, int sample, String text, long tokens) {
+public record GenerationProgress(JobMeta meta, String pool, String backend, int sample, String text, long tokens) {
 
     public GenerationProgress {
         Objects.requireNonNull(meta, "meta");

@@ -167,6 +167,12 @@ public final class StrategyAccuracyBench {
         c.add(new Config("self_consistency n=16 temperatures 0.4/0.8/1.2", SelfConsistency::new, "self_consistency",
                 16, null, "{\"temperatures\": [0.4, 0.8, 1.2]}"));
         c.add(new Config("first_finish n=8", FirstFinish::new, "first_finish", 8, null, null));
+        c.add(new Config("best_of_n n=16, pruned at 32 tokens to 1/4 (sim-orm)", BestOfN::new, "best_of_n", 16,
+                "sim-orm", "{\"prune\": {\"at\": 32, \"keep\": 0.25}}"));
+        c.add(new Config("best_of_n n=16, pruned at 32 tokens to 1/4 (sim-prm:last)", BestOfN::new, "best_of_n", 16,
+                "sim-orm", "{\"prune\": {\"at\": 32, \"keep\": 0.25, \"scorer\": \"sim-prm:last\"}}"));
+        c.add(new Config("self_consistency n≤16 adaptive, abort", SelfConsistency::new, "self_consistency", 16, null,
+                "{\"adaptive\": {\"confidence\": 0.95, \"abort\": true}}"));
         c.add(new Config("beam_search 2x2 (sim-prm:last)", BeamSearch::new, "beam_search", 4, null,
                 "{\"beamWidth\": 2, \"expansions\": 2, \"prm\": \"sim-prm:last\"}"));
         c.add(new Config("beam_search 4x4 (sim-prm:last)", BeamSearch::new, "beam_search", 16, null,

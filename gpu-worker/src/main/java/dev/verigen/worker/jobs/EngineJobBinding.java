@@ -55,8 +55,8 @@ public class EngineJobBinding {
     }
 
     @Bean
-    InFlightJobs inFlightJobs() {
-        return new InFlightJobs();
+    InFlightJobs inFlightJobs(WorkerProperties properties, EngineBackend backend) {
+        return new InFlightJobs(properties.pool(), backend.name());
     }
 
     /** Stops the jobs a {@link CancelJobs} names, here or when they arrive. */

@@ -21,6 +21,8 @@ public final class InFlightJobs {
     /** How many early cancels are remembered; older ones are forgotten (their jobs then run, and settle as usual). */
     static final int REMEMBERED = 10_000;
 
+    private final String pool;
+    private final String backend;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private final Set<UUID> cancelledEarly = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, false) {
@@ -30,13 +32,19 @@ public final class InFlightJobs {
                 }
             }));
 
+    /** @param pool and @param backend name this worker in the progress it reports */
+    public InFlightJobs(String pool, String backend) {
+        this.pool = pool;
+        this.backend = backend;
+    }
+
     /**
      * Registers a job about to run; its control reports progress to {@code progress} (when the request asked for
      * it) and is already cancelled when a cancel came first.
      */
     public Running start(EngineRequest request, Consumer<GenerationProgress> progress) {
         UUID id = request.meta().jobId();
-        Running job = new Running(request, progress);
+        Running job = new Running(request, progress, pool, backend);
         running.put(id, job);
         if (cancelledEarly.remove(id)) {
             job.cancel();
@@ -73,11 +81,15 @@ public final class InFlightJobs {
     public static final class Running implements EngineControl {
         private final EngineRequest request;
         private final Consumer<GenerationProgress> progress;
+        private final String pool;
+        private final String backend;
         private volatile boolean cancelled;
 
-        Running(EngineRequest request, Consumer<GenerationProgress> progress) {
+        Running(EngineRequest request, Consumer<GenerationProgress> progress, String pool, String backend) {
             this.request = request;
             this.progress = progress;
+            this.pool = pool;
+            this.backend = backend;
         }
 
         void cancel() {
@@ -92,7 +104,7 @@ public final class InFlightJobs {
         @Override
         public void progress(int sample, String text, long tokens) {
             if (request.progressTokens() > 0 && !cancelled) {
-                progress.accept(new GenerationProgress(request.meta(), sample, text, tokens));
+                progress.accept(new GenerationProgress(request.meta(), pool, backend, sample, text, tokens));
             }
         }
     }

@@ -156,7 +156,7 @@ public class RunDriver {
         String topic = Topics.GENERATION_JOBS;
         StepPlan plan = new StepPlan(StepKind.GENERATION, cost, List.of(), g.label(), Json.writeString(g));
         return dispatch(run, plan, topic, meta -> Json.write(new GenerationJob(meta, g.role(), pool, prompt, sampling,
-                g.n(), partial, g.oneStep())));
+                g.n(), partial, g.oneStep(), List.of(), g.progressTokens())));
     }
 
     private boolean dispatchVerification(RunRow run, List<UUID> candidateIds) {
@@ -174,8 +174,8 @@ public class RunDriver {
         Costs.ScoringCost cost = Costs.scoring(scorer, run.input().prompt(), texts);
         var amount = new Amount(cost.tokens(), cost.calls(), Costs.scoringFlops(compute.forRun(run.spec().model()),
                 scorer, run.input().prompt(), texts));
-        StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), "",
-                Json.writeString(new Action.Score(s.candidateIds(), scorer)));
+        StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), s.label(),
+                Json.writeString(new Action.Score(s.candidateIds(), scorer, s.label())));
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
                 run.input().prompt(), candidates)));
     }

@@ -88,6 +88,9 @@ public class ParticleFilter implements Strategy {
 
     @Override
     public List<Action> decide(RunState state, RunEvent event) {
+        if (event instanceof RunEvent.Progressed) {
+            return List.of(); // never asks for progress
+        }
         if (event instanceof RunEvent.StepFinished && state.pendingSteps() > 0) {
             return List.of(); // a round moves on only when all of its jobs are back
         }

@@ -231,6 +231,43 @@ class RunLifecycleIT {
         assertThat(post("/v1/runs/" + UUID.randomUUID() + "/cancel", "", null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aPrunedRunScoresSnapshotsMidGenerationAndStopsTheWeakSamples() throws Exception {
+        String body = """
+                {"pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math", "rewardModel": "sim-orm",
+                              "maxTokens": 50, "seed": 1, "options": {"prune": {"at": 5, "keep": 0.5}}},
+                 "input": {"prompt": "What is 40 + 2? [hold]", "reference": "42"},
+                 "budget": {"maxTokens": 5000, "maxCalls": 40}}""";
+        String id = JSON.readTree(post(body, null).body()).get("id").stringValue();
+        UUID runId = UUID.fromString(id);
+        // four jobs, each reported "partial 1".."partial 4" at 5 tokens; the snapshots are scored 0.1 .. 0.4
+        await().atMost(Duration.ofSeconds(30)).until(() -> workers.cancelsSeen.size() == 2);
+        assertThat(jdbc.sql("select count(*) from candidates where run_id = :id and finish_reason = 'partial'")
+                .param("id", runId).query(Long.class).single()).as("each snapshot recorded once").isEqualTo(4);
+        // the two lowest (partial 1 and 2) were stopped at the workers
+        List<UUID> stopped = jdbc.sql("""
+                select s.job_id from steps s join candidates c on c.step_id = s.id
+                 where s.run_id = :id and c.finish_reason = 'partial' and c.text in ('partial 1', 'partial 2')""")
+                .param("id", runId).query(UUID.class).list();
+        assertThat(workers.cancelsSeen).containsExactlyInAnyOrderElementsOf(stopped);
+
+        workers.release();
+        JsonNode run = awaitFinished(id);
+        assertThat(run.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(run.at("/result/reason").stringValue())
+                .contains("pruned at 5 tokens by sim-orm: 2 of 4 samples ran on, 2 stopped");
+        assertThat(run.at("/result/text").stringValue()).startsWith("Answer: ");
+        assertThat(jdbc.sql("select kind || ':' || status from steps where run_id = :id and kind = 'GENERATION'")
+                .param("id", runId).query(String.class).list())
+                .containsExactlyInAnyOrder("GENERATION:CANCELLED", "GENERATION:CANCELLED", "GENERATION:DONE",
+                        "GENERATION:DONE");
+        JsonNode done = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
+                        r -> r.at("/budget/reservedCalls").asLong() == 0);
+        // two full samples, two stopped after one token each, four prompts
+        assertThat(done.at("/budget/usedTokens").asLong()).isEqualTo(4 * 10 + 2 * 3 + 2);
+    }
+
     private JsonNode awaitFinished(String id) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),

@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Samples are "Answer: 41/42/43" (a step-wise job's first two steps are "Step 1", "Step 2"); a sample passes when
  * it contains the reference; the score is the sample's last digit / 10. Every result is sent twice, as at-least-once delivery may do.
  * A cancel ({@code verigen.gen.cancels}) of a held job answers it at once as a worker that aborts does: error
- * {@code cancelled}, one generated token per sample billed.
+ * {@code cancelled}, one generated token per sample billed. A job asking for progress first reports each sample at
+ * {@code progressTokens} tokens ("partial k", k counting the jobs that asked, so their scores differ), twice.
  */
 public final class ScriptedWorkers implements AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class ScriptedWorkers implements AutoCloseable {
     /** The job ids of every cancel received. */
     public final List<java.util.UUID> cancelsSeen = new CopyOnWriteArrayList<>();
     private final List<GenerationJob> held = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger reporting = new java.util.concurrent.atomic.AtomicInteger();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
@@ -80,6 +82,13 @@ public final class ScriptedWorkers implements AutoCloseable {
         jobsSeen.add(job);
         if (job.prompt().contains(UNANSWERED)) {
             return;
+        }
+        if (job.progressTokens() > 0) {
+            int k = reporting.incrementAndGet();
+            for (int i = 0; i < job.n(); i++) {
+                sendTwice(Topics.GENERATION_PROGRESS, new dev.verigen.contracts.GenerationProgress(job.meta(),
+                        job.pool(), "scripted", i, "partial " + k, job.progressTokens()));
+            }
         }
         if (job.prompt().contains(HELD)) {
             held.add(job);

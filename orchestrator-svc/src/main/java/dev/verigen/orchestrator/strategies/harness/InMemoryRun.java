@@ -91,6 +91,8 @@ public final class InMemoryRun {
         Workers.Generated output;
         long dispatchedAt;
         long finishAt;
+        /** Set for a progress report of the generation step {@link #stepId}: which sample, how far. */
+        Sample progress;
 
         Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls, double flops) {
             this.stepId = stepId;
@@ -194,6 +196,12 @@ public final class InMemoryRun {
             }
             Pending next = pending.remove(nextIndex());
             clock = Math.max(clock, next.finishAt);
+            if (next.progress != null) {
+                if (stepStatus(next.stepId()) == RunState.Step.Status.PENDING) {
+                    decide(progressed(next));
+                }
+                continue;
+            }
             if (stepStatus(next.stepId()) != RunState.Step.Status.PENDING) {
                 settleUnheard(next); // cancelled: its work is settled and nobody decides on it
                 continue;
@@ -206,7 +214,9 @@ public final class InMemoryRun {
         // what is still in flight when the run ends is stopped at the workers (abort), else settles when it answers
         long answeredAt = clock;
         for (Pending p : List.copyOf(pending)) {
-            if (aborting(p)) {
+            if (p.progress != null) {
+                continue;
+            } else if (aborting(p)) {
                 abort(p);
             } else {
                 settleUnheard(p);
@@ -229,6 +239,41 @@ public final class InMemoryRun {
             return best;
         }
         return delivery.shuffle() ? random.nextInt(pending.size()) : 0;
+    }
+
+    /** Records a progress report as a snapshot candidate, as the result applier does. */
+    private RunEvent.Progressed progressed(Pending report) {
+        Action.Generate g = (Action.Generate) report.action();
+        String partial = g.continueParent() ? state().candidate(g.parent()).orElseThrow().text() : "";
+        UUID id = UUID.nameUUIDFromBytes(("cand-" + candidates.size()).getBytes());
+        Sample s = report.progress;
+        candidates.add(new RunState.Candidate(id, candidates.size(), partial + s.text(), null, null, null, Map.of(),
+                g.parent(), g.label(), g.role() == null ? Role.GENERATE : g.role(),
+                g.pool() == null ? spec.model() : g.pool(), false, RunState.Candidate.PARTIAL, s.completionTokens(),
+                null));
+        return new RunEvent.Progressed(report.stepId(), report.label(), s.index(), id, s.completionTokens());
+    }
+
+    /**
+     * Progress reports of a generation that asked for them: sample i reports its first k·every tokens (its text cut
+     * in proportion) when, decoding evenly over the job's engine time, it has generated them.
+     */
+    private void scheduleProgress(Pending job, Action.Generate g) {
+        Workers.Generated out = job.output;
+        long longest = out.samples().stream().mapToLong(Sample::completionTokens).max().orElse(0);
+        for (Sample s : out.samples()) {
+            for (long t = g.progressTokens(); t < s.completionTokens(); t += g.progressTokens()) {
+                Pending report = new Pending(job.stepId(), StepKind.GENERATION, job.label(), g, 0, 0, 0);
+                int chars = (int) (s.text().length() * t / s.completionTokens());
+                report.progress = new Sample(s.index(), s.text().substring(0, chars), RunState.Candidate.PARTIAL, t,
+                        null);
+                report.dispatchedAt = job.dispatchedAt;
+                report.finishAt = delivery.timed()
+                        ? job.dispatchedAt + Math.max(0, (job.finishAt - job.dispatchedAt) * t / Math.max(1, longest))
+                        : job.finishAt;
+                pending.add(report);
+            }
+        }
     }
 
     private boolean aborting(Pending p) {
@@ -307,7 +352,8 @@ public final class InMemoryRun {
                 List<String> texts = state().candidates(s.candidateIds()).stream().map(RunState.Candidate::text)
                         .toList();
                 var cost = Costs.scoring(scorer, input.prompt(), texts);
-                return dispatch(StepKind.SCORING, "", new Action.Score(s.candidateIds(), scorer), cost.tokens(),
+                return dispatch(StepKind.SCORING, s.label(), new Action.Score(s.candidateIds(), scorer, s.label()),
+                        cost.tokens(),
                         cost.calls(), Costs.scoringFlops(compute, scorer, input.prompt(), texts));
             }
             case Action.Cancel c -> {
@@ -365,6 +411,12 @@ public final class InMemoryRun {
         if (delivery.timed() && action instanceof Action.Generate g) {
             p.output = call(g);
             p.finishAt = clock + Math.max(1, p.output.usage().engineMs());
+        }
+        if (action instanceof Action.Generate g && g.progressTokens() > 0) {
+            if (p.output == null) {
+                p.output = call(g);
+            }
+            scheduleProgress(p, g);
         }
         pending.add(p);
         return true;
