@@ -192,6 +192,10 @@ public final class StrategyAccuracyBench {
             c.add(new Config("particle_filter n=" + n + " (sim-prm:last)", ParticleFilter::new, "particle_filter", n,
                     null, "{\"prm\": \"sim-prm:last\"}"));
         }
+        for (int k : new int[]{2, 4}) {
+            c.add(new Config("a_star k=" + k + " (sim-prm:last)", dev.verigen.orchestrator.strategies.AStar::new,
+                    "a_star", 1, null, "{\"expansions\": " + k + ", \"prm\": \"sim-prm:last\"}"));
+        }
         return c;
     }
 

@@ -52,7 +52,8 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
 
     static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,
             SelfConsistency.NAME, SelfConsistency::new, ParticleFilter.NAME, ParticleFilter::new, Dvts.NAME, Dvts::new,
-            BeamSearch.NAME, BeamSearch::new);
+            BeamSearch.NAME, BeamSearch::new, dev.verigen.orchestrator.strategies.AStar.NAME,
+            dev.verigen.orchestrator.strategies.AStar::new);
     static final Set<String> VOTING = Set.of(BestOfN.NAME, SelfConsistency.NAME);
     private static final Set<String> KNOWN = Set.of("model", "rewardModel", "verifier", "strategies", "pilotSamples",
             "maxSamples", "bins", "abstain", "abstainBelow", "maxTokensPerItem", "settleConfidence", "settleScore",
