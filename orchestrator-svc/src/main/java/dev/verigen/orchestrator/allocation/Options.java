@@ -40,7 +40,9 @@ import tools.jackson.databind.JsonNode;
  * @param settleScore     ... nor one whose samples all agree with a mean reward score of at least this
  * @param sampleMaxTokens every purchased sample's max tokens (a voting run's budget is its upper bound)
  * @param promptTokens    an upper bound of an item's prompt as budgets count it (prompt + template allowance)
- * @param verifierFalsePositiveRate with the false-negative rate, the verifier's precision ceiling; 0: none
+ * @param verifierFalsePositiveRate with the false-negative rate, the verifier's errors: its precision ceiling, and
+ *                  where a new sample is likelier a false positive than a true one. NaN (the default): the rates the
+ *                  curve book measured on graded training samples (0 when it has none); a number overrides them
  */
 public record Options(String model, String rewardModel, String verifier, List<Arm> arms, int pilotSamples,
                       int maxSamples, int bins, boolean abstain, double abstainBelow, long maxTokensPerItem,
@@ -49,6 +51,21 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
                       double verifierFalseNegativeRate) {
 
     public static final String PATH = "allocation";
+
+    /** The verifier's error rates to plan with: as given, else as the book measured them, else none. */
+    public record VerifierRates(double falsePositiveRate, double falseNegativeRate, String source) {
+    }
+
+    public VerifierRates verifierRates(CurveBook book) {
+        CurveBook.VerifierErrors measured = book == null ? null : book.verifier();
+        double fp = !Double.isNaN(verifierFalsePositiveRate) ? verifierFalsePositiveRate
+                : measured != null ? measured.falsePositiveRate() : 0;
+        double fn = !Double.isNaN(verifierFalseNegativeRate) ? verifierFalseNegativeRate
+                : measured != null ? measured.falseNegativeRate() : 0;
+        String source = !Double.isNaN(verifierFalsePositiveRate) ? "given"
+                : measured != null ? "measured on " + measured.samples() + " graded samples" : "unmeasured (0)";
+        return new VerifierRates(fp, fn, source);
+    }
 
     static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,
             SelfConsistency.NAME, SelfConsistency::new, ParticleFilter.NAME, ParticleFilter::new, Dvts.NAME, Dvts::new,
@@ -111,8 +128,8 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
         Long promptTokens = f.integer(node, "promptTokens", path("promptTokens"), 1, 1_000_000);
         double temperature = decimal(f, node, "temperature", 0, 2, 0.8);
         Long seed = f.integer(node, "seed", path("seed"), Long.MIN_VALUE, Long.MAX_VALUE);
-        double fpr = decimal(f, node, "verifierFalsePositiveRate", 0, 1, 0);
-        double fnr = decimal(f, node, "verifierFalseNegativeRate", 0, 1, 0);
+        double fpr = decimal(f, node, "verifierFalsePositiveRate", 0, 1, Double.NaN);
+        double fnr = decimal(f, node, "verifierFalseNegativeRate", 0, 1, Double.NaN);
         var base = new PipelineSpec(BestOfN.NAME, 1, model == null ? "unknown" : model, null, rewardModel,
                 new SamplingParams(temperature, 1.0, sampleMaxTokens, 0L, List.of(), false), 300);
         List<Arm> arms = arms(f, node, base);
