@@ -127,8 +127,11 @@ public final class Prune {
             // judged, the checkpoint waits for that judgement (one scoring reservation per decision)
             actions.addAll(checkpoint(state, memo));
         }
-        if (actions.isEmpty() && state.pendingSteps() == 0) {
-            actions.add(ending.conclude().apply(memo.note()));
+        if (state.pendingSteps() == 0 && actions.stream().allMatch(a -> a instanceof Action.Remember)) {
+            // nothing runs and nothing was started: the checkpoint may just have found every sample finished
+            String note = actions.stream().map(a -> ((Action.Remember) a).memo()).filter(Memo.class::isInstance)
+                    .map(m -> ((Memo) m).note()).reduce((a, b) -> b).orElse(memo.note());
+            actions.add(ending.conclude().apply(note));
         }
         return actions;
     }

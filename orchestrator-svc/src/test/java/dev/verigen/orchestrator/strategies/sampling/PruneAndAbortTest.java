@@ -85,6 +85,23 @@ class PruneAndAbortTest {
     }
 
     @Test
+    void aCheckpointPastEverySampleLetsTheRunAnswerOnceTheLastIsJudged() {
+        // every sample (40 tokens) ends before the checkpoint: nothing is pruned, and the run still ends (it once
+        // stopped deciding when the last answer's scoring came back and the checkpoint found no sample running)
+        var strategy = new BestOfN();
+        var spec = spec(strategy, "best_of_n", 8, "toy-orm", "{\"prune\": {\"at\": 48, \"keep\": 0.25}}");
+        for (var delivery : List.of(InMemoryRun.Delivery.TIMED, InMemoryRun.Delivery.IN_ORDER)) {
+            var outcome = new InMemoryRun(strategy, spec, new RunInput("task", null), null, null, WORKERS, delivery)
+                    .run();
+
+            assertThat(outcome.succeeded()).isTrue();
+            assertThat(outcome.answer().text()).endsWith("Answer: 7");
+            assertThat(outcome.reason()).contains("every sample finished before 48 tokens");
+            assertThat(outcome.aborted()).isZero();
+        }
+    }
+
+    @Test
     void pruningNeedsAScorerAndDoesNotMixWithAdaptive() {
         var strategy = new BestOfN();
         var base = new PipelineSpec("best_of_n", 8, "toy", null, null,
