@@ -55,11 +55,22 @@ public final class StrategyAccuracyBench {
      * others are refused, as the API would).
      */
     public record Target(String pool, double temperature, int maxTokens, Set<String> scorers) {
-        public static final Target SIM_MATH = new Target("sim-math", 0.8, 256, Set.of("sim-orm", "sim-prm"));
+        public static final Target SIM_MATH = new Target("sim-math", 0.8, 256, Set.of("sim-orm", "sim-prm", "judge"));
     }
 
-    /** What a config achieved over the suite. */
-    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
+    /**
+     * What a config achieved over the suite.
+     *
+     * @param aborted     generation jobs stopped mid-way (engine-side abort), over all tasks
+     * @param tokensSaved completion tokens the abort saved, over all tasks
+     * @param scored      candidates scored (reward-model and PRM passes), over all tasks
+     */
+    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs,
+                         long aborted, long tokensSaved, long scored) {
+
+        public Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
+            this(config, tasks, correct, failed, tokens, calls, engineMs, 0, 0, 0);
+        }
         public double accuracy() {
             return correct / (double) tasks;
         }
@@ -86,6 +97,15 @@ public final class StrategyAccuracyBench {
      */
     public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens,
                                  Workers workers, Target target) {
+        return measure(config, tasks, seed, budgetTokens, workers, target, InMemoryRun.Delivery.TIMED);
+    }
+
+    /** As {@link #measure(Config, List, long, Long, Workers, Target)}, with the results delivered as given. */
+    public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens, Workers workers,
+                                 Target target, InMemoryRun.Delivery delivery) {
+        long aborted = 0;
+        long saved = 0;
+        long scored = 0;
         int correct = 0;
         int failed = 0;
         long tokens = 0;
@@ -96,18 +116,28 @@ public final class StrategyAccuracyBench {
             Task task = tasks.get(i);
             PipelineSpec spec = spec(strategy, config, target, seed * 1_000_003L + i);
             var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), budgetTokens,
-                    null, workers, InMemoryRun.Delivery.TIMED).run();
+                    null, workers, delivery).run();
             engineMs += outcome.engineMs();
+            aborted += outcome.aborted();
+            saved += outcome.tokensSaved();
+            scored += outcome.scored();
             tokens += outcome.usedTokens();
             calls += outcome.usedCalls();
             if (!outcome.succeeded()) {
                 failed++;
-            } else if (workers.verify(task.prompt(), task.reference(), outcome.answer().text()).outcome()
-                    == Verdict.Outcome.PASS) {
+            } else if (correct(workers, task, outcome.answer().text())) {
                 correct++;
             }
         }
-        return new Result(config, tasks.size(), correct, failed, tokens, calls, engineMs);
+        return new Result(config, tasks.size(), correct, failed, tokens, calls, engineMs, aborted, saved, scored);
+    }
+
+    /** The grade of an answer: always the reference's (a pipeline's own verifier may be imperfect, the grader not). */
+    static boolean correct(Workers workers, Task task, String text) {
+        if (workers instanceof SimWorkers sim) {
+            return sim.grade(task.reference(), text);
+        }
+        return workers.verify(task.prompt(), task.reference(), text).outcome() == Verdict.Outcome.PASS;
     }
 
     /** The spec as the orchestrator would normalise it, the strategy's options included. */

@@ -70,11 +70,12 @@ public final class InMemoryRun {
      *
      * @param aborted     generation jobs stopped mid-way (cancelled, or still running when the run ended)
      * @param tokensSaved completion tokens those jobs would have generated had they run to the end
+     * @param scored      candidates scored (reward-model or PRM passes), over every scoring job
      */
     public record Outcome(String status, RunState.Candidate answer, String reason, String errorCode,
                           long usedTokens, long usedCalls, int refusedReservations, int decisions,
                           List<RunState.Candidate> candidates, List<RunState.Step> steps, long engineMs,
-                          double usedFlops, int aborted, long tokensSaved) {
+                          double usedFlops, int aborted, long tokensSaved, long scored) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
@@ -159,6 +160,7 @@ public final class InMemoryRun {
     private int decisions;
     private int aborted;
     private long abortedTokensSaved;
+    private long scored;
     private String status = "RUNNING";
     private UUID answer;
     private String reason;
@@ -225,7 +227,7 @@ public final class InMemoryRun {
         pending.clear();
         RunState.Candidate chosen = answer == null ? null : state().candidate(answer).orElseThrow();
         return new Outcome(status, chosen, reason, errorCode, usedTokens, usedCalls, refused, decisions,
-                state().candidates(), List.copyOf(steps), answeredAt, usedFlops, aborted, abortedTokensSaved);
+                state().candidates(), List.copyOf(steps), answeredAt, usedFlops, aborted, abortedTokensSaved, scored);
     }
 
     private int nextIndex() {
@@ -444,12 +446,20 @@ public final class InMemoryRun {
                 yield finished(p, List.of(), null);
             }
             case Action.Score s -> {
+                long spent = 0;
+                boolean known = true;
                 for (RunState.Candidate c : state().candidates(s.candidateIds())) {
-                    scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
-                            .put(s.scorer(), workers.score(s.scorer(), input.prompt(), c.text()));
+                    Workers.Scored one = workers.scoreWithUsage(s.scorer(), input.prompt(), c.text());
+                    scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>()).put(s.scorer(), one.value());
+                    known &= one.tokens() >= 0;
+                    spent += Math.max(0, one.tokens());
+                    scored++;
                 }
                 boolean model = Costs.scoringSpendsTokens(s.scorer());
-                release(p, model ? p.tokens() / 2 : 0, p.calls(), model ? Math.ceil(p.flops / 2) : 0);
+                long tokens = !model ? 0 : known ? Math.min(p.tokens(), spent) : p.tokens() / 2;
+                double flops = !model ? 0 : known && p.tokens() > 0 ? Math.ceil(p.flops * tokens / p.tokens())
+                        : Math.ceil(p.flops / 2);
+                release(p, tokens, p.calls(), flops);
                 yield finished(p, List.of(), null);
             }
             default -> throw new IllegalStateException();

@@ -34,4 +34,15 @@ public interface Workers {
      * judges from the task and the answer alone, as real ones do.
      */
     double score(String scorer, String prompt, String text);
+
+    /**
+     * A score and the tokens it cost (model-backed scorers: a judge's generations); {@code tokens} −1 when the
+     * workers do not know, and the harness then books half the reservation.
+     */
+    record Scored(double value, long tokens) {
+    }
+
+    default Scored scoreWithUsage(String scorer, String prompt, String text) {
+        return new Scored(score(scorer, prompt, text), -1);
+    }
 }
