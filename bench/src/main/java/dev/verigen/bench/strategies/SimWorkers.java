@@ -65,6 +65,7 @@ public final class SimWorkers implements Workers {
 
     private final World world;
     private final Verification verification;
+    private final java.util.concurrent.atomic.AtomicLong verifierTokens = new java.util.concurrent.atomic.AtomicLong();
 
     public SimWorkers(long seed) {
         this(seed, World.STRICT);
@@ -107,12 +108,22 @@ public final class SimWorkers implements Workers {
     public Checked verify(String prompt, String reference, String text) {
         String answer = answer(text);
         if (verification == Verification.JUDGE) {
-            List<String> verdicts = judge(prompt, text, 1, 0.0, "verify").texts();
+            Judged judged = judge(prompt, text, 1, 0.0, "verify");
+            verifierTokens.addAndGet(judged.tokens());
+            List<String> verdicts = judged.texts();
             return new Checked(verdicts.getFirst().endsWith("Verdict: correct") ? Verdict.Outcome.PASS
                     : Verdict.Outcome.FAIL, answer);
         }
         boolean pass = answer != null && answer.equals(reference.strip());
         return new Checked(pass ? Verdict.Outcome.PASS : Verdict.Outcome.FAIL, answer);
+    }
+
+    /**
+     * Tokens the judge verifier generated and read so far (prompt + completion); the harness does not bill verifiers
+     * (verifier-svc's checks are no model calls), so a bench that verifies with the judge reports them itself.
+     */
+    public long verifierTokens() {
+        return verifierTokens.get();
     }
 
     /** The grader: the stated answer against the reference, whatever the pipeline's verifier is. */

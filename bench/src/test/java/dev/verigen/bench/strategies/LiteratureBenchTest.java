@@ -20,6 +20,7 @@ class LiteratureBenchTest {
         assertThat(LiteratureBench.prune(TASKS, 7, 40_000, world)).isNotNull(); // a checkpoint past short samples
         assertThat(LiteratureBench.epf(TASKS, 7, 40_000, world)).isNotNull();
         assertThat(LiteratureBench.solveOrVerify(TASKS, 7, 40_000, world)).isNotNull();
+        assertThat(LiteratureBench.flaws(TASKS, 7, world, SimMathSuite.tasks(24, 1001), 1001, 2)).isNotNull();
     }
 
     @Test

@@ -40,9 +40,10 @@ import tools.jackson.databind.JsonNode;
  * @param settleScore     ... nor one whose samples all agree with a mean reward score of at least this
  * @param sampleMaxTokens every purchased sample's max tokens (a voting run's budget is its upper bound)
  * @param promptTokens    an upper bound of an item's prompt as budgets count it (prompt + template allowance)
- * @param verifierFalsePositiveRate with the false-negative rate, the verifier's errors: its precision ceiling, and
- *                  where a new sample is likelier a false positive than a true one. NaN (the default): the rates the
- *                  curve book measured on graded training samples (0 when it has none); a number overrides them
+ * @param verifierFalsePositiveRate with the false-negative rate, the verifier's errors. NaN (the default): the rates
+ *                  the curve book measured on graded training samples, already priced into its curves (learned from
+ *                  the same verdicts); a number is applied analytically: a precision ceiling, and a stop where a new
+ *                  sample is likelier a false positive than a true one ({@link VerifierRates})
  */
 public record Options(String model, String rewardModel, String verifier, List<Arm> arms, int pilotSamples,
                       int maxSamples, int bins, boolean abstain, double abstainBelow, long maxTokensPerItem,
@@ -52,19 +53,32 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
 
     public static final String PATH = "allocation";
 
-    /** The verifier's error rates to plan with: as given, else as the book measured them, else none. */
-    public record VerifierRates(double falsePositiveRate, double falseNegativeRate, String source) {
+    /**
+     * The verifier's error rates and how they enter the plan. Measured rates (the curve book's, learned from the same
+     * verdicts as its curves) are already in the curves: a bin's accuracy at N samples is what the answer rule, a vote
+     * among the passes, achieved with that verifier, false positives included, so they are reported and not applied
+     * again. Given rates are applied analytically ({@code analytic}): the precision ceiling and the per-item
+     * false-positive stop of "Inference Scaling fLaws", which model an answer that is any one pass, a pessimistic
+     * bound for a vote among passes when false positives scatter over wrong answers.
+     */
+    public record VerifierRates(double falsePositiveRate, double falseNegativeRate, String source, boolean analytic) {
     }
 
     public VerifierRates verifierRates(CurveBook book) {
         CurveBook.VerifierErrors measured = book == null ? null : book.verifier();
-        double fp = !Double.isNaN(verifierFalsePositiveRate) ? verifierFalsePositiveRate
-                : measured != null ? measured.falsePositiveRate() : 0;
-        double fn = !Double.isNaN(verifierFalseNegativeRate) ? verifierFalseNegativeRate
-                : measured != null ? measured.falseNegativeRate() : 0;
-        String source = !Double.isNaN(verifierFalsePositiveRate) ? "given"
-                : measured != null ? "measured on " + measured.samples() + " graded samples" : "unmeasured (0)";
-        return new VerifierRates(fp, fn, source);
+        if (!Double.isNaN(verifierFalsePositiveRate) || !Double.isNaN(verifierFalseNegativeRate)) {
+            double fp = !Double.isNaN(verifierFalsePositiveRate) ? verifierFalsePositiveRate
+                    : measured != null ? measured.falsePositiveRate() : 0;
+            double fn = !Double.isNaN(verifierFalseNegativeRate) ? verifierFalseNegativeRate
+                    : measured != null ? measured.falseNegativeRate() : 0;
+            return new VerifierRates(fp, fn, "given, applied analytically (precision ceiling, false-positive stop)",
+                    true);
+        }
+        if (measured != null) {
+            return new VerifierRates(measured.falsePositiveRate(), measured.falseNegativeRate(), "measured on "
+                    + measured.samples() + " graded samples, priced into the learned curves", false);
+        }
+        return new VerifierRates(0, 0, "unmeasured (0)", false);
     }
 
     static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,

@@ -75,16 +75,23 @@ class ComputeOptimalTest {
     }
 
     @Test
-    void withoutGivenRatesTheVerifierErrorsTheBookMeasuredAreUsed() {
+    void measuredVerifierErrorsAreInTheCurvesAndGivenOnesAreAppliedAnalytically() {
         var state = new BatchState(List.of("hard"), 1_000_000, List.of(Fixtures.hardPilot("hard")), List.of());
         var options = Options.read(with(Map.of("verifier", "numeric")));
         assertThat(new ComputeOptimal(options, Fixtures.book(false)).next(state)).as("unmeasured: none assumed")
                 .isNotEmpty();
+        // measured with the curves: the curves already hold what a vote among passes achieved with this verifier
         var measured = Fixtures.book(false).withVerifier(new CurveBook.VerifierErrors(0.3, 0.1, 500));
-        var guarded = new ComputeOptimal(options, measured);
+        assertThat(new ComputeOptimal(options, measured).next(state)).isNotEmpty();
+        assertThat(options.verifierRates(measured).source()).startsWith("measured on 500 graded samples");
+        assertThat(options.verifierRates(measured).analytic()).isFalse();
+        // the same rates given: the precision ceiling of a pass
+        var given = Options.read(with(Map.of("verifier", "numeric", "verifierFalsePositiveRate", 0.3,
+                "verifierFalseNegativeRate", 0.1)));
+        var guarded = new ComputeOptimal(given, measured);
         assertThat(guarded.next(state)).isEmpty();
         assertThat(guarded.decisions(state).get("hard").reason()).isEqualTo(Decision.Reason.CEILING);
-        assertThat(options.verifierRates(measured).source()).isEqualTo("measured on 500 graded samples");
+        assertThat(given.verifierRates(measured).analytic()).isTrue();
     }
 
     @Test
