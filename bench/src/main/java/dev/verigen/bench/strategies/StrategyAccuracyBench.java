@@ -250,7 +250,8 @@ public final class StrategyAccuracyBench {
                 .para(count + " sim-math tasks (2 to 6 integer operations; the simulator's latent solve rates make them "
                         + "heterogeneous), seed " + seed + ", per-task budget " + budget + " tokens, the same for every "
                         + "row. Each strategy's own decision function runs in memory against the simulator's engine "
-                        + "and reward models (SIMULATED: `sim`, `sim-orm`, `sim-prm`); selection never sees the "
+                        + "and reward models (SIMULATED: `sim`, `sim-orm`, `sim-prm`; " + SimWorkers.World.STRICT
+                        .describe() + "); selection never sees the "
                         + "reference (no verifier); a run counts as correct when its answer equals the reference. "
                         + "Tokens are prompt + completion tokens of every generation, as the budget counts them.")
                 .table(List.of("pipeline", "accuracy", "tokens / task", "model calls / task", "simulated latency / task (ms)",
@@ -258,9 +259,10 @@ public final class StrategyAccuracyBench {
                 .para("Reading it: model calls count reward-model items as well as samples. Step-wise search "
                         + "(beam_search, dvts, particle_filter) re-reads the partial solution as prompt at every step, "
                         + "and those prompt tokens count against the budget as an engine would bill them; a prefix "
-                        + "cache makes them cheaper in time but not in this count. first_finish counts every sample "
-                        + "it cancelled, because workers finish a job they started (there is no engine-side abort "
-                        + "yet): it buys latency, not tokens. The simulated latency is the discrete-event time from "
+                        + "cache makes them cheaper in time but not in this count. first_finish, adaptive sampling with "
+                        + "abort and pruning stop the samples they no longer need at the workers (engine-side abort): "
+                        + "those are billed only the tokens decoded until then (the literature-abort section measures "
+                        + "the saving). The simulated latency is the discrete-event time from "
                         + "the first dispatch to the answer, with each job taking the simulator's engine time and "
                         + "jobs of one round running concurrently; orchestration overhead is not included (see the "
                         + "platform throughput section for that). The simulator's fuser and refiner re-solve the "
