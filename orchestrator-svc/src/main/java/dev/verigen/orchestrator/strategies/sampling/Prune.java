@@ -148,7 +148,8 @@ public final class Prune {
         List<UUID> snapshots = running.stream().map(s -> latest.get(s.label()).id()).toList();
         if (snapshots.isEmpty()) {
             return List.of(new Action.Remember(new Memo(PRUNED, List.of(), List.of(),
-                    "; prune: every sample finished before " + settings.at() + " tokens")));
+                    "; prune: every sample finished before its checkpoint at " + settings.at() + " tokens was "
+                            + "reached or scored, nothing pruned")));
         }
         List<String> texts = snapshots.stream().map(id -> state.candidate(id).orElseThrow().text()).toList();
         if (!Costs.canAffordScoring(state.budget(), settings.scorer(), state.input().prompt(), texts)) {

@@ -96,7 +96,7 @@ class PruneAndAbortTest {
 
             assertThat(outcome.succeeded()).isTrue();
             assertThat(outcome.answer().text()).endsWith("Answer: 7");
-            assertThat(outcome.reason()).contains("every sample finished before 48 tokens");
+            assertThat(outcome.reason()).contains("every sample finished before its checkpoint at 48 tokens");
             assertThat(outcome.aborted()).isZero();
         }
     }
