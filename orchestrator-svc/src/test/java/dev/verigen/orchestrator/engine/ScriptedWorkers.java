@@ -105,16 +105,15 @@ public final class ScriptedWorkers implements AutoCloseable {
     /** Answers every held generation job now. */
     public void release() {
         for (GenerationJob job : held) {
-            held.remove(job);
-            answer(job);
+            if (held.remove(job)) { // a cancel may have taken it meanwhile
+                answer(job);
+            }
         }
     }
 
     private void cancel(dev.verigen.contracts.CancelJobs cancel) {
-        cancelsSeen.addAll(cancel.jobIds());
         for (GenerationJob job : held) {
-            if (cancel.jobIds().contains(job.meta().jobId())) {
-                held.remove(job);
+            if (cancel.jobIds().contains(job.meta().jobId()) && held.remove(job)) {
                 List<GenerationResult.Sample> cut = new ArrayList<>();
                 for (int i = 0; i < job.n(); i++) {
                     cut.add(new GenerationResult.Sample(i, "Ans", "cancelled", 1, null));
@@ -124,6 +123,8 @@ public final class ScriptedWorkers implements AutoCloseable {
                         "cancelled after 1 token a sample", false)));
             }
         }
+        // recorded once handled, so a test that waits for it and then releases the held jobs races nothing
+        cancelsSeen.addAll(cancel.jobIds());
     }
 
     private void answer(GenerationJob job) {
