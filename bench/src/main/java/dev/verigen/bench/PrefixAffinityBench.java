@@ -152,7 +152,8 @@ public final class PrefixAffinityBench {
                 + "round-robin to the 4 workers (0,4→w0; 1,5→w1; 2→w2; 3→w3). **Random** picks a seeded random worker "
                 + "per request. Same requests, same order, same seeds: samples are identical, only prefill differs. "
                 + "Tokens/s = (prompt + completion tokens) / makespan, the busiest worker's summed engine time "
-                + "(workers run in parallel); hit rate = prompt tokens found in the prefix cache / prompt tokens.");
+                + "(workers run in parallel); hit rate = prompt tokens found in the prefix cache / prompt tokens. "
+                + "The engine's realism settings: " + SimProperties.Realism.DEFAULT.describe() + ".");
         List<List<String>> rows = new ArrayList<>();
         for (int contexts : contextCounts) {
             List<Request> requests = requests(contexts, questions, contextTokens, seed);

@@ -30,7 +30,7 @@ public final class SimBatchBench {
     static SimProperties applicationYml(long seed) {
         return new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, 0.0),
                 new SimProperties.Latency(10.0, 0.1, 1.0, 64, 1.0, 0.1, 4096, 16),
-                new SimProperties.Failures(0.0, 0.0, 0.0, 0.0));
+                new SimProperties.Failures(0.0, 0.0, 0.0, 0.0), SimProperties.Realism.DEFAULT);
     }
 
     record Point(int n, int requests, long completionTokens, long engineMs) {
@@ -109,7 +109,8 @@ public final class SimBatchBench {
                 + "(ttft 10 ms, prefill 0.1 ms/token, decode 1.0 ms/token, max batch 64, batch slowdown 1.0, jitter ±10 %), "
                 + "prompt `" + PROMPT + "`, " + requests + " requests per row, seeds fixed (sim seed " + seed + "). "
                 + "Time is the simulator's accounted engine time (`Usage.engineMs`), so nothing sleeps and the figures "
-                + "do not depend on the machine's load. Tokens are completion tokens.");
+                + "do not depend on the machine's load. Tokens are completion tokens. The engine's realism settings "
+                + "(which shape the texts, hence their lengths): " + SimProperties.Realism.DEFAULT.describe() + ".");
 
         List<List<String>> rows = new ArrayList<>();
         Point base = null;

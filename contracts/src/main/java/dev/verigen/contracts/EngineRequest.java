@@ -16,17 +16,23 @@ import java.util.Objects;
  *                     teacher-forced log-likelihood after {@code prompt} ({@code logprob}, summed over its tokens)
  *                     and its token count ({@code completionTokens}). Usage: prompt tokens = the prompt once plus
  *                     every continuation's tokens, completion tokens 0, calls = number of continuations
+ * @param progressTokens report each sample's text so far every this many generated tokens (0: never)
  */
 public record EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
-                            String partial, List<String> continuations) {
+                            String partial, List<String> continuations, int progressTokens) {
 
     public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n) {
-        this(meta, pool, prompt, task, sampling, n, null, List.of());
+        this(meta, pool, prompt, task, sampling, n, null, List.of(), 0);
     }
 
     public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
                          String partial) {
-        this(meta, pool, prompt, task, sampling, n, partial, List.of());
+        this(meta, pool, prompt, task, sampling, n, partial, List.of(), 0);
+    }
+
+    public EngineRequest(JobMeta meta, String pool, String prompt, String task, SamplingParams sampling, int n,
+                         String partial, List<String> continuations) {
+        this(meta, pool, prompt, task, sampling, n, partial, continuations, 0);
     }
 
     public boolean scoringMode() {
@@ -43,5 +49,8 @@ public record EngineRequest(JobMeta meta, String pool, String prompt, String tas
             throw new IllegalArgumentException("n must be positive");
         }
         continuations = continuations == null ? List.of() : List.copyOf(continuations);
+        if (progressTokens < 0) {
+            throw new IllegalArgumentException("progressTokens cannot be negative");
+        }
     }
 }

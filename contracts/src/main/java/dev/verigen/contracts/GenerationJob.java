@@ -17,23 +17,30 @@ import java.util.Objects;
  *                 continuation, its {@code logprob} the teacher-forced log-likelihood of the continuation after the
  *                 rendered prompt and {@code completionTokens} its length in tokens ({@code n} should equal
  *                 their number). Empty (the default): sample {@code n} completions
+ * @param progressTokens report each sample's text so far every this many generated tokens
+ *                 ({@link GenerationProgress}); 0 (the default): only the result
  */
 public record GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
-                            String partial, boolean oneStep, List<String> continuations) {
+                            String partial, boolean oneStep, List<String> continuations, int progressTokens) {
 
     public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n) {
-        this(meta, role, pool, prompt, sampling, n, null, false, List.of());
+        this(meta, role, pool, prompt, sampling, n, null, false, List.of(), 0);
     }
 
     public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
                          String partial, boolean oneStep) {
-        this(meta, role, pool, prompt, sampling, n, partial, oneStep, List.of());
+        this(meta, role, pool, prompt, sampling, n, partial, oneStep, List.of(), 0);
+    }
+
+    public GenerationJob(JobMeta meta, Role role, String pool, String prompt, SamplingParams sampling, int n,
+                         String partial, boolean oneStep, List<String> continuations) {
+        this(meta, role, pool, prompt, sampling, n, partial, oneStep, continuations, 0);
     }
 
     /** Scoring mode: the likelihood of each continuation after the prompt, nothing sampled. */
     public static GenerationJob scoring(JobMeta meta, Role role, String pool, String prompt, List<String> continuations) {
         return new GenerationJob(meta, role, pool, prompt, null, Math.max(1, continuations.size()), null, false,
-                continuations);
+                continuations, 0);
     }
 
     public boolean scoringMode() {
@@ -50,6 +57,9 @@ public record GenerationJob(JobMeta meta, Role role, String pool, String prompt,
             throw new IllegalArgumentException("n must be positive");
         }
         continuations = continuations == null ? List.of() : List.copyOf(continuations);
+        if (progressTokens < 0) {
+            throw new IllegalArgumentException("progressTokens cannot be negative");
+        }
     }
 
     /** The roles a generation can play in a pipeline; each has its own prompt template. */

@@ -6,11 +6,12 @@ import java.util.Objects;
 /**
  * Orchestrator → reward-model-svc: score a batch of candidates of one prompt.
  *
- * @param scorer    the reward model to use, e.g. {@code sim-orm}
- * @param reference the reference answer when the task has one. Only simulated reward models read it,
- *                  to model a latent correctness; real reward models never see it.
+ * @param scorer the reward model to use, e.g. {@code sim-orm}
+ * @param prompt the task the candidates answer. There is no reference answer here: a reward model, real or simulated,
+ *               judges from the task and the candidate alone (a message from an older orchestrator that still carries
+ *               one decodes, and the field is dropped)
  */
-public record ScoringJob(JobMeta meta, String scorer, String prompt, String reference, List<CandidateRef> candidates) {
+public record ScoringJob(JobMeta meta, String scorer, String prompt, List<CandidateRef> candidates) {
 
     public ScoringJob {
         Objects.requireNonNull(meta, "meta");

@@ -11,6 +11,10 @@ public final class Topics {
     public static final String VERIFICATION_RESULTS = "verigen.verify.results";
     public static final String SCORING_JOBS = "verigen.score.jobs";
     public static final String SCORING_RESULTS = "verigen.score.results";
+    /** Orchestrator → every gpu-worker instance: stop these generation jobs ({@link CancelJobs}). */
+    public static final String GENERATION_CANCELS = "verigen.gen.cancels";
+    /** gpu-worker → orchestrator: partial samples of running jobs that asked for them ({@link GenerationProgress}). */
+    public static final String GENERATION_PROGRESS = "verigen.gen.progress";
 
     /**
      * Prefix of reward-model-svc's reply topics for the generation jobs it sends (LLM-as-judge, likelihood): one

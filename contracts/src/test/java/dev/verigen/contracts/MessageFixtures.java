@@ -50,7 +50,7 @@ public final class MessageFixtures {
                         List.of(new Verdict(candidate(1).candidateId(), Verdict.Outcome.PASS, "42", "42 == 42"),
                                 new Verdict(candidate(2).candidateId(), Verdict.Outcome.ERROR, null, "no number found")),
                         Usage.ZERO, null),
-                new ScoringJob(meta(), "sim-orm", "What is 6 * 7?", "42", List.of(candidate(1))),
+                new ScoringJob(meta(), "sim-orm", "What is 6 * 7?", List.of(candidate(1))),
                 new ScoringResult(meta(), "sim-orm", List.of(new Score(candidate(1).candidateId(), 0.875)),
                         new Usage(20, 0, 1, 3, 4), null));
     }

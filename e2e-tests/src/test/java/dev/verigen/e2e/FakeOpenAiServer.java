@@ -19,7 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  * An OpenAI-compatible chat completions endpoint on loopback, standing in for a vLLM server: it honours {@code n}
  * and answers every even-numbered choice right and every odd one wrong, so the verifier has something to choose
  * between — "What is a + b?" with the sum (or an off-by-one), a SQL question with a query, a Python task with a
- * function. It also serves a TEI-style {@code /rerank} endpoint that prefers right answers.
+ * function. A request with {@code "stream": true} (the openai backend's default) is answered as vLLM streams:
+ * server-sent events, a chunk per word, a finish chunk per choice, a usage chunk, {@code [DONE]}. It also serves a
+ * TEI-style {@code /rerank} endpoint that prefers right answers.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -74,11 +76,45 @@ final class FakeOpenAiServer implements AutoCloseable {
             choice.putObject("message").put("role", "assistant").put("content", content);
         }
         response.putObject("usage").put("prompt_tokens", 21).put("completion_tokens", 9 * n).put("total_tokens", 21 + 9 * n);
+        if (request.path("stream").asBoolean(false)) {
+            stream(exchange, response);
+            return;
+        }
         byte[] body = JSON.writeValueAsBytes(response);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
+    }
+
+    /** The response as server-sent events: each choice's content word by word, then finish reasons, usage, [DONE]. */
+    private static void stream(HttpExchange exchange, ObjectNode response) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (var out = exchange.getResponseBody()) {
+            for (JsonNode choice : response.path("choices")) {
+                int index = choice.path("index").asInt();
+                for (String word : choice.path("message").path("content").asString("").split("(?<= )|(?<=\n)")) {
+                    ObjectNode chunk = JSON.createObjectNode().put("object", "chat.completion.chunk");
+                    chunk.putArray("choices").addObject().put("index", index).putObject("delta").put("content", word);
+                    event(out, chunk);
+                }
+                ObjectNode finish = JSON.createObjectNode().put("object", "chat.completion.chunk");
+                finish.putArray("choices").addObject().put("index", index).put("finish_reason", "stop")
+                        .putObject("delta");
+                event(out, finish);
+            }
+            ObjectNode usage = JSON.createObjectNode().put("object", "chat.completion.chunk");
+            usage.putArray("choices");
+            usage.set("usage", response.path("usage"));
+            event(out, usage);
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void event(java.io.OutputStream out, JsonNode chunk) throws IOException {
+        out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Scores the texts that look right (the customers query, the adding function) high, the others low. */

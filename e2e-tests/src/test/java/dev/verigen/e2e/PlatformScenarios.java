@@ -486,6 +486,83 @@ abstract class PlatformScenarios {
         assertThat(correct).as("correct answers over every strategy").isGreaterThanOrEqualTo(total * 6 / 10);
     }
 
+    /** The mechanisms issue 18 added, each as a pipeline through every service, with what its trace must show. */
+    static final Map<String, String> LITERATURE = new java.util.LinkedHashMap<>();
+
+    static {
+        LITERATURE.put("a_star", """
+                {"strategy": "a_star", "options": {"expansions": 2, "prm": "sim-prm:last"}}""");
+        // every sample reports its text every 4 tokens; the snapshots at 4 are scored and 3 of 4 samples are stopped
+        LITERATURE.put("best_of_n pruned", """
+                {"strategy": "best_of_n", "n": 4, "rewardModel": "sim-orm",
+                 "options": {"temperatures": [0.6, 1.0], "prune": {"at": 4, "keep": 0.25, "scorer": "sim-prm:last"}}}""");
+        LITERATURE.put("self_consistency adaptive abort", """
+                {"strategy": "self_consistency", "n": 8, "options": {"adaptive": {"confidence": 0.9, "abort": true}}}""");
+        LITERATURE.put("particle_filter look-ahead", """
+                {"strategy": "particle_filter", "n": 3, "options": {"prm": "sim-prm:last", "lookahead": true}}""");
+        // Archon's own form: a multi-branch layer, a layer written as one object, keys Archon's code never reads,
+        // hosted model names mapped to the simulator by the request's model map
+        LITERATURE.put("archon model map", """
+                {"strategy": "archon", "options": {"modelMap": {"*": "sim-math"}, "config": {"name": "e2e-archon-form",
+                 "layers": [
+                  {"branches": 2, "models": [
+                    {"type": "generator", "model": "gpt-4o", "samples": 3, "batch_num": 1},
+                    {"type": "generator", "model": "Qwen/Qwen2-72B-Instruct", "samples": 2}]},
+                  {"type": "ranker", "model": "gpt-4o", "top_k": 2, "length_contorl": false},
+                  [{"type": "fuser", "model": "gpt-4o", "samples": 1}]]}}}""");
+    }
+
+    @Test
+    void theLiteratureMechanismsRunThroughEveryService() throws Exception {
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        int q = 0;
+        for (var entry : LITERATURE.entrySet()) {
+            String[] question = QUESTIONS[q++ % QUESTIONS.length];
+            String pipeline = entry.getValue().strip();
+            String body = "{\"pipeline\": " + pipeline.substring(0, pipeline.length() - 1)
+                    + ", \"model\": \"sim-math\", \"verifier\": null, \"maxTokens\": 128, \"seed\": " + (900 + q) + "}"
+                    + ", \"input\": {\"prompt\": \"" + question[0] + "\", \"reference\": \"" + question[1] + "\"}"
+                    + ", \"budget\": {\"maxTokens\": 200000}}";
+            HttpResponse<String> response = post(body, null);
+            assertThat(response.statusCode()).as(entry.getKey() + ": " + response.body()).isEqualTo(202);
+            ids.put(entry.getKey(), JSON.readTree(response.body()).get("id").stringValue());
+        }
+        for (var entry : ids.entrySet()) {
+            String id = entry.getValue();
+            JsonNode run = awaitFinished(id);
+            assertThat(run.get("status").stringValue()).as(entry.getKey() + ": " + run).isEqualTo("SUCCEEDED");
+            assertThat(run.at("/result/text").stringValue()).as(entry.getKey()).contains("Answer: ");
+            assertThat(run.at("/budget/reservedTokens").asLong()).as(entry.getKey()).isZero();
+            assertThat(run.at("/usage/completionTokens").asLong()).as(entry.getKey()).isPositive();
+            // every finished job billed once, stopped ones included
+            assertThat(count("select count(*) from (select step_id from usage where step_id in (select id from steps "
+                    + "where run_id = '" + id + "') group by step_id having count(*) > 1) d")).isZero();
+        }
+        assertThat(count("select count(*) from steps where run_id = '" + ids.get("a_star") + "' and label like 'x%/e%'"))
+                .as("A* expanded its frontier a step at a time").isGreaterThanOrEqualTo(2);
+        String pruned = ids.get("best_of_n pruned");
+        String reason = awaitFinished(pruned).at("/result/reason").stringValue();
+        long partials = count("select count(*) from candidates where run_id = '" + pruned
+                + "' and finish_reason = 'partial'");
+        // the samples decode for ~70 ms at the simulator's 1 ms/token: on a machine too loaded to hand every sample's
+        // snapshot to the orchestrator (and score them) before the samples end, nothing is left to prune, and the run
+        // must say so
+        long checkpoints = count("select count(*) from steps where run_id = '" + pruned
+                + "' and label = 'prune/checkpoint'");
+        assertThat(partials).as("the workers streamed the samples' text mid-generation").isPositive();
+        if (checkpoints == 0) {
+            assertThat(reason).contains("every sample finished before its checkpoint at 4 tokens");
+        } else {
+            assertThat(checkpoints).isEqualTo(1);
+            assertThat(reason).contains("pruned at 4 tokens by sim-prm:last");
+        }
+        assertThat(count("select count(*) from steps where run_id = '" + ids.get("particle_filter look-ahead")
+                + "' and label like 'r%/la%'")).as("look-ahead rolled the new steps on").isPositive();
+        assertThat(count("select count(*) from candidates where run_id = '" + ids.get("archon model map")
+                + "' and pool = 'sim-math' and label like 'archon/L0/%'")).as("Archon's model names ran on the mapped pool")
+                .isEqualTo(5);
+    }
+
     /** Bodies of runs with several rounds of work each, so a crash lands in the middle of them. */
     static List<String> longRuns() {
         List<String> bodies = new ArrayList<>();

@@ -45,7 +45,8 @@ final class AllocationReport {
                 + setup.orders();
         new Report("compute-optimal", "Compute-optimal allocation (sim-math)")
                 .para(setup.count() + " sim-math tasks, seed " + setup.seed() + " (the strategies section's suite), "
-                        + "SIMULATED engine and reward models (`sim`, `sim-orm`, `sim-prm`); same run, same seeds for "
+                        + "SIMULATED engine and reward models (`sim`, `sim-orm`, `sim-prm`; "
+                        + SimWorkers.World.STRICT.describe() + "); same run, same seeds for "
                         + "every row. Uniform rows run exactly as in the strategies section. compute_optimal "
                         + "(`orchestrator.allocation.ComputeOptimal`) gets one token budget for the whole batch, a "
                         + "fraction of best-of-64's measured tokens, and decides run by run what to buy for which "

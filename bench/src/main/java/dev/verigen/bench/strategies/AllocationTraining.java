@@ -20,6 +20,10 @@ import java.util.SplittableRandom;
  * one run per item yields smooth curves. The pooled vote's weight exponent is chosen first, as the one of
  * {1, 2, 4} with the best mean training accuracy over the ladder's sizes.
  *
+ * <p>When the voting arm is verified, the book also keeps the verifier's false-positive and false-negative rates
+ * measured on the training samples against their references ({@link CurveBook.VerifierErrors}), which
+ * compute_optimal plans with unless rates are given.
+ *
  * <p>A voting purchase costs its prompt once (one prefill shared by its samples) plus its samples' completions, so
  * the book's cost model is measured in those two parts: {@code runTokens} per run and {@code sampleTokens} per
  * sample. Folding the prompt into a per-sample average would make a 4-sample purchase look as cheap per sample as a
@@ -116,8 +120,25 @@ final class AllocationTraining {
         double sampleTokens = perSample.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double runTokens = perRun.stream().mapToLong(Long::longValue).average().orElse(0);
         CurveBook book = new CurveBook(fitted.pool(), fitted.suite(), fitted.source(), fitted.bins(),
-                fitted.voteExponent(), sampleTokens, runTokens, fitted.stages(), fitted.curves());
+                fitted.voteExponent(), sampleTokens, runTokens, fitted.stages(), fitted.curves(), verifierErrors(tasks,
+                pools));
         return new Learned(book, tasks.size(), tokens, obs.size(), scores);
+    }
+
+    /**
+     * The verifier's errors where its verdicts met the training references (as an experiment learns them at close);
+     * null when the voting runs had no verifier.
+     */
+    static CurveBook.VerifierErrors verifierErrors(List<Task> tasks, List<List<Sample>> pools) {
+        List<Boolean> pass = new ArrayList<>();
+        List<Boolean> right = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            for (Sample s : pools.get(i)) {
+                pass.add(s.verified());
+                right.add(tasks.get(i).reference().equals(s.answer()));
+            }
+        }
+        return CurveBook.VerifierErrors.of(pass, right);
     }
 
     private static double voteAccuracy(List<Task> tasks, List<List<Sample>> pools, List<int[]> orderings,

@@ -119,7 +119,7 @@ public final class ArithWorkers implements Workers, AutoCloseable {
     }
 
     @Override
-    public double score(String scorer, String prompt, String reference, String text) {
+    public double score(String scorer, String prompt, String text) {
         throw new UnsupportedOperationException("the arith benchmark has no reward model (asked for " + scorer + ")");
     }
 

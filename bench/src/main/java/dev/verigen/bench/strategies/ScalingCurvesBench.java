@@ -78,6 +78,20 @@ public final class ScalingCurvesBench {
         }
         c.add(new Curve("particle_filter", "N particles advanced a step at a time, resampled by sim-prm:last",
                 particles));
+        List<Config> lookahead = new ArrayList<>();
+        for (int n : new int[]{1, 2, 4, 8}) {
+            lookahead.add(new Config("N=" + n, ParticleFilter::new, "particle_filter", n, null,
+                    "{\"prm\": \"sim-prm:last\", \"lookahead\": true}"));
+        }
+        c.add(new Curve("particle_filter look-ahead", "as particle_filter, each step's weight moved toward the score "
+                + "of a one-step greedy roll-out (ePF's look-ahead modulation)", lookahead));
+        List<Config> astar = new ArrayList<>();
+        for (int k : new int[]{1, 2, 3, 4, 6}) {
+            astar.add(new Config("k=" + k, dev.verigen.orchestrator.strategies.AStar::new, "a_star", 1, null,
+                    "{\"expansions\": " + k + ", \"prm\": \"sim-prm:last\"}"));
+        }
+        c.add(new Curve("a_star", "best-first over partial solutions, k one-step continuations per expansion, f = "
+                + "0.1·steps + (1 − sim-prm:last)", astar));
         List<Config> iad = new ArrayList<>();
         for (int rounds = 1; rounds <= 4; rounds++) {
             iad.add(new Config(rounds + (rounds == 1 ? " round" : " rounds"), IterativeAgentDecoding::new, "iad", 4,
@@ -89,7 +103,8 @@ public final class ScalingCurvesBench {
         for (int n : new int[]{1, 2, 4, 8, 16}) {
             first.add(new Config("N=" + n, FirstFinish::new, "first_finish", n, null, null));
         }
-        c.add(new Curve("first_finish", "N samples, the first to finish answers (all N are paid for)", first));
+        c.add(new Curve("first_finish", "N samples, the first to finish answers (the others are stopped at the "
+                + "workers and billed what they decoded)", first));
         c.add(new Curve("archon", "layered ensembles (sim-orm); the simulator's fuser re-solves the task",
                 List.of(new Config("gen 4 → ranker 2 → fuser", Archon::new, "archon", 4, "sim-orm",
                                 "{\"layers\": [[{\"type\": \"generator\", \"samples\": 4}],"
@@ -167,7 +182,7 @@ public final class ScalingCurvesBench {
         report.para(count + " sim-math tasks, seed " + seed + ", per-task budget " + budget + " tokens: the tasks, "
                 + "seeds, budget and measurement of the strategies section above, with each strategy's compute knob "
                 + "turned (samples, widths, rounds, caps). SIMULATED engine and reward models (`sim`, `sim-orm`, "
-                + "`sim-prm`); selection never sees the reference; tokens are prompt + completion tokens of every "
+                + "`sim-prm`; " + SimWorkers.World.STRICT.describe() + "); selection never sees the reference; tokens are prompt + completion tokens of every "
                 + "generation, as the budget counts them. One setting draws the same samples in every strategy that "
                 + "samples independently (same seeds and labels), so best_of_n and the self_consistency votes at "
                 + "one N choose among the same N samples. The likelihood vote is left out here: the simulator's logprobs "

@@ -55,11 +55,22 @@ public final class StrategyAccuracyBench {
      * others are refused, as the API would).
      */
     public record Target(String pool, double temperature, int maxTokens, Set<String> scorers) {
-        public static final Target SIM_MATH = new Target("sim-math", 0.8, 256, Set.of("sim-orm", "sim-prm"));
+        public static final Target SIM_MATH = new Target("sim-math", 0.8, 256, Set.of("sim-orm", "sim-prm", "judge"));
     }
 
-    /** What a config achieved over the suite. */
-    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
+    /**
+     * What a config achieved over the suite.
+     *
+     * @param aborted     generation jobs stopped mid-way (engine-side abort), over all tasks
+     * @param tokensSaved completion tokens the abort saved, over all tasks
+     * @param scored      candidates scored (reward-model and PRM passes), over all tasks
+     */
+    public record Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs,
+                         long aborted, long tokensSaved, long scored) {
+
+        public Result(Config config, int tasks, int correct, int failed, long tokens, long calls, long engineMs) {
+            this(config, tasks, correct, failed, tokens, calls, engineMs, 0, 0, 0);
+        }
         public double accuracy() {
             return correct / (double) tasks;
         }
@@ -86,6 +97,15 @@ public final class StrategyAccuracyBench {
      */
     public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens,
                                  Workers workers, Target target) {
+        return measure(config, tasks, seed, budgetTokens, workers, target, InMemoryRun.Delivery.TIMED);
+    }
+
+    /** As {@link #measure(Config, List, long, Long, Workers, Target)}, with the results delivered as given. */
+    public static Result measure(Config config, List<Task> tasks, long seed, Long budgetTokens, Workers workers,
+                                 Target target, InMemoryRun.Delivery delivery) {
+        long aborted = 0;
+        long saved = 0;
+        long scored = 0;
         int correct = 0;
         int failed = 0;
         long tokens = 0;
@@ -96,18 +116,28 @@ public final class StrategyAccuracyBench {
             Task task = tasks.get(i);
             PipelineSpec spec = spec(strategy, config, target, seed * 1_000_003L + i);
             var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), budgetTokens,
-                    null, workers, InMemoryRun.Delivery.TIMED).run();
+                    null, workers, delivery).run();
             engineMs += outcome.engineMs();
+            aborted += outcome.aborted();
+            saved += outcome.tokensSaved();
+            scored += outcome.scored();
             tokens += outcome.usedTokens();
             calls += outcome.usedCalls();
             if (!outcome.succeeded()) {
                 failed++;
-            } else if (workers.verify(task.prompt(), task.reference(), outcome.answer().text()).outcome()
-                    == Verdict.Outcome.PASS) {
+            } else if (correct(workers, task, outcome.answer().text())) {
                 correct++;
             }
         }
-        return new Result(config, tasks.size(), correct, failed, tokens, calls, engineMs);
+        return new Result(config, tasks.size(), correct, failed, tokens, calls, engineMs, aborted, saved, scored);
+    }
+
+    /** The grade of an answer: always the reference's (a pipeline's own verifier may be imperfect, the grader not). */
+    static boolean correct(Workers workers, Task task, String text) {
+        if (workers instanceof SimWorkers sim) {
+            return sim.grade(task.reference(), text);
+        }
+        return workers.verify(task.prompt(), task.reference(), text).outcome() == Verdict.Outcome.PASS;
     }
 
     /** The spec as the orchestrator would normalise it, the strategy's options included. */
@@ -167,6 +197,12 @@ public final class StrategyAccuracyBench {
         c.add(new Config("self_consistency n=16 temperatures 0.4/0.8/1.2", SelfConsistency::new, "self_consistency",
                 16, null, "{\"temperatures\": [0.4, 0.8, 1.2]}"));
         c.add(new Config("first_finish n=8", FirstFinish::new, "first_finish", 8, null, null));
+        c.add(new Config("best_of_n n=16, pruned at 32 tokens to 1/4 (sim-orm)", BestOfN::new, "best_of_n", 16,
+                "sim-orm", "{\"prune\": {\"at\": 32, \"keep\": 0.25}}"));
+        c.add(new Config("best_of_n n=16, pruned at 32 tokens to 1/4 (sim-prm:last)", BestOfN::new, "best_of_n", 16,
+                "sim-orm", "{\"prune\": {\"at\": 32, \"keep\": 0.25, \"scorer\": \"sim-prm:last\"}}"));
+        c.add(new Config("self_consistency n≤16 adaptive, abort", SelfConsistency::new, "self_consistency", 16, null,
+                "{\"adaptive\": {\"confidence\": 0.95, \"abort\": true}}"));
         c.add(new Config("beam_search 2x2 (sim-prm:last)", BeamSearch::new, "beam_search", 4, null,
                 "{\"beamWidth\": 2, \"expansions\": 2, \"prm\": \"sim-prm:last\"}"));
         c.add(new Config("beam_search 4x4 (sim-prm:last)", BeamSearch::new, "beam_search", 16, null,
@@ -185,6 +221,10 @@ public final class StrategyAccuracyBench {
         for (int n : new int[]{4, 16}) {
             c.add(new Config("particle_filter n=" + n + " (sim-prm:last)", ParticleFilter::new, "particle_filter", n,
                     null, "{\"prm\": \"sim-prm:last\"}"));
+        }
+        for (int k : new int[]{2, 4}) {
+            c.add(new Config("a_star k=" + k + " (sim-prm:last)", dev.verigen.orchestrator.strategies.AStar::new,
+                    "a_star", 1, null, "{\"expansions\": " + k + ", \"prm\": \"sim-prm:last\"}"));
         }
         return c;
     }
@@ -210,7 +250,8 @@ public final class StrategyAccuracyBench {
                 .para(count + " sim-math tasks (2 to 6 integer operations; the simulator's latent solve rates make them "
                         + "heterogeneous), seed " + seed + ", per-task budget " + budget + " tokens, the same for every "
                         + "row. Each strategy's own decision function runs in memory against the simulator's engine "
-                        + "and reward models (SIMULATED: `sim`, `sim-orm`, `sim-prm`); selection never sees the "
+                        + "and reward models (SIMULATED: `sim`, `sim-orm`, `sim-prm`; " + SimWorkers.World.STRICT
+                        .describe() + "); selection never sees the "
                         + "reference (no verifier); a run counts as correct when its answer equals the reference. "
                         + "Tokens are prompt + completion tokens of every generation, as the budget counts them.")
                 .table(List.of("pipeline", "accuracy", "tokens / task", "model calls / task", "simulated latency / task (ms)",
@@ -218,9 +259,10 @@ public final class StrategyAccuracyBench {
                 .para("Reading it: model calls count reward-model items as well as samples. Step-wise search "
                         + "(beam_search, dvts, particle_filter) re-reads the partial solution as prompt at every step, "
                         + "and those prompt tokens count against the budget as an engine would bill them; a prefix "
-                        + "cache makes them cheaper in time but not in this count. first_finish counts every sample "
-                        + "it cancelled, because workers finish a job they started (there is no engine-side abort "
-                        + "yet): it buys latency, not tokens. The simulated latency is the discrete-event time from "
+                        + "cache makes them cheaper in time but not in this count. first_finish, adaptive sampling with "
+                        + "abort and pruning stop the samples they no longer need at the workers (engine-side abort): "
+                        + "those are billed only the tokens decoded until then (the literature-abort section measures "
+                        + "the saving). The simulated latency is the discrete-event time from "
                         + "the first dispatch to the answer, with each job taking the simulator's engine time and "
                         + "jobs of one round running concurrently; orchestration overhead is not included (see the "
                         + "platform throughput section for that). The simulator's fuser and refiner re-solve the "

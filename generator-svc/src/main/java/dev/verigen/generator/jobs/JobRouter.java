@@ -54,7 +54,7 @@ public final class JobRouter {
         // the meta (its replyTo included) travels on, so the worker answers where the job asked;
         // continuations put the engine in scoring mode: the likelihood of each after the rendered prompt
         var request = new EngineRequest(job.meta(), job.pool(), prompt, job.prompt(),
-                withPoolStops(job.sampling(), stops), job.n(), job.partial(), job.continuations());
+                withPoolStops(job.sampling(), stops), job.n(), job.partial(), job.continuations(), job.progressTokens());
         return new Dispatch(Topics.engineJobs(job.pool()), keys.keyOf(prompt), request);
     }
 

@@ -18,4 +18,14 @@ public interface EngineBackend {
      * @throws EngineException when the engine fails in a way the caller should report with a stable code
      */
     EngineOutput generate(EngineRequest request);
+
+    /**
+     * Runs the request, watching {@code control}: a backend that can stop mid-generation stops once
+     * {@link EngineControl#cancelled()} says so and returns what it generated, marked {@link EngineOutput#cancelled()}
+     * (usage = the tokens really generated); one that streams reports samples so far through
+     * {@link EngineControl#progress}. The default runs the request to the end and reports nothing on the way.
+     */
+    default EngineOutput generate(EngineRequest request, EngineControl control) {
+        return generate(request);
+    }
 }

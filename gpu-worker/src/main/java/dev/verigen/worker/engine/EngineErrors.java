@@ -17,6 +17,8 @@ public final class EngineErrors {
     public static final String WRONG_POOL = "wrong_pool";
     /** The request cannot be served as given (e.g. rejected by the backend's validation). Not retryable. */
     public static final String BAD_REQUEST = "bad_request";
+    /** The orchestrator cancelled the job ({@code CancelJobs}); what was generated before is reported. Not retryable. */
+    public static final String CANCELLED = "cancelled";
     /** An unexpected failure inside the worker. Retryable: it may be transient. */
     public static final String WORKER_ERROR = "worker_error";
 

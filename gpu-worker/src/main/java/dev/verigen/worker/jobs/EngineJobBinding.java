@@ -17,9 +17,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 
+import dev.verigen.contracts.CancelJobs;
+import dev.verigen.contracts.GenerationProgress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,8 @@ import java.util.function.Function;
  * (verigen.gen.results). Raw bytes in and out, decoded only with contracts' {@link Json}. A request whose
  * {@code meta.replyTo} names another topic (reward-model-svc's own results topic, for judge and likelihood jobs) is
  * answered there through {@link StreamBridge}; {@link dev.verigen.contracts.JobMeta} admits only {@code verigen.} topics.
+ * Binding {@code cancels-in-0} (verigen.gen.cancels, no consumer group: every instance reads every cancel) stops the
+ * jobs it names; partial samples of jobs that asked for them go to verigen.gen.progress.
  */
 @Configuration(proxyBeanMethods = false)
 public class EngineJobBinding {
@@ -49,9 +54,28 @@ public class EngineJobBinding {
         return new EngineJobProcessor(properties.pool(), backend, metrics, clock);
     }
 
+    @Bean
+    InFlightJobs inFlightJobs(WorkerProperties properties, EngineBackend backend) {
+        return new InFlightJobs(properties.pool(), backend.name());
+    }
+
+    /** Stops the jobs a {@link CancelJobs} names, here or when they arrive. */
+    @Bean
+    Consumer<Message<byte[]>> cancels(InFlightJobs inFlight) {
+        return message -> {
+            try {
+                CancelJobs cancel = Json.read(message.getPayload(), CancelJobs.class);
+                inFlight.cancel(cancel.jobIds());
+            } catch (Json.MalformedMessageException e) {
+                log.warn("dropping undecodable cancel: {}", e.getMessage());
+            }
+        };
+    }
+
     /** Returns null for an undecodable message: Spring Cloud Stream then sends nothing, and the record is skipped. */
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor, ObjectProvider<StreamBridge> bridge) {
+    Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor, InFlightJobs inFlight,
+                                                      ObjectProvider<StreamBridge> bridge) {
         return message -> {
             EngineRequest request;
             try {
@@ -60,7 +84,13 @@ public class EngineJobBinding {
                 log.warn("dropping undecodable engine request: {}", e.getMessage());
                 return null;
             }
-            GenerationResult result = processor.process(request);
+            var job = inFlight.start(request, progress -> sendProgress(bridge, progress));
+            GenerationResult result;
+            try {
+                result = processor.process(request, job);
+            } finally {
+                inFlight.finish(job);
+            }
             Message<byte[]> out = MessageBuilder.withPayload(Json.write(result))
                     // keyed by run, so one run's results stay in order on one partition
                     .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
@@ -77,6 +107,16 @@ public class EngineJobBinding {
             }
             return null; // answered on the reply topic; nothing for engine-out-0
         };
+    }
+
+    private static void sendProgress(ObjectProvider<StreamBridge> bridge, GenerationProgress progress) {
+        Message<byte[]> out = MessageBuilder.withPayload(Json.write(progress))
+                .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
+                        progress.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+        if (!bridge.getObject().send(Topics.GENERATION_PROGRESS, out)) {
+            log.debug("progress of job {} was not accepted", progress.meta().jobId());
+        }
     }
 
     private static Map<String, Object> traceContext(Message<?> message) {

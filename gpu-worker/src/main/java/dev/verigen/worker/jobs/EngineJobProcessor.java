@@ -5,6 +5,7 @@ import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.JobError;
 import dev.verigen.contracts.Usage;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
@@ -33,14 +34,19 @@ public final class EngineJobProcessor {
     }
 
     public GenerationResult process(EngineRequest request) {
+        return process(request, EngineControl.NONE);
+    }
+
+    /** As {@link #process(EngineRequest)}, with the job's control: a cancelled job answers with what it generated. */
+    public GenerationResult process(EngineRequest request, EngineControl control) {
         Instant start = clock.instant();
         metrics.started();
-        GenerationResult result = run(request, start);
+        GenerationResult result = run(request, control, start);
         metrics.finished(result);
         return result;
     }
 
-    private GenerationResult run(EngineRequest request, Instant start) {
+    private GenerationResult run(EngineRequest request, EngineControl control, Instant start) {
         if (request.meta().deadline() != null && request.meta().deadline().isBefore(start)) {
             return failed(request, EngineErrors.DEADLINE_EXCEEDED,
                     "deadline " + request.meta().deadline() + " passed before the job ran", false, 0, start);
@@ -49,11 +55,17 @@ public final class EngineJobProcessor {
             return failed(request, EngineErrors.WRONG_POOL,
                     "request for pool " + request.pool() + " reached a worker of pool " + pool, false, 0, start);
         }
+        if (control.cancelled()) {
+            return GenerationResult.failed(request.meta(), pool, backend.name(), new JobError(EngineErrors.CANCELLED,
+                    "cancelled before it started; nothing was generated", false), new Usage(0, 0, 0, 0, wallMs(start)));
+        }
         try {
-            EngineOutput output = backend.generate(request);
+            EngineOutput output = backend.generate(request, control);
             Usage u = output.usage();
             Usage usage = new Usage(u.promptTokens(), u.completionTokens(), u.calls(), u.engineMs(), wallMs(start));
-            return new GenerationResult(request.meta(), pool, backend.name(), output.samples(), usage, null);
+            JobError cancelled = output.cancelled() ? new JobError(EngineErrors.CANCELLED, "cancelled after "
+                    + u.completionTokens() + " generated tokens; the samples are cut there", false) : null;
+            return new GenerationResult(request.meta(), pool, backend.name(), output.samples(), usage, cancelled);
         } catch (EngineException e) {
             log.info("job {} failed in engine {}: {} ({})", request.meta().jobId(), backend.name(), e.code(), e.getMessage());
             return failed(request, e.code(), e.getMessage(), e.retryable(), e.engineMs(), start);

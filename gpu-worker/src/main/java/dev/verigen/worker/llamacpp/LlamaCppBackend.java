@@ -5,6 +5,7 @@ import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Usage;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineOutput;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +82,12 @@ public class LlamaCppBackend implements EngineBackend, AutoCloseable {
 
     @Override
     public EngineOutput generate(EngineRequest request) {
+        return generate(request, EngineControl.NONE);
+    }
+
+    /** Decoding checks for a cancel at every token and reports progress every {@code progressTokens} tokens. */
+    @Override
+    public EngineOutput generate(EngineRequest request, EngineControl control) {
         if (request.scoringMode()) {
             return score(request);
         }
@@ -88,14 +95,15 @@ public class LlamaCppBackend implements EngineBackend, AutoCloseable {
         // no seed: derive one from the job id, so a replayed job reproduces while distinct jobs differ
         long seed = sampling.seed() != null ? sampling.seed()
                 : seedOf(request.meta().jobId().toString());
-        LlamaEngine.Generation generation = engine.generate(request.prompt(), sampling, request.n(), seed);
+        LlamaEngine.Generation generation = engine.generate(request.prompt(), sampling, request.n(), seed, control,
+                request.progressTokens());
         List<Sample> samples = generation.completions().stream()
                 .map(c -> new Sample(c.index(), c.text(), c.finishReason(), c.tokens().length,
                         sampling.logprobs() ? c.logprob() : null))
                 .toList();
         long engineMs = TimeUnit.NANOSECONDS.toMillis(generation.engineNanos());
         return new EngineOutput(samples, new Usage(generation.promptTokens(), generation.completionTokens(),
-                request.n(), engineMs, 0));
+                generation.cancelled() ? samples.size() : request.n(), engineMs, 0), generation.cancelled());
     }
 
     /** Scoring mode: one sample per continuation, its logprob the teacher-forced sum over its tokens. */

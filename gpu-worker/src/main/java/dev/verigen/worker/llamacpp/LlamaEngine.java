@@ -1,6 +1,7 @@
 package dev.verigen.worker.llamacpp;
 
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import org.slf4j.Logger;
@@ -61,8 +62,17 @@ public final class LlamaEngine implements AutoCloseable {
     public record Completion(int index, String text, String finishReason, int[] tokens, double logprob) {
     }
 
-    /** A request's samples; the prompt was prefilled once for all of them. */
-    public record Generation(int promptTokens, List<Completion> completions, long engineNanos) {
+    /**
+     * A request's samples; the prompt was prefilled once for all of them.
+     *
+     * @param cancelled the request was cancelled: the last completion is cut (finish reason {@code cancelled}) and
+     *                  the samples after it were never started
+     */
+    public record Generation(int promptTokens, List<Completion> completions, long engineNanos, boolean cancelled) {
+        public Generation(int promptTokens, List<Completion> completions, long engineNanos) {
+            this(promptTokens, completions, engineNanos, false);
+        }
+
         public long completionTokens() {
             return completions.stream().mapToLong(c -> c.tokens().length).sum();
         }
@@ -94,6 +104,15 @@ public final class LlamaEngine implements AutoCloseable {
      *                         when llama.cpp fails
      */
     public Generation generate(String prompt, SamplingParams sampling, int n, long seed) {
+        return generate(prompt, sampling, n, seed, EngineControl.NONE, 0);
+    }
+
+    /**
+     * As {@link #generate(String, SamplingParams, int, long)}, watched: every {@code progressTokens} tokens (when
+     * positive) a sample reports its text so far, and a cancel stops decoding at the next token.
+     */
+    public Generation generate(String prompt, SamplingParams sampling, int n, long seed, EngineControl control,
+                               int progressTokens) {
         // everything that touches the model runs while holding a context: close() frees the model only after every
         // context is back, so a request in flight never sees freed weights or vocabulary
         LlamaContext ctx = acquire();
@@ -112,11 +131,12 @@ public final class LlamaEngine implements AutoCloseable {
             float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
             prefills.incrementAndGet();
             List<Completion> completions = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && !control.cancelled(); i++) {
                 ctx.truncate(promptTokens.length);
-                completions.add(sample(ctx, i, promptLogits, sampling, new SplittableRandom(seed + i)));
+                completions.add(sample(ctx, i, promptLogits, sampling, new SplittableRandom(seed + i), control,
+                        progressTokens));
             }
-            return new Generation(promptTokens.length, completions, System.nanoTime() - start);
+            return new Generation(promptTokens.length, completions, System.nanoTime() - start, control.cancelled());
         } catch (LlamaContext.LlamaDecodeException e) {
             throw new EngineException(EngineErrors.ENGINE_ERROR, e.getMessage(), true,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -126,7 +146,7 @@ public final class LlamaEngine implements AutoCloseable {
     }
 
     private Completion sample(LlamaContext ctx, int index, float[] promptLogits, SamplingParams sampling,
-                              SplittableRandom random) {
+                              SplittableRandom random, EngineControl control, int progressTokens) {
         StopMatcher stops = new StopMatcher(sampling.stop());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int[] tokens = new int[Math.min(sampling.maxTokens(), contextSize)];
@@ -155,6 +175,13 @@ public final class LlamaEngine implements AutoCloseable {
             // maxTokens reached, or no room left in the KV cache to decode this token for the next one's logits
             if (count == sampling.maxTokens() || ctx.length() >= contextSize) {
                 finish = "length";
+                break;
+            }
+            if (progressTokens > 0 && count % progressTokens == 0) {
+                control.progress(index, text, count);
+            }
+            if (control.cancelled()) {
+                finish = "cancelled";
                 break;
             }
             logits = ctx.decode(token);

@@ -4,6 +4,7 @@ import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.Usage;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -84,6 +86,16 @@ public class OpenAiBackend implements EngineBackend {
 
     @Override
     public EngineOutput generate(EngineRequest request) {
+        return generate(request, EngineControl.NONE);
+    }
+
+    /**
+     * With streaming (the default), a cancel closes the connection at the next chunk, which stops the server's
+     * generation, and what came until then is returned; partial samples are reported every
+     * {@code progressTokens} tokens.
+     */
+    @Override
+    public EngineOutput generate(EngineRequest request, EngineControl control) {
         long start = System.nanoTime();
         if (request.scoringMode()) {
             return score(request, start);
@@ -96,7 +108,7 @@ public class OpenAiBackend implements EngineBackend {
         if (!fanOutOnly) {
             Reply first;
             try {
-                first = call(request, n, seedFor(request, 0), start);
+                first = call(request, n, seedFor(request, 0), start, control, 0);
             } catch (EngineException e) {
                 // llama.cpp server rejects n > 1 with a 400 ("Only one completion choice is allowed") instead of
                 // ignoring it; while n support is unknown, one fan-out attempt tells that apart from a bad request
@@ -104,13 +116,13 @@ public class OpenAiBackend implements EngineBackend {
                         && EngineErrors.BAD_REQUEST.equals(e.code()))) {
                     throw e;
                 }
-                EngineOutput output = fanOut(request, 0, n, replies, choices, start);
+                EngineOutput output = fanOut(request, 0, n, replies, choices, start, control);
                 learnNotHonoured(n, 1);
                 return output;
             }
             replies.add(first);
             choices.addAll(first.choices().subList(0, Math.min(n, first.choices().size())));
-            if (n > 1) {
+            if (n > 1 && !control.cancelled()) {
                 if (first.choices().size() >= n) {
                     honoursN.compareAndSet(null, Boolean.TRUE);
                 } else if (config.nSupport() == NSupport.NATIVE) {
@@ -121,7 +133,7 @@ public class OpenAiBackend implements EngineBackend {
                 }
             }
         }
-        return fanOut(request, choices.size(), n, replies, choices, start);
+        return fanOut(request, choices.size(), n, replies, choices, start, control);
     }
 
     /**
@@ -189,13 +201,14 @@ public class OpenAiBackend implements EngineBackend {
 
     /** Fetches samples {@code from..n-1} with parallel single requests, then assembles the output of all replies. */
     private EngineOutput fanOut(EngineRequest request, int from, int n, List<Reply> replies, List<Choice> choices,
-                                long start) {
-        if (from < n) {
+                                long start, EngineControl control) {
+        if (from < n && !control.cancelled()) {
             try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Reply>> futures = new ArrayList<>(n - from);
                 for (int i = from; i < n; i++) {
                     Long seed = seedFor(request, i);
-                    futures.add(executor.submit(() -> call(request, 1, seed, start)));
+                    int sample = i;
+                    futures.add(executor.submit(() -> call(request, 1, seed, start, control, sample)));
                 }
                 for (Future<Reply> future : futures) {
                     Reply reply = await(future, executor, start);
@@ -204,7 +217,7 @@ public class OpenAiBackend implements EngineBackend {
                 }
             }
         }
-        return output(replies, choices, start);
+        return output(replies, choices, start, control.cancelled());
     }
 
     private Reply await(Future<Reply> future, ExecutorService executor, long start) {
@@ -226,7 +239,7 @@ public class OpenAiBackend implements EngineBackend {
         }
     }
 
-    private EngineOutput output(List<Reply> replies, List<Choice> choices, long start) {
+    private EngineOutput output(List<Reply> replies, List<Choice> choices, long start, boolean cancelled) {
         List<Sample> samples = new ArrayList<>(choices.size());
         long promptTokens = 0;
         long completionTokens = 0;
@@ -246,7 +259,8 @@ public class OpenAiBackend implements EngineBackend {
         }
         long engineMs = elapsedMs(start);
         log.debug("openai: {} samples from {} requests in {} ms", samples.size(), replies.size(), engineMs);
-        return new EngineOutput(samples, new Usage(promptTokens, completionTokens, samples.size(), engineMs, 0));
+        return new EngineOutput(samples, new Usage(promptTokens, completionTokens, samples.size(), engineMs, 0),
+                cancelled);
     }
 
     /**
@@ -282,25 +296,64 @@ public class OpenAiBackend implements EngineBackend {
         return seed == null ? null : seed + index;
     }
 
-    private Reply call(EngineRequest request, int n, Long seed, long start) {
-        byte[] body = OpenAiWire.requestBody(config.endpoint(), config.model(), request.prompt(), request.sampling(), n, seed);
-        return OpenAiWire.parse(config.endpoint(), post(uri, body, request, start), elapsedMs(start));
+    private Reply call(EngineRequest request, int n, Long seed, long start, EngineControl control, int indexOffset) {
+        boolean stream = config.stream() == OpenAiProperties.Stream.ALWAYS
+                || (config.stream() == OpenAiProperties.Stream.PROGRESS && request.progressTokens() > 0);
+        byte[] body = OpenAiWire.requestBody(config.endpoint(), config.model(), request.prompt(), request.sampling(), n,
+                seed, stream);
+        if (!stream) {
+            return OpenAiWire.parse(config.endpoint(), post(uri, body, request, start), elapsedMs(start));
+        }
+        try (InputStream events = open(uri, body, request, start)) {
+            // closing the stream early (a cancel) closes the connection: the server stops generating
+            return OpenAiStream.read(events, config.endpoint(), request.prompt(), control, request.progressTokens(),
+                    indexOffset, elapsedMs(start)).reply();
+        } catch (IOException e) {
+            throw new EngineException(EngineErrors.ENGINE_UNREACHABLE, "openai: the stream from " + uri + " broke: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + redact(e.getMessage())), true,
+                    elapsedMs(start));
+        }
     }
 
     /** POSTs a JSON body and returns the 2xx response's body; any other outcome is an {@link EngineException}. */
     private String post(URI uri, byte[] body, EngineRequest request, long start) {
+        HttpResponse<String> response = send(uri, body, request, start, "application/json",
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 == 2) {
+            return response.body();
+        }
+        throw refused(uri, response.statusCode(), response.body(), start);
+    }
+
+    /** POSTs a streaming request and returns the 2xx response's event stream, for the caller to read and close. */
+    private InputStream open(URI uri, byte[] body, EngineRequest request, long start) {
+        HttpResponse<InputStream> response = send(uri, body, request, start, "text/event-stream",
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 == 2) {
+            return response.body();
+        }
+        String text;
+        try (InputStream in = response.body()) {
+            text = new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            text = "";
+        }
+        throw refused(uri, response.statusCode(), text, start);
+    }
+
+    private <T> HttpResponse<T> send(URI uri, byte[] body, EngineRequest request, long start, String accept,
+                                     HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (config.apiKey() != null) {
             builder.header("Authorization", "Bearer " + config.apiKey());
         }
         log.debug("openai: POST {} job={}", uri, request.meta().jobId());
-        HttpResponse<String> response;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(builder.build(), handler);
         } catch (HttpConnectTimeoutException e) {
             throw new EngineException(EngineErrors.ENGINE_UNREACHABLE, "openai: could not connect to " + uri + " within "
                     + config.connectTimeout(), true, elapsedMs(start));
@@ -316,12 +369,11 @@ public class OpenAiBackend implements EngineBackend {
             throw new EngineException(EngineErrors.ENGINE_ERROR, "openai: interrupted while waiting for " + uri, true,
                     elapsedMs(start));
         }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
-            return response.body();
-        }
-        String message = "openai: HTTP " + status + " from " + uri + ": " + redact(snippet(response.body()));
-        throw switch (status) {
+    }
+
+    private EngineException refused(URI uri, int status, String body, long start) {
+        String message = "openai: HTTP " + status + " from " + uri + ": " + redact(snippet(body));
+        return switch (status) {
             case 429 -> new EngineException(EngineErrors.RATE_LIMITED, message, true, elapsedMs(start));
             case 408 -> new EngineException(EngineErrors.TIMEOUT, message, true, elapsedMs(start));
             default -> status >= 500

@@ -17,16 +17,22 @@ import java.time.Duration;
  * @param nSupport       how to get n samples: {@code auto} (ask for n, fan out the shortfall and remember that the server
  *                       ignores n), {@code native} (trust n; a shortfall is a malformed response) or {@code fanout}
  *                       (always n single requests)
- * @param requestTimeout limit of one HTTP request, headers and body
+ * @param requestTimeout limit of one HTTP request, headers and body (of a streamed request: until the stream starts)
  * @param connectTimeout limit of opening the connection
+ * @param stream         {@code always} (default): every request streams ({@code "stream": true}), so a cancelled job
+ *                       stops the server's generation by closing the connection, and partial samples can be
+ *                       reported; {@code progress}: only jobs that asked for partial samples stream; {@code never}:
+ *                       plain requests, which a cancel can stop only between fanned-out requests
  */
 @ConfigurationProperties("verigen.worker.openai")
 public record OpenAiProperties(URI baseUrl, String apiKey, String model, Endpoint endpoint, NSupport nSupport,
-                               Duration requestTimeout, Duration connectTimeout) {
+                               Duration requestTimeout, Duration connectTimeout, Stream stream) {
 
     public enum Endpoint { CHAT, COMPLETIONS }
 
     public enum NSupport { AUTO, NATIVE, FANOUT }
+
+    public enum Stream { ALWAYS, PROGRESS, NEVER }
 
     public OpenAiProperties {
         baseUrl = baseUrl == null ? URI.create("http://localhost:8000") : baseUrl;
@@ -36,6 +42,7 @@ public record OpenAiProperties(URI baseUrl, String apiKey, String model, Endpoin
         nSupport = nSupport == null ? NSupport.AUTO : nSupport;
         requestTimeout = requestTimeout == null ? Duration.ofSeconds(60) : requestTimeout;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+        stream = stream == null ? Stream.ALWAYS : stream;
     }
 
     /**
@@ -68,6 +75,6 @@ public record OpenAiProperties(URI baseUrl, String apiKey, String model, Endpoin
     public String toString() {
         return "OpenAiProperties[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
                 + ", model=" + model + ", endpoint=" + endpoint + ", nSupport=" + nSupport
-                + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout + "]";
+                + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout + ", stream=" + stream + "]";
     }
 }

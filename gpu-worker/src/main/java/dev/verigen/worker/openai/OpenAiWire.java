@@ -109,6 +109,12 @@ final class OpenAiWire {
      */
     static byte[] requestBody(OpenAiProperties.Endpoint endpoint, String model, String prompt, SamplingParams sampling,
                               int n, Long seed) {
+        return requestBody(endpoint, model, prompt, sampling, n, seed, false);
+    }
+
+    /** @param stream ask for server-sent events, with a final usage chunk */
+    static byte[] requestBody(OpenAiProperties.Endpoint endpoint, String model, String prompt, SamplingParams sampling,
+                              int n, Long seed, boolean stream) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("model", model);
         if (endpoint == OpenAiProperties.Endpoint.CHAT) {
@@ -139,7 +145,10 @@ final class OpenAiWire {
                 body.put("logprobs", 1);
             }
         }
-        body.put("stream", false);
+        body.put("stream", stream);
+        if (stream) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
         return MAPPER.writeValueAsBytes(body);
     }
 

@@ -1,5 +1,6 @@
 package dev.verigen.worker.sim;
 
+import dev.verigen.contracts.simulation.Seeds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -5,6 +5,7 @@ import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.Usage;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
@@ -13,13 +14,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
+import dev.verigen.contracts.simulation.Seeds;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The engine SIMULATOR ({@code verigen.worker.backend=sim}): no model runs here. It answers arithmetic tasks, and
@@ -39,6 +41,7 @@ public class SimBackend implements EngineBackend {
     private static final long TIMING_SALT = 0x71e1L;
     private static final long FAILURE_SALT = 0xfa11L;
     private static final long SCORE_SALT = 0x5c0e1L;
+    private static final long MODE_SALT = 0x30deL;
 
     private final SimProperties config;
     private final Tokens tokens;
@@ -59,8 +62,8 @@ public class SimBackend implements EngineBackend {
     public SimBackend(SimProperties config, Pacer pacer) {
         this.config = config;
         this.tokens = new Tokens(config.charsPerToken());
-        this.model = new TaskModel(config.solveRate());
-        this.judgments = new SimJudgments(model);
+        this.model = new TaskModel(config.solveRate(), config.realism());
+        this.judgments = new SimJudgments(model, config.seed());
         this.latency = new LatencyModel(config.latency());
         this.prefixCache = new PrefixCache(config.latency().prefixCacheBlocks(),
                 config.latency().prefixBlockTokens() * config.charsPerToken());
@@ -84,6 +87,17 @@ public class SimBackend implements EngineBackend {
 
     @Override
     public EngineOutput generate(EngineRequest request) {
+        return generate(request, EngineControl.NONE);
+    }
+
+    /**
+     * Samples are drawn at once and their engine time is then spent as a real engine would spend it: prefill, then
+     * one decode step after another for the whole batch. On the way each sample reports its text so far every
+     * {@code progressTokens} tokens (when asked), and a cancel stops the clock: the samples are cut at the tokens
+     * decoded by then, and only those are billed.
+     */
+    @Override
+    public EngineOutput generate(EngineRequest request, EngineControl control) {
         SamplingParams sampling = request.sampling();
         // no seed: derive one from the job id, so a replayed job reproduces while distinct jobs differ
         long baseSeed = sampling.seed() != null ? sampling.seed() : Seeds.hash(request.meta().jobId().toString());
@@ -122,7 +136,14 @@ public class SimBackend implements EngineBackend {
             SplittableRandom random = continues(request)
                     ? Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash, Seeds.hash(request.partial()))
                     : Seeds.random(config.seed(), SAMPLE_SALT, sampleSeed, promptHash);
-            Sample sample = sample(i, request, random);
+            // cool sampling collapses onto the mode: the task's greedy sample, the same whatever the seed
+            SamplingParams drawn = sampling;
+            if (!continues(request) && random.nextDouble() < config.realism().collapse(sampling.temperature())) {
+                random = Seeds.random(config.seed(), MODE_SALT, promptHash);
+                drawn = new SamplingParams(0, sampling.topP(), sampling.maxTokens(), sampling.seed(),
+                        sampling.stop(), sampling.logprobs());
+            }
+            Sample sample = sample(i, request, drawn, random);
             samples.add(sample);
             completionTokens += sample.completionTokens();
             longest = (int) Math.max(longest, sample.completionTokens());
@@ -140,7 +161,10 @@ public class SimBackend implements EngineBackend {
                         Math.round(timing.prefillMs()));
             }
             failureDraw -= failures.serverError();
-            spend(timing.totalMs());
+            double spentMs = decode(request, samples, timing, longest, control);
+            if (control.cancelled() && spentMs + 1e-3 < timing.totalMs()) {
+                return cancelled(request, samples, timing, longest, spentMs, promptTokens + scoredTokens);
+            }
             long engineMs = Math.round(timing.totalMs());
             if (failureDraw < failures.timeout()) {
                 throw new EngineException(EngineErrors.TIMEOUT, "simulated engine: request timed out", true, engineMs);
@@ -157,17 +181,80 @@ public class SimBackend implements EngineBackend {
         }
     }
 
-    private Sample sample(int index, EngineRequest request, SplittableRandom random) {
+    /**
+     * Spends the request's engine time, reporting progress when each sample passes another {@code progressTokens}
+     * tokens, and stopping early on a cancel.
+     *
+     * @return the engine time spent, less than the total only when cancelled
+     */
+    private double decode(EngineRequest request, List<Sample> samples, LatencyModel.Timing timing, int longest,
+                          EngineControl control) {
+        double msPerToken = longest == 0 ? 0 : timing.decodeMs() / longest;
+        List<double[]> events = new ArrayList<>(); // {time, sample, tokens}
+        int every = request.progressTokens();
+        if (every > 0 && !request.scoringMode()) {
+            for (Sample sample : samples) {
+                for (long t = every; t < sample.completionTokens(); t += every) {
+                    events.add(new double[]{timing.prefillMs() + t * msPerToken, sample.index(), t});
+                }
+            }
+            events.sort(java.util.Comparator.comparingDouble((double[] e) -> e[0]).thenComparingDouble(e -> e[1]));
+        }
+        double now = 0;
+        for (double[] event : events) {
+            now += spend(event[0] - now, control);
+            if (control.cancelled()) {
+                return now;
+            }
+            Sample sample = samples.get((int) event[1]);
+            control.progress(sample.index(), prefix(sample.text(), (long) event[2]), (long) event[2]);
+        }
+        return now + spend(timing.totalMs() - now, control);
+    }
+
+    /** What a cancel at {@code spentMs} leaves: each sample cut at the tokens decoded by then, and their usage. */
+    private EngineOutput cancelled(EngineRequest request, List<Sample> samples, LatencyModel.Timing timing, int longest,
+                                   double spentMs, long promptTokens) {
+        double msPerToken = longest == 0 ? 0 : timing.decodeMs() / longest;
+        long decoded = spentMs <= timing.prefillMs() || msPerToken == 0 ? 0
+                : (long) Math.floor((spentMs - timing.prefillMs()) / msPerToken);
+        List<Sample> cut = new ArrayList<>(samples.size());
+        long completion = 0;
+        for (Sample s : samples) {
+            if (s.completionTokens() <= decoded) {
+                cut.add(s);
+                completion += s.completionTokens();
+            } else {
+                cut.add(new Sample(s.index(), prefix(s.text(), decoded), "cancelled", decoded, null));
+                completion += decoded;
+            }
+        }
+        long calls = request.scoringMode() ? samples.size() : request.n();
+        return new EngineOutput(cut, new Usage(promptTokens, completion, calls, Math.round(spentMs), 0), true);
+    }
+
+    /** The first {@code tokens} tokens of a sample's text, as the simulator's tokenizer counts them. */
+    private String prefix(String text, long tokens) {
+        long chars = tokens * config.charsPerToken();
+        return chars >= text.length() ? text : text.substring(0, (int) chars);
+    }
+
+    private Sample sample(int index, EngineRequest request, SamplingParams sampling, SplittableRandom random) {
         var judge = SimJudgments.judgePrompt(request.task());
+        SimProperties.Realism realism = config.realism();
         if (judge.isEmpty() && continues(request)) {
             Continuation continuation = model.continuation(SimJudgments.underlyingTask(request.task()),
-                    request.partial(), random);
-            return finish(index, continuation.text(), continuation::onTrackWithin, request.sampling(), random);
+                    request.partial(), sampling.temperature(), random);
+            return finish(index, continuation.text(),
+                    chars -> SimJudgments.perTokenCost(continuation.onTrackWithin(chars), 0, realism), sampling,
+                    random);
         }
         TaskModel.Draft draft = judge.isPresent()
                 ? new TaskModel.Draft(judgments.verdict(judge.get(), random), true, 0)
-                : model.draft(SimJudgments.underlyingTask(request.task()), random);
-        return finish(index, draft.text(), chars -> draft.correct(), request.sampling(), random);
+                : model.draft(SimJudgments.underlyingTask(request.task()), sampling.temperature(), random);
+        double appeal = draft.misconception() == null ? 0 : draft.misconception().appeal();
+        return finish(index, draft.text(), chars -> SimJudgments.perTokenCost(draft.correct(), appeal, realism),
+                sampling, random);
     }
 
     /** Step-wise search: the samples continue the partial solution the prompt ends with. */
@@ -176,10 +263,10 @@ public class SimBackend implements EngineBackend {
     }
 
     /**
-     * Applies stop strings and max tokens to what the sample would say; {@code correctWithin} tells whether the
-     * text cut to that many characters is right, for the logprob.
+     * Applies stop strings and max tokens to what the sample would say; {@code costWithin} gives the mean negative
+     * log-probability per token of the text cut to that many characters, for the logprob.
      */
-    private Sample finish(int index, String full, IntPredicate correctWithin, SamplingParams sampling,
+    private Sample finish(int index, String full, IntToDoubleFunction costWithin, SamplingParams sampling,
                           SplittableRandom random) {
         String text = full;
         String finish = "stop";
@@ -194,7 +281,7 @@ public class SimBackend implements EngineBackend {
         }
         int completionTokens = tokens.count(text);
         Double logprob = sampling.logprobs()
-                ? logprob(completionTokens, correctWithin.test(text.length()), random)
+                ? -completionTokens * costWithin.applyAsDouble(text.length()) * (0.5 + random.nextDouble())
                 : null;
         return new Sample(index, text, finish, completionTokens, logprob);
     }
@@ -213,13 +300,16 @@ public class SimBackend implements EngineBackend {
         return first;
     }
 
-    /** A weakly informative confidence: wrong samples are a bit less likely per token, as with real models. */
-    private static double logprob(int tokens, boolean correct, SplittableRandom random) {
-        double perToken = (correct ? 0.08 : 0.2) * (0.5 + random.nextDouble());
-        return -tokens * perToken;
-    }
-
     private void spend(double ms) {
         pacer.spend(Duration.ofNanos(Math.round(ms * 1_000_000)));
+    }
+
+    /** Spends up to {@code ms}, less when the job is cancelled on the way; returns what was spent. */
+    private double spend(double ms, EngineControl control) {
+        if (ms <= 0) {
+            return 0;
+        }
+        Duration spent = pacer.spend(Duration.ofNanos(Math.round(ms * 1_000_000)), control::cancelled);
+        return Math.min(ms, spent.toNanos() / 1e6);
     }
 }

@@ -1,18 +1,27 @@
 package dev.verigen.worker.sim;
 
-import dev.verigen.worker.sim.ArithmeticOracle.Solution;
-import dev.verigen.worker.sim.ArithmeticOracle.Step;
+import dev.verigen.contracts.simulation.ArithmeticOracle.Solution;
+import dev.verigen.contracts.simulation.ArithmeticOracle.Step;
+import dev.verigen.contracts.simulation.PlausibleErrors;
+import dev.verigen.contracts.simulation.Seeds;
+import dev.verigen.contracts.simulation.SuiteAnswers;
+import dev.verigen.contracts.simulation.TaskTruth;
+import dev.verigen.contracts.simulation.TaskTruth.Misconception;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The simulator's "knowledge": what a sample says for a task. A sample is correct with the task's latent solve
- * rate; a wrong one makes one plausible slip in some step and carries it through, so its answer is never the
- * true one. The text is synthetic, step-structured ("Step k: ..." lines, then "Answer: n"), never a real model's.
- * A task that is the prompt of a stored built-in suite item (text2sql, code) is answered instead with the item's
- * SIMULATED gold or plausible wrong answer ({@link SimulatedSuiteAnswers}), with the same latent solve rate.
+ * The simulator's "knowledge": what a sample says for a task. A sample is correct with the task's latent solve rate
+ * (shifted by the sampling temperature, {@link SimProperties.Realism}); a wrong one either falls into one of the
+ * task's misconceptions ({@link TaskTruth}: the same wrong answer other samples state) or makes a fresh plausible
+ * slip in some step, and carries it through, so its answer is never the true one. Wrong samples also hesitate more
+ * ("let me double-check" lines), so they are longer. The text is synthetic, step-structured ("Step k: ..." lines,
+ * then "Answer: n"), never a real model's. A task that is the prompt of a stored built-in suite item (text2sql, code)
+ * is answered instead with the item's SIMULATED gold or plausible wrong answer ({@link SuiteAnswers}), with the same
+ * solve rate and misconceptions.
  * <p>
  * For step-wise search a sample can instead continue a partial solution ({@link #continuation}): each remaining
  * step is right with probability p^(1/m) for m operation steps, so a chain extended one step at a time is still
@@ -24,53 +33,92 @@ public final class TaskModel {
     public static final String STEP_DELIMITER = "\n";
 
     private static final String IDENTIFY = "Identify the quantity the question asks for.";
+    private static final List<String> CHECKS = List.of("Let me double-check that.",
+            "Wait, let me verify the previous step.", "Checking that result once more.");
 
-    private final ArithmeticOracle oracle = new ArithmeticOracle();
-    private final SimulatedSuiteAnswers suites = SimulatedSuiteAnswers.builtIn();
     private final SolveRates solveRates;
+    private final SimProperties.Realism realism;
 
     public TaskModel(SimProperties.SolveRate solveRate) {
+        this(solveRate, SimProperties.Realism.DEFAULT);
+    }
+
+    public TaskModel(SimProperties.SolveRate solveRate, SimProperties.Realism realism) {
         this.solveRates = new SolveRates(solveRate);
+        this.realism = realism;
     }
 
     /**
-     * @param correct whether the answer equals the reference answer
-     * @param answer  the final answer the text states
+     * @param correct       whether the answer equals the reference answer
+     * @param answer        the final answer the text states
+     * @param misconception the task's misconception the sample fell into; null when right or a fresh slip
      */
-    public record Draft(String text, boolean correct, long answer) {
+    public record Draft(String text, boolean correct, long answer, Misconception misconception) {
+        public Draft(String text, boolean correct, long answer) {
+            this(text, correct, answer, null);
+        }
     }
 
     /** The built-in suite items this model answers with their stored answers. */
-    public SimulatedSuiteAnswers suites() {
-        return suites;
+    public SuiteAnswers suites() {
+        return SuiteAnswers.builtIn();
     }
 
+    public SimProperties.Realism realism() {
+        return realism;
+    }
+
+    /** The task's latent solve rate: a sample's at the reference temperature. */
     public double solveRate(String task) {
         return solveRates.of(task);
     }
 
+    /** A sample's solve rate at {@code temperature}. */
+    public double solveRate(String task, double temperature) {
+        return realism.solveRate(solveRate(task), temperature);
+    }
+
     /** The answer a correct sample gives: the oracle's, or for tasks it cannot read a made-up number stable per task. */
     public long reference(String task) {
-        return oracle.solve(task).map(Solution::answer).orElseGet(() -> madeUp(task));
+        return TaskTruth.of(task).numericAnswer();
     }
 
-    /** The sample drawn by {@code random}; the same random state always gives the same draft. */
+    /** A sample at the reference temperature. */
     public Draft draft(String task, SplittableRandom random) {
-        boolean correct = random.nextDouble() < solveRate(task);
-        Optional<SimulatedSuiteAnswers.Known> known = suites.find(task);
-        if (known.isPresent()) {
-            return suites.draft(known.get(), correct, random);
-        }
-        Optional<Solution> solution = oracle.solve(task);
-        return solution.isPresent()
-                ? worked(solution.get(), correct, random)
-                : unreadable(madeUp(task), correct, random);
+        return draft(task, SimProperties.Realism.REFERENCE_TEMPERATURE, random);
     }
 
-    private Draft worked(Solution solution, boolean correct, SplittableRandom random) {
+    /** The sample drawn by {@code random} at {@code temperature}; the same random state always gives the same draft. */
+    public Draft draft(String task, double temperature, SplittableRandom random) {
+        boolean correct = random.nextDouble() < solveRate(task, temperature);
+        TaskTruth truth = TaskTruth.of(task);
+        Misconception misconception = !correct && !truth.misconceptions().isEmpty()
+                && random.nextDouble() < realism.errorConcentration() ? truth.drawMisconception(random) : null;
+        Optional<SuiteAnswers.Known> known = truth.suiteItem();
+        if (known.isPresent()) {
+            return suiteDraft(known.get(), correct, misconception, random);
+        }
+        Optional<Solution> solution = truth.solution();
+        return solution.isPresent()
+                ? worked(solution.get(), correct, misconception, random)
+                : unreadable(truth.numericAnswer(), correct, misconception, random);
+    }
+
+    private Draft suiteDraft(SuiteAnswers.Known known, boolean correct, Misconception misconception,
+                             SplittableRandom random) {
+        List<String> wrong = known.answers().wrong();
+        String body = correct ? known.answers().gold()
+                : misconception != null ? misconception.answer() : wrong.get(random.nextInt(wrong.size()));
+        return new Draft(suites().render(known, body, random), correct, 0, misconception);
+    }
+
+    private Draft worked(Solution solution, boolean correct, Misconception misconception, SplittableRandom random) {
         List<Step> steps;
         if (correct) {
             steps = solution.steps();
+        } else if (misconception != null) {
+            var slip = misconception.slip();
+            steps = solution.replay((i, l, op, r, right) -> i == slip.step() ? slip.result() : right);
         } else {
             int slipAt = random.nextInt(solution.steps().size());
             steps = solution.replay((i, l, op, r, right) ->
@@ -81,22 +129,52 @@ public final class TaskModel {
             // a later step cancelled the slip (e.g. times 0); slip when writing the answer instead
             answer = PlausibleErrors.wrong(solution.answer(), random);
         }
-        StringBuilder text = new StringBuilder();
-        int k = 1;
-        text.append("Step ").append(k++).append(": We need to compute ").append(solution.expression()).append('.');
+        List<String> lines = new ArrayList<>();
+        lines.add("We need to compute " + solution.expression() + ".");
         for (Step step : steps) {
-            text.append(STEP_DELIMITER).append("Step ").append(k++).append(": ").append(phrase(step, random));
+            lines.add(phrase(step, random));
         }
-        text.append(STEP_DELIMITER).append("Answer: ").append(answer);
-        return new Draft(text.toString(), answer == solution.answer(), answer);
+        addChecks(lines, correct, random);
+        return new Draft(numbered(lines, answer), answer == solution.answer(), answer, misconception);
     }
 
-    private static Draft unreadable(long reference, boolean correct, SplittableRandom random) {
-        long answer = correct ? reference : PlausibleErrors.wrong(reference, random);
-        String text = "Step 1: " + IDENTIFY + STEP_DELIMITER
-                + "Step 2: " + workedOut(answer) + STEP_DELIMITER
-                + "Answer: " + answer;
-        return new Draft(text, correct, answer);
+    private Draft unreadable(long reference, boolean correct, Misconception misconception, SplittableRandom random) {
+        long answer = correct ? reference
+                : misconception != null ? Long.parseLong(misconception.answer())
+                : PlausibleErrors.wrong(reference, random);
+        List<String> lines = new ArrayList<>(List.of(IDENTIFY, workedOut(answer)));
+        addChecks(lines, correct, random);
+        return new Draft(numbered(lines, answer), correct, answer, misconception);
+    }
+
+    /** Hesitation: "double-check" lines after random steps, more of them in wrong reasoning. */
+    private void addChecks(List<String> lines, boolean correct, SplittableRandom random) {
+        int checks = poisson(correct ? realism.checksWhenRight() : realism.checksWhenWrong(), random);
+        for (int i = 0; i < checks; i++) {
+            lines.add(1 + random.nextInt(lines.size()), CHECKS.get(random.nextInt(CHECKS.size())));
+        }
+    }
+
+    private static String numbered(List<String> lines, long answer) {
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < lines.size(); k++) {
+            text.append("Step ").append(k + 1).append(": ").append(lines.get(k)).append(STEP_DELIMITER);
+        }
+        return text.append("Answer: ").append(answer).toString();
+    }
+
+    private static int poisson(double mean, SplittableRandom random) {
+        if (mean <= 0) {
+            return 0;
+        }
+        double limit = Math.exp(-mean);
+        double product = random.nextDouble();
+        int k = 0;
+        while (product > limit && k < 64) {
+            product *= random.nextDouble();
+            k++;
+        }
+        return k;
     }
 
     /**
@@ -105,6 +183,11 @@ public final class TaskModel {
      * so a partial that already slipped carries its wrong value on and ends wrong. Empty once the partial answered.
      */
     Continuation continuation(String task, String partial, SplittableRandom random) {
+        return continuation(task, partial, SimProperties.Realism.REFERENCE_TEMPERATURE, random);
+    }
+
+    /** As {@link #continuation(String, String, SplittableRandom)}, each step's odds shifted by the temperature. */
+    Continuation continuation(String task, String partial, double temperature, SplittableRandom random) {
         PartialSolution stated = PartialSolution.parse(partial);
         long reference = reference(task);
         var out = new Continuation.Builder(stated.nextStep(), !stated.endsLine());
@@ -112,14 +195,16 @@ public final class TaskModel {
             return new Continuation("", List.of(),
                     stated.answer().isPresent() && stated.answer().getAsLong() == reference);
         }
-        Optional<Solution> solution = oracle.solve(task);
+        TaskTruth truth = TaskTruth.of(task);
+        Optional<Solution> solution = truth.solution();
+        double p = solveRate(task, temperature);
         return solution.isPresent()
-                ? continueWorked(solution.get(), solveRate(task), stated, out, random)
-                : continueUnreadable(reference, solveRate(task), stated, out, random);
+                ? continueWorked(solution.get(), p, truth, stated, out, random)
+                : continueUnreadable(reference, p, stated, out, random);
     }
 
-    private static Continuation continueWorked(Solution solution, double p, PartialSolution stated,
-                                               Continuation.Builder out, SplittableRandom random) {
+    private Continuation continueWorked(Solution solution, double p, TaskTruth truth, PartialSolution stated,
+                                        Continuation.Builder out, SplittableRandom random) {
         int m = solution.steps().size();
         // per-step success so that a chain of m independent steps is right with the task's solve rate p
         double q = Math.pow(p, 1.0 / m);
@@ -129,7 +214,7 @@ public final class TaskModel {
         try {
             steps = solution.replay((i, l, op, r, right) -> {
                 long result = i < forced.size() ? forced.get(i)
-                        : random.nextDouble() < q ? right : PlausibleErrors.wrong(l, op, r, right, random);
+                        : random.nextDouble() < q ? right : slip(truth, i, l, op, r, right, random);
                 slipped[i] = result != right;
                 return result;
             });
@@ -157,6 +242,22 @@ public final class TaskModel {
             answer = PlausibleErrors.wrong(answer, random);
         }
         return out.answer(answer, onTrack && answer == solution.answer()).build(partialOnTrack);
+    }
+
+    /**
+     * A wrong step: the task's misconception at this operation when it has one there (as often as wrong whole samples
+     * fall into misconceptions), else a fresh slip.
+     */
+    private long slip(TaskTruth truth, int index, long l, char op, long r, long right, SplittableRandom random) {
+        if (random.nextDouble() < realism.errorConcentration()) {
+            for (Misconception m : truth.misconceptions()) {
+                var s = m.slip();
+                if (s != null && s.step() == index && s.left() == l && s.op() == op && s.right() == r) {
+                    return s.result();
+                }
+            }
+        }
+        return PlausibleErrors.wrong(l, op, r, right, random);
     }
 
     private static Continuation continueUnreadable(long reference, double p, PartialSolution stated,
@@ -205,9 +306,5 @@ public final class TaskModel {
 
     private static String signed(long v) {
         return v < 0 ? "(" + v + ")" : Long.toString(v);
-    }
-
-    private static long madeUp(String task) {
-        return 10 + Math.floorMod(Seeds.mix(Seeds.hash(task), 0x3adeL), 990);
     }
 }

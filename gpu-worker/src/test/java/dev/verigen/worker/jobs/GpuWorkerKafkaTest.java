@@ -1,6 +1,8 @@
 package dev.verigen.worker.jobs;
 
+import dev.verigen.contracts.CancelJobs;
 import dev.verigen.contracts.EngineRequest;
+import dev.verigen.contracts.GenerationProgress;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.Json;
@@ -43,9 +45,11 @@ import static org.awaitility.Awaitility.await;
         "verigen.worker.pool=sim-math",
         "verigen.worker.backend=sim",
         "verigen.worker.concurrency=2",
+        // slow enough decoding (~2.5 s a job) for a cancel to arrive mid-way
+        "verigen.worker.sim.latency.decode-ms-per-token=40",
 })
 @EmbeddedKafka(partitions = 6, topics = {"verigen.gpu.jobs.sim-math", Topics.GENERATION_RESULTS,
-        GpuWorkerKafkaTest.REPLY_TO})
+        GpuWorkerKafkaTest.REPLY_TO, Topics.GENERATION_PROGRESS, Topics.GENERATION_CANCELS})
 // 6 partitions, as the binder provisions (min-partition-count); a test consumer would not see partitions added later
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GpuWorkerKafkaTest {
@@ -62,6 +66,10 @@ class GpuWorkerKafkaTest {
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> consumer;
     private final Map<UUID, ConsumerRecord<byte[], byte[]>> results = new ConcurrentHashMap<>();
+    private final List<GenerationProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.springframework.beans.factory.annotation.Autowired
+    InFlightJobs inFlight;
 
     @BeforeAll
     void clients() {
@@ -71,7 +79,7 @@ class GpuWorkerKafkaTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.GENERATION_RESULTS, REPLY_TO));
+        consumer.subscribe(List.of(Topics.GENERATION_RESULTS, REPLY_TO, Topics.GENERATION_PROGRESS));
     }
 
     @AfterAll
@@ -156,6 +164,70 @@ class GpuWorkerKafkaTest {
                 .contains("verigen_worker_inflight");
     }
 
+    @Test
+    void aCancelStopsARunningJobWhichAnswersWithWhatItGenerated() {
+        EngineRequest full = request(Instant.now().plusSeconds(60), 2);
+        EngineRequest request = new EngineRequest(full.meta(), full.pool(), full.prompt(), full.task(), full.sampling(),
+                2, null, List.of(), 5);
+        send(request);
+        // the samples report themselves every 5 tokens while they decode
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            resultsSoFar();
+            return progress.stream().anyMatch(p -> p.meta().jobId().equals(request.meta().jobId()));
+        });
+        GenerationProgress first = progress.stream().filter(p -> p.meta().jobId().equals(request.meta().jobId()))
+                .findFirst().orElseThrow();
+        assertThat(first.tokens()).isEqualTo(5);
+        assertThat(first.text()).startsWith("Step 1");
+        producer.send(new ProducerRecord<>(Topics.GENERATION_CANCELS, request.meta().runId().toString()
+                .getBytes(StandardCharsets.UTF_8), Json.write(new CancelJobs(request.meta().runId(),
+                List.of(request.meta().jobId()), "test"))));
+        producer.flush();
+
+        GenerationResult result = Json.read(resultFor(request.meta().jobId()).value(), GenerationResult.class);
+        assertThat(result.error()).isNotNull();
+        assertThat(result.error().code()).isEqualTo("cancelled");
+        assertThat(result.error().retryable()).isFalse();
+        assertThat(result.samples()).hasSize(2).allSatisfy(s -> {
+            assertThat(s.finishReason()).isEqualTo("cancelled");
+            assertThat(s.text()).doesNotContain("Answer:");
+        });
+        // billed: the prompt and the tokens decoded before the cancel, not the samples' full length
+        long cut = result.samples().stream().mapToLong(GenerationResult.Sample::completionTokens).sum();
+        assertThat(result.usage().completionTokens()).isEqualTo(cut).isLessThan(2 * 40);
+    }
+
+    @Test
+    void aJobCancelledBeforeItStartsAnswersAtOnceHavingSpentNothing() {
+        EngineRequest request = request(Instant.now().plusSeconds(60), 2);
+        // the cancels binding reads from the latest offset: repeat the cancel until this instance has taken it in
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            producer.send(new ProducerRecord<>(Topics.GENERATION_CANCELS, Json.write(new CancelJobs(
+                    request.meta().runId(), List.of(request.meta().jobId()), "test"))));
+            producer.flush();
+            return inFlight.remembersCancelOf(request.meta().jobId());
+        });
+        send(request);
+
+        GenerationResult result = Json.read(resultFor(request.meta().jobId()).value(), GenerationResult.class);
+        assertThat(result.error().code()).isEqualTo("cancelled");
+        assertThat(result.samples()).isEmpty();
+        assertThat(result.usage().totalTokens()).isZero();
+        assertThat(result.usage().calls()).isZero();
+    }
+
+    private void resultsSoFar() {
+        synchronized (consumer) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.topic().equals(Topics.GENERATION_PROGRESS)) {
+                    progress.add(Json.read(r.value(), GenerationProgress.class));
+                } else {
+                    results.put(Json.read(r.value(), GenerationResult.class).meta().jobId(), r);
+                }
+            }
+        }
+    }
+
     private void send(EngineRequest request) {
         producer.send(new ProducerRecord<>(JOBS, request.meta().runId().toString().getBytes(StandardCharsets.UTF_8),
                 Json.write(request)));
@@ -167,7 +239,11 @@ class GpuWorkerKafkaTest {
             // one test thread polls at a time; results of other tests are kept for them
             synchronized (consumer) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    results.put(Json.read(r.value(), GenerationResult.class).meta().jobId(), r);
+                    if (r.topic().equals(Topics.GENERATION_PROGRESS)) {
+                        progress.add(Json.read(r.value(), GenerationProgress.class));
+                    } else {
+                        results.put(Json.read(r.value(), GenerationResult.class).meta().jobId(), r);
+                    }
                 }
             }
             return results.containsKey(jobId);

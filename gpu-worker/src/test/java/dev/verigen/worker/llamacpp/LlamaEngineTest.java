@@ -55,6 +55,38 @@ class LlamaEngineTest {
     }
 
     @Test
+    void aCancelStopsDecodingAtTheNextTokenAndLaterSamplesNeverStart() {
+        String story = "Once upon a time";
+        List<String> reported = new java.util.ArrayList<>();
+        var control = new dev.verigen.worker.engine.EngineControl() {
+            boolean cancelled;
+
+            @Override
+            public boolean cancelled() {
+                return cancelled;
+            }
+
+            @Override
+            public void progress(int sample, String text, long tokens) {
+                reported.add(sample + ":" + tokens);
+                cancelled = tokens >= 10;
+            }
+        };
+        Generation full = stories.generate(story, sampling(0.8, 60, 5L, List.of()), 3, 5L);
+        Generation cut = stories.generate(story, sampling(0.8, 60, 5L, List.of()), 3, 5L, control, 5);
+
+        assertThat(cut.cancelled()).isTrue();
+        assertThat(reported).containsExactly("0:5", "0:10");
+        assertThat(cut.completions()).hasSize(1);
+        Completion first = cut.completions().getFirst();
+        assertThat(first.finishReason()).isEqualTo("cancelled");
+        assertThat(first.tokens()).hasSize(10);
+        // the same tokens as the uncancelled run, up to the cut
+        assertThat(full.completions().getFirst().text()).startsWith(first.text());
+        assertThat(cut.completionTokens()).isEqualTo(10).isLessThan(full.completionTokens());
+    }
+
+    @Test
     void stopStringsCutTheTextBeforeTheStop() {
         String story = "Once upon a time";
         Completion full = stories.generate(story, sampling(0.0, 30, 1L, List.of()), 1, 1L).completions().getFirst();

@@ -29,17 +29,23 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    public record Reply(int status, String body, long delayMs) {
+    /** @param events when not null, the reply is a server-sent event stream of these data lines, one every delay */
+    public record Reply(int status, String body, long delayMs, List<String> events) {
         public static Reply ok(String body) {
-            return new Reply(200, body, 0);
+            return new Reply(200, body, 0, null);
         }
 
         public static Reply status(int status, String body) {
-            return new Reply(status, body, 0);
+            return new Reply(status, body, 0, null);
+        }
+
+        /** A stream of {@code data:} events (JSON chunks, then {@code [DONE]}), one every {@code delayMs}. */
+        public static Reply events(List<String> events, long delayMs) {
+            return new Reply(200, "", delayMs, List.copyOf(events));
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, body, ms);
+            return new Reply(status, body, ms, events);
         }
     }
 
@@ -47,6 +53,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger hangUps = new AtomicInteger();
+    private final AtomicInteger eventsSent = new AtomicInteger();
     private volatile Function<Recorded, Reply> handler = r -> Reply.status(500, "no handler");
 
     public FakeOpenAiServer() throws IOException {
@@ -74,6 +82,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** Streams the client closed before their end. */
+    public int hangUps() {
+        return hangUps.get();
+    }
+
+    /** Stream events written so far, over all requests. */
+    public int eventsSent() {
+        return eventsSent.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
@@ -83,6 +101,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(raw));
             requests.add(recorded);
             Reply reply = handler.apply(recorded);
+            if (reply.events() != null) {
+                stream(exchange, reply);
+                return;
+            }
             if (reply.delayMs() > 0) {
                 Thread.sleep(reply.delayMs());
             }
@@ -96,6 +118,22 @@ public final class FakeOpenAiServer implements AutoCloseable {
             // the client gave up (timeout test); nothing to answer
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    private void stream(HttpExchange exchange, Reply reply) throws InterruptedException {
+        try {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var out = exchange.getResponseBody();
+            for (String event : reply.events()) {
+                Thread.sleep(reply.delayMs());
+                out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                eventsSent.incrementAndGet();
+            }
+        } catch (IOException e) {
+            hangUps.incrementAndGet(); // the client closed the connection mid-stream
         }
     }
 

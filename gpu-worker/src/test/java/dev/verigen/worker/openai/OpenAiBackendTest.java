@@ -225,7 +225,7 @@ class OpenAiBackendTest {
     @Test
     void unreachableServerIsRetryable() {
         var props = new OpenAiProperties(URI.create("http://127.0.0.1:1"), null, "m", null, null,
-                Duration.ofSeconds(2), Duration.ofSeconds(1));
+                Duration.ofSeconds(2), Duration.ofSeconds(1), null);
         var backend = new OpenAiBackend(props, java.net.http.HttpClient.newHttpClient());
         EngineException e = catchThrowableOfType(EngineException.class, () -> backend.generate(request(1, false)));
         assertThat(e.code()).isEqualTo(EngineErrors.ENGINE_UNREACHABLE);
@@ -235,7 +235,7 @@ class OpenAiBackendTest {
     @Test
     void baseUrlMayAlreadyEndWithV1() {
         var props = new OpenAiProperties(URI.create("https://api.example.com/v1/"), null, "m", Endpoint.COMPLETIONS,
-                null, null, null);
+                null, null, null, null);
         assertThat(props.endpointUri()).isEqualTo(URI.create("https://api.example.com/v1/completions"));
     }
 

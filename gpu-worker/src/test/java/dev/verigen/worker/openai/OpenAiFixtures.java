@@ -19,8 +19,15 @@ public final class OpenAiFixtures {
 
     public static OpenAiProperties config(FakeOpenAiServer server, OpenAiProperties.Endpoint endpoint,
                                           OpenAiProperties.NSupport nSupport, Duration requestTimeout) {
+        return config(server, endpoint, nSupport, requestTimeout, OpenAiProperties.Stream.NEVER);
+    }
+
+    /** Settings for a backend that streams as configured ({@code never}: the plain requests most tests cover). */
+    public static OpenAiProperties config(FakeOpenAiServer server, OpenAiProperties.Endpoint endpoint,
+                                          OpenAiProperties.NSupport nSupport, Duration requestTimeout,
+                                          OpenAiProperties.Stream stream) {
         return new OpenAiProperties(server.baseUrl(), API_KEY, "Qwen/Qwen2.5-Math-1.5B-Instruct", endpoint, nSupport,
-                requestTimeout, Duration.ofSeconds(2));
+                requestTimeout, Duration.ofSeconds(2), stream);
     }
 
     public static OpenAiProperties config(FakeOpenAiServer server) {

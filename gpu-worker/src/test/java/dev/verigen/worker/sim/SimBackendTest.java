@@ -4,6 +4,7 @@ import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.simulation.ArithmeticOracle;
 import dev.verigen.worker.engine.EngineErrors;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
@@ -27,15 +28,18 @@ class SimBackendTest {
 
     private final List<Duration> spent = new ArrayList<>();
     private final SimBackend sim = new SimBackend(SimProperties.defaults(), spent::add);
+    /** A coin per sample: the latent solve rate alone, for the tests of that rate. */
+    private final SimBackend flat = new SimBackend(SimProperties.defaults().withRealism(SimProperties.Realism.OFF),
+            spent::add);
 
     @Test
     void empiricalSolveRateMatchesTheLatentRateAndWrongAnswersAreNeverTrue() {
         List<Double> rates = new ArrayList<>();
         for (String task : List.of("What is 17 + 25?", "Compute (3 + 4) * 5 - 2.", "What is 123 * 45 - 678?",
                 "Q: What is 40 + 96? Answer with just the number.")) {
-            double p = sim.model().solveRate(task);
+            double p = flat.model().solveRate(task);
             long truth = new ArithmeticOracle().solve(task).orElseThrow().answer();
-            EngineOutput out = sim.generate(request(task, task, 2000, sampling(256, 11L)));
+            EngineOutput out = flat.generate(request(task, task, 2000, sampling(256, 11L)));
             int correct = 0;
             for (Sample s : out.samples()) {
                 long answer = answer(s.text());
@@ -88,13 +92,87 @@ class SimBackendTest {
     }
 
     @Test
+    void greedyIsTheTasksModeWhateverTheSeed() {
+        String task = "What is 38 + 47 * 6 - 95?";
+        var greedy = new SamplingParams(0.0, 1.0, 256, 3L, List.of(), false);
+        var otherSeed = new SamplingParams(0.0, 1.0, 256, 4L, List.of(), false);
+        assertThat(sim.generate(request(task, task, 1, greedy)).samples())
+                .isEqualTo(sim.generate(request(task, task, 1, otherSeed)).samples());
+    }
+
+    @Test
+    void wrongSamplesAgreeOnTheTasksMisconceptions() {
+        int misconceived = 0;
+        int misconceivedFlat = 0;
+        int wrong = 0;
+        int wrongFlat = 0;
+        for (var item : dev.verigen.contracts.suites.BuiltInSuites.simMath(40, 7).items()) {
+            var truth = dev.verigen.contracts.simulation.TaskTruth.of(item.prompt());
+            for (Sample s : sim.generate(request(item.prompt(), item.prompt(), 50, sampling(256, 2L))).samples()) {
+                var judged = truth.judge(s.text());
+                wrong += judged.correct() ? 0 : 1;
+                misconceived += judged.misconception() != null ? 1 : 0;
+            }
+            for (Sample s : flat.generate(request(item.prompt(), item.prompt(), 50, sampling(256, 2L))).samples()) {
+                var judged = truth.judge(s.text());
+                wrongFlat += judged.correct() ? 0 : 1;
+                misconceivedFlat += judged.misconception() != null ? 1 : 0;
+            }
+        }
+        // error concentration 0.6, plus fresh slips that happen to land on a misconception
+        assertThat(misconceived / (double) wrong).isBetween(0.6, 0.8);
+        assertThat(misconceivedFlat / (double) wrongFlat).isLessThan(0.3);
+    }
+
+    @Test
+    void wrongReasoningRunsLonger() {
+        double gaps = 0;
+        int tasks = 0;
+        for (var item : dev.verigen.contracts.suites.BuiltInSuites.simMath(40, 7).items()) {
+            var truth = dev.verigen.contracts.simulation.TaskTruth.of(item.prompt());
+            double[] tokens = new double[2];
+            int[] count = new int[2];
+            for (Sample s : sim.generate(request(item.prompt(), item.prompt(), 40, sampling(256, 5L))).samples()) {
+                int right = truth.judge(s.text()).correct() ? 1 : 0;
+                tokens[right] += s.completionTokens();
+                count[right]++;
+            }
+            if (count[0] > 0 && count[1] > 0) {
+                gaps += tokens[0] / count[0] - tokens[1] / count[1];
+                tasks++;
+            }
+        }
+        // within a task: 1.2 against 0.3 "double-check" lines of about eight tokens each
+        assertThat(gaps / tasks).isBetween(4.0, 12.0);
+    }
+
+    @Test
+    void coolerSamplingIsMoreAccuratePerSampleAndLessDiverse() {
+        double[] accuracy = new double[2];
+        double[] distinct = new double[2];
+        double[] temperatures = {0.3, 1.2};
+        var items = dev.verigen.contracts.suites.BuiltInSuites.simMath(60, 7).items();
+        for (var item : items) {
+            var truth = dev.verigen.contracts.simulation.TaskTruth.of(item.prompt());
+            for (int t = 0; t < 2; t++) {
+                var sampling = new SamplingParams(temperatures[t], 1.0, 256, 9L, List.of(), false);
+                List<Sample> samples = sim.generate(request(item.prompt(), item.prompt(), 16, sampling)).samples();
+                accuracy[t] += samples.stream().filter(s -> truth.judge(s.text()).correct()).count() / 16.0;
+                distinct[t] += samples.stream().map(s -> answer(s.text())).distinct().count();
+            }
+        }
+        assertThat(accuracy[0] / items.size()).isGreaterThan(accuracy[1] / items.size() + 0.05);
+        assertThat(distinct[0] / items.size()).isLessThan(distinct[1] / items.size() - 0.3);
+    }
+
+    @Test
     void unreadableTasksGetAStableMadeUpAnswer() {
         String task = "What is the airspeed velocity of an unladen swallow?";
         long reference = sim.model().reference(task);
         assertThat(new SimBackend(SimProperties.defaults(), spent::add).model().reference(task)).isEqualTo(reference);
-        List<Sample> samples = sim.generate(request(task, task, 400, sampling(256, 1L))).samples();
+        List<Sample> samples = flat.generate(request(task, task, 400, sampling(256, 1L))).samples();
         long correct = samples.stream().filter(s -> answer(s.text()) == reference).count();
-        assertThat(correct / 400.0).isCloseTo(sim.model().solveRate(task), within(0.1));
+        assertThat(correct / 400.0).isCloseTo(flat.model().solveRate(task), within(0.1));
     }
 
     @Test
@@ -144,20 +222,20 @@ class SimBackendTest {
 
     @Test
     void injectedFailuresSurfaceWithTheirCodes() {
-        var always429 = new SimProperties(null, null, null, null, new SimProperties.Failures(0.0, 1.0, 0.0, 0.0));
+        var always429 = new SimProperties(null, null, null, null, new SimProperties.Failures(0.0, 1.0, 0.0, 0.0), null);
         assertThatThrownBy(() -> new SimBackend(always429, spent::add).generate(request("What is 1 + 1?", "What is 1 + 1?", 1, sampling(64, 1L))))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
                     assertThat(e.code()).isEqualTo(EngineErrors.RATE_LIMITED);
                     assertThat(e.retryable()).isTrue();
                 });
-        var alwaysTimeout = new SimProperties(null, null, null, null, new SimProperties.Failures(1.0, 0.0, 0.0, 0.0));
+        var alwaysTimeout = new SimProperties(null, null, null, null, new SimProperties.Failures(1.0, 0.0, 0.0, 0.0), null);
         assertThatThrownBy(() -> new SimBackend(alwaysTimeout, spent::add).generate(request("What is 1 + 1?", "What is 1 + 1?", 1, sampling(64, 1L))))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
                     assertThat(e.code()).isEqualTo(EngineErrors.TIMEOUT);
                     assertThat(e.engineMs()).isPositive();
                 });
 
-        var halfServerErrors = new SimProperties(null, null, null, null, new SimProperties.Failures(0.0, 0.0, 0.5, 0.0));
+        var halfServerErrors = new SimProperties(null, null, null, null, new SimProperties.Failures(0.0, 0.0, 0.5, 0.0), null);
         var flaky = new SimBackend(halfServerErrors, spent::add);
         int failed = 0;
         for (int i = 0; i < 400; i++) {

@@ -4,6 +4,7 @@ import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.simulation.ArithmeticOracle;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ class SimContinuationTest {
     private final SimBackend sim = new SimBackend(SimProperties.defaults(), spent -> { });
     // p clamps to 1 - 1e-4: every continued step is right, so texts are known exactly
     private final SimBackend easy = new SimBackend(
-            new SimProperties(null, null, new SimProperties.SolveRate(2.0, 2.0, -20.0), null, null), spent -> { });
+            new SimProperties(null, null, new SimProperties.SolveRate(2.0, 2.0, -20.0), null, null, null), spent -> { });
 
     @Test
     void aCorrectPartialContinuesWithExactlyTheNextStep() {

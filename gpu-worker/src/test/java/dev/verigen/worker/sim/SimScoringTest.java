@@ -4,6 +4,7 @@ import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult.Sample;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.SamplingParams;
+import dev.verigen.contracts.simulation.ArithmeticOracle;
 import dev.verigen.worker.engine.EngineOutput;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,9 @@ class SimScoringTest {
 
     private final List<Duration> spent = new ArrayList<>();
     private final SimBackend sim = new SimBackend(SimProperties.defaults(), spent::add);
+    private final SimBackend independentJudge = new SimBackend(SimProperties.defaults()
+            .withRealism(new SimProperties.Realism(null, null, 0.0, null, null, null, SimProperties.Judge.INDEPENDENT)),
+            spent::add);
 
     @Test
     void correctContinuationsAreMoreLikelyOnAverageAndScoringIsDeterministic() {
@@ -64,11 +68,41 @@ class SimScoringTest {
         String right = "Task:\n" + TASK + "\n\nAnswer to judge:\nStep 1: ...\nAnswer: " + truth;
         String wrong = "Task:\n" + TASK + "\n\nAnswer to judge:\nStep 1: ...\nAnswer: " + (truth + 3);
 
-        double rightShare = share(sim.generate(request(right, 400, List.of())));
-        double wrongShare = share(sim.generate(request(wrong, 400, List.of())));
+        double rightShare = share(independentJudge.generate(request(right, 400, List.of())));
+        double wrongShare = share(independentJudge.generate(request(wrong, 400, List.of())));
 
         assertThat(rightShare).isBetween(0.75, 0.95);
         assertThat(wrongShare).isBetween(0.05, 0.25);
+    }
+
+    @Test
+    void theDefaultJudgeIsRightAsOftenOnAverageButItsVerdictsOnOneAnswerAgree() {
+        long truth = new ArithmeticOracle().solve(TASK).orElseThrow().answer();
+        double sum = 0;
+        double spread = 0;
+        int answers = 60;
+        for (int i = 0; i < answers; i++) {
+            String wrong = "Task:\n" + TASK + "\n\nAnswer to judge:\nStep 1: ...\nAnswer: " + (truth + 1000 + i);
+            double share = share(sim.generate(request(wrong, 200, List.of())));
+            sum += share;
+            spread += Math.abs(share - 0.15);
+        }
+        // on average about as right as the independent judge, but some answers fool it most of the time
+        assertThat(sum / answers).isBetween(0.1, 0.35);
+        assertThat(spread / answers).isGreaterThan(0.08);
+    }
+
+    @Test
+    void aMisconceptionFoolsTheJudgeMoreOftenThanAFreshSlip() {
+        var truth = dev.verigen.contracts.simulation.TaskTruth.of(TASK);
+        var top = truth.misconceptions().getFirst();
+        var noBias = new SimBackend(SimProperties.defaults().withRealism(new SimProperties.Realism(null, null, 0.0,
+                null, null, null, new SimProperties.Judge(0.85, 0.0, 0.5))), spent::add);
+        String misconception = "Task:\n" + TASK + "\n\nAnswer to judge:\nAnswer: " + top.answer();
+        String fresh = "Task:\n" + TASK + "\n\nAnswer to judge:\nAnswer: " + (truth.numericAnswer() + 1000);
+        // sharedErrors 0.5 at appeal 1: the judge's logit for it is 0, a coin
+        assertThat(share(noBias.generate(request(misconception, 1000, List.of())))).isBetween(0.44, 0.56);
+        assertThat(share(noBias.generate(request(fresh, 1000, List.of())))).isBetween(0.11, 0.19);
     }
 
     private static double share(EngineOutput out) {

@@ -31,6 +31,8 @@ class SimulatedSuiteAnswersTest {
 
     private final List<Duration> spent = new ArrayList<>();
     private final SimBackend sim = new SimBackend(SimProperties.defaults(), spent::add);
+    private final SimBackend flat = new SimBackend(SimProperties.defaults().withRealism(SimProperties.Realism.OFF),
+            spent::add);
 
     static List<Suite> storedSuites() {
         return Stream.of(BuiltInSuites.TEXT2SQL, BuiltInSuites.CODE).map(n -> BuiltInSuites.byName(n).orElseThrow()).toList();
@@ -42,7 +44,7 @@ class SimulatedSuiteAnswersTest {
 
     @Test
     void everyStoredItemIsKnownByItsPrompt() {
-        var suites = SimulatedSuiteAnswers.builtIn();
+        var suites = dev.verigen.contracts.simulation.SuiteAnswers.builtIn();
         assertThat(suites.size()).isEqualTo(BuiltInSuites.TEXT2SQL_SIZE + BuiltInSuites.CODE_SIZE);
         for (Suite suite : storedSuites()) {
             for (SuiteItem item : suite.items()) {
@@ -65,13 +67,13 @@ class SimulatedSuiteAnswersTest {
         for (Suite suite : storedSuites()) {
             for (SuiteItem item : suite.items()) {
                 SimulatedAnswers a = answers(suite, item);
-                double p = sim.model().solveRate(item.prompt());
+                double p = flat.model().solveRate(item.prompt());
                 rates.add(p);
                 int gold = 0;
                 int total = 0;
                 Map<String, Integer> wrongSeen = new HashMap<>();
                 for (long seed = 0; seed < 100; seed++) { // 100 seeds × 20 samples
-                    for (Sample s : sim.generate(request(item.prompt(), item.prompt(), 20, sampling(2048, seed * 1000)))
+                    for (Sample s : flat.generate(request(item.prompt(), item.prompt(), 20, sampling(2048, seed * 1000)))
                             .samples()) {
                         total++;
                         String body = body(s.text(), suite.kind());
@@ -150,7 +152,7 @@ class SimulatedSuiteAnswersTest {
 
     @Test
     void judgmentsCallTheGoldAnswerCorrectAndWrongAnswersIncorrect() {
-        var suites = SimulatedSuiteAnswers.builtIn();
+        var suites = dev.verigen.contracts.simulation.SuiteAnswers.builtIn();
         for (Suite suite : storedSuites()) {
             for (SuiteItem item : suite.items()) {
                 SimulatedAnswers a = answers(suite, item);
@@ -164,10 +166,12 @@ class SimulatedSuiteAnswersTest {
                             .as("%s: %s", item.id(), wrong).isFalse();
                 }
                 // every draft says what it is
-                var known = suites.find(item.prompt()).orElseThrow();
+                assertThat(suites.find(item.prompt())).isPresent();
                 var random = new SplittableRandom(item.id().hashCode());
-                assertThat(sim.judgments().correct(item.prompt(), suites.draft(known, true, random).text())).isTrue();
-                assertThat(sim.judgments().correct(item.prompt(), suites.draft(known, false, random).text())).isFalse();
+                for (int i = 0; i < 20; i++) {
+                    var draft = sim.model().draft(item.prompt(), random);
+                    assertThat(sim.judgments().correct(item.prompt(), draft.text())).isEqualTo(draft.correct());
+                }
             }
         }
     }
@@ -179,8 +183,9 @@ class SimulatedSuiteAnswersTest {
         SimulatedAnswers a = answers(code, item);
         String goodJudge = "Task:\n" + item.prompt() + "\n\nAnswer to judge:\n```python\n" + a.gold() + "\n```";
         String badJudge = "Task:\n" + item.prompt() + "\n\nAnswer to judge:\n```python\n" + a.wrong().getFirst() + "\n```";
-        assertThat(saysCorrect(goodJudge)).isCloseTo(SimJudgments.JUDGE_ACCURACY, within(0.05));
-        assertThat(saysCorrect(badJudge)).isCloseTo(1 - SimJudgments.JUDGE_ACCURACY, within(0.05));
+        // the judge without per-answer bias or shared errors (Realism.OFF): right 85 % of the time
+        assertThat(saysCorrect(goodJudge)).isCloseTo(0.85, within(0.05));
+        assertThat(saysCorrect(badJudge)).isCloseTo(0.15, within(0.05));
         assertThat(sim.generate(request(goodJudge, goodJudge, 1, sampling(256, 1L))).samples().getFirst().text())
                 .startsWith("Step 1: The answer to judge states a Python function.");
     }
@@ -198,7 +203,7 @@ class SimulatedSuiteAnswersTest {
     }
 
     private double saysCorrect(String judgePrompt) {
-        List<Sample> samples = sim.generate(request(judgePrompt, judgePrompt, 2000,
+        List<Sample> samples = flat.generate(request(judgePrompt, judgePrompt, 2000,
                 new SamplingParams(0.8, 1.0, 256, 5L, List.of(), false))).samples();
         return samples.stream().filter(s -> s.text().endsWith("Verdict: correct")).count() / (double) samples.size();
     }

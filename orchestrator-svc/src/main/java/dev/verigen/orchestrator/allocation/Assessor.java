@@ -56,6 +56,10 @@ final class Assessor {
             return new Assessment(item, f, stage, bin, confidence, accuracy, ceiling, Decision.Reason.SETTLED,
                     List.of());
         }
+        if (falsePositivesLikelier(f)) {
+            return new Assessment(item, f, stage, bin, confidence, accuracy, ceiling, Decision.Reason.FALSE_POSITIVES,
+                    List.of());
+        }
         if (ceiling < 1 && accuracy >= ceiling - 1e-9) {
             return new Assessment(item, f, stage, bin, confidence, accuracy, ceiling, Decision.Reason.CEILING,
                     List.of());
@@ -116,18 +120,39 @@ final class Assessor {
     }
 
     /**
-     * The verifier's precision ceiling for the bin: with solve rate p, false-positive rate f and false-negative rate
+     * The verifier's precision ceiling for the bin (given rates only: measured ones are in the curves, see
+     * {@link Options.VerifierRates}): with solve rate p, false-positive rate f and false-negative rate
      * r, an answer the verifier accepts is right with probability p(1−r) / (p(1−r) + (1−p)f), however many samples
      * are drawn: beyond it more samples only add chances of a false positive.
      */
     double ceiling(CurveBook.Stage stage, int bin) {
-        double f = options.verifierFalsePositiveRate();
-        if (f <= 0) {
+        Options.VerifierRates rates = options.verifierRates(book);
+        double f = rates.falsePositiveRate();
+        if (f <= 0 || !rates.analytic()) {
             return 1.0;
         }
         double p = stage.solveRate(bin);
-        double tp = p * (1 - options.verifierFalseNegativeRate());
+        double tp = p * (1 - rates.falseNegativeRate());
         return tp + (1 - p) * f <= 0 ? 0 : tp / (tp + (1 - p) * f);
+    }
+
+    /**
+     * Whether the item's next sample is likelier a false positive than a true positive ("Inference Scaling fLaws":
+     * with an imperfect verifier the best N can be small). The item's solve rate p comes from its verified pass rate
+     * π = p(1−r) + (1−p)f, with the verifier's false-positive rate f and false-negative rate r; a new sample is a
+     * true positive with probability p(1−r) and a false positive with (1−p)f. Given rates only, as the ceiling.
+     */
+    boolean falsePositivesLikelier(Features features) {
+        Options.VerifierRates rates = options.verifierRates(book);
+        double f = rates.falsePositiveRate();
+        double r = rates.falseNegativeRate();
+        if (f <= 0 || !rates.analytic() || features.passRate() == null) {
+            return false;
+        }
+        double informative = 1 - r - f;
+        double p = informative <= 0 ? features.passRate()
+                : Math.max(0, Math.min(1, (features.passRate() - f) / informative));
+        return (1 - p) * f >= p * (1 - r);
     }
 
     double votingCost(int samples) {

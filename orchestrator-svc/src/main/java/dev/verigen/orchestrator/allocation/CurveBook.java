@@ -22,9 +22,54 @@ import java.util.Optional;
  * @param voteExponent the pooled vote's weight exponent ({@link PooledVote})
  * @param sampleTokens expected tokens per voting sample (prompt share included)
  * @param runTokens    expected extra tokens per voting run (its prompt), on top of its samples
+ * @param verifier     the verifier's errors as measured on graded samples (training items); null when unmeasured
  */
 public record CurveBook(String pool, String suite, String source, int bins, double voteExponent, double sampleTokens,
-                        double runTokens, List<Stage> stages, List<Curve> curves) {
+                        double runTokens, List<Stage> stages, List<Curve> curves, VerifierErrors verifier) {
+
+    public CurveBook(String pool, String suite, String source, int bins, double voteExponent, double sampleTokens,
+                     double runTokens, List<Stage> stages, List<Curve> curves) {
+        this(pool, suite, source, bins, voteExponent, sampleTokens, runTokens, stages, curves, null);
+    }
+
+    /**
+     * How often a verifier erred on graded samples: false positives among the wrong ones, false negatives among the
+     * right ones.
+     */
+    public record VerifierErrors(double falsePositiveRate, double falseNegativeRate, long samples) {
+
+        /** The rates of verdicts ({@code pass}) against the truth ({@code right}); null without verdicts. */
+        public static VerifierErrors of(List<Boolean> pass, List<Boolean> right) {
+            long tp = 0;
+            long fp = 0;
+            long tn = 0;
+            long fn = 0;
+            for (int i = 0; i < pass.size(); i++) {
+                if (pass.get(i) == null) {
+                    continue;
+                }
+                boolean ok = Boolean.TRUE.equals(right.get(i));
+                if (pass.get(i)) {
+                    tp += ok ? 1 : 0;
+                    fp += ok ? 0 : 1;
+                } else {
+                    fn += ok ? 1 : 0;
+                    tn += ok ? 0 : 1;
+                }
+            }
+            long n = tp + fp + tn + fn;
+            if (n == 0) {
+                return null;
+            }
+            return new VerifierErrors(fp + tn == 0 ? 0 : (double) fp / (fp + tn),
+                    fn + tp == 0 ? 0 : (double) fn / (fn + tp), n);
+        }
+    }
+
+    /** This book with the verifier's measured errors. */
+    public CurveBook withVerifier(VerifierErrors errors) {
+        return new CurveBook(pool, suite, source, bins, voteExponent, sampleTokens, runTokens, stages, curves, errors);
+    }
 
     public CurveBook {
         stages = stages.stream().sorted(Comparator.comparingInt(Stage::samples)).toList();

@@ -24,6 +24,11 @@ public record Decision(String itemId, String answer, boolean abstained, Reason r
         SATURATED,
         /** the verifier's precision ceiling is reached: more samples add false positives, not accuracy */
         CEILING,
+        /**
+         * with an imperfect verifier, a new sample is more likely to add a false positive than a true positive (from
+         * the item's pass rate and the verifier's measured error rates): the best N for it is the one it has
+         */
+        FALSE_POSITIVES,
         /** more would help, but the batch budget (or the item's cap) went elsewhere */
         BUDGET,
         /** a step-wise search answered: its answer is final */

@@ -40,7 +40,10 @@ import tools.jackson.databind.JsonNode;
  * @param settleScore     ... nor one whose samples all agree with a mean reward score of at least this
  * @param sampleMaxTokens every purchased sample's max tokens (a voting run's budget is its upper bound)
  * @param promptTokens    an upper bound of an item's prompt as budgets count it (prompt + template allowance)
- * @param verifierFalsePositiveRate with the false-negative rate, the verifier's precision ceiling; 0: none
+ * @param verifierFalsePositiveRate with the false-negative rate, the verifier's errors. NaN (the default): the rates
+ *                  the curve book measured on graded training samples, already priced into its curves (learned from
+ *                  the same verdicts); a number is applied analytically: a precision ceiling, and a stop where a new
+ *                  sample is likelier a false positive than a true one ({@link VerifierRates})
  */
 public record Options(String model, String rewardModel, String verifier, List<Arm> arms, int pilotSamples,
                       int maxSamples, int bins, boolean abstain, double abstainBelow, long maxTokensPerItem,
@@ -50,9 +53,38 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
 
     public static final String PATH = "allocation";
 
+    /**
+     * The verifier's error rates and how they enter the plan. Measured rates (the curve book's, learned from the same
+     * verdicts as its curves) are already in the curves: a bin's accuracy at N samples is what the answer rule, a vote
+     * among the passes, achieved with that verifier, false positives included, so they are reported and not applied
+     * again. Given rates are applied analytically ({@code analytic}): the precision ceiling and the per-item
+     * false-positive stop of "Inference Scaling fLaws", which model an answer that is any one pass, a pessimistic
+     * bound for a vote among passes when false positives scatter over wrong answers.
+     */
+    public record VerifierRates(double falsePositiveRate, double falseNegativeRate, String source, boolean analytic) {
+    }
+
+    public VerifierRates verifierRates(CurveBook book) {
+        CurveBook.VerifierErrors measured = book == null ? null : book.verifier();
+        if (!Double.isNaN(verifierFalsePositiveRate) || !Double.isNaN(verifierFalseNegativeRate)) {
+            double fp = !Double.isNaN(verifierFalsePositiveRate) ? verifierFalsePositiveRate
+                    : measured != null ? measured.falsePositiveRate() : 0;
+            double fn = !Double.isNaN(verifierFalseNegativeRate) ? verifierFalseNegativeRate
+                    : measured != null ? measured.falseNegativeRate() : 0;
+            return new VerifierRates(fp, fn, "given, applied analytically (precision ceiling, false-positive stop)",
+                    true);
+        }
+        if (measured != null) {
+            return new VerifierRates(measured.falsePositiveRate(), measured.falseNegativeRate(), "measured on "
+                    + measured.samples() + " graded samples, priced into the learned curves", false);
+        }
+        return new VerifierRates(0, 0, "unmeasured (0)", false);
+    }
+
     static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,
             SelfConsistency.NAME, SelfConsistency::new, ParticleFilter.NAME, ParticleFilter::new, Dvts.NAME, Dvts::new,
-            BeamSearch.NAME, BeamSearch::new);
+            BeamSearch.NAME, BeamSearch::new, dev.verigen.orchestrator.strategies.AStar.NAME,
+            dev.verigen.orchestrator.strategies.AStar::new);
     static final Set<String> VOTING = Set.of(BestOfN.NAME, SelfConsistency.NAME);
     private static final Set<String> KNOWN = Set.of("model", "rewardModel", "verifier", "strategies", "pilotSamples",
             "maxSamples", "bins", "abstain", "abstainBelow", "maxTokensPerItem", "settleConfidence", "settleScore",
@@ -110,8 +142,8 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
         Long promptTokens = f.integer(node, "promptTokens", path("promptTokens"), 1, 1_000_000);
         double temperature = decimal(f, node, "temperature", 0, 2, 0.8);
         Long seed = f.integer(node, "seed", path("seed"), Long.MIN_VALUE, Long.MAX_VALUE);
-        double fpr = decimal(f, node, "verifierFalsePositiveRate", 0, 1, 0);
-        double fnr = decimal(f, node, "verifierFalseNegativeRate", 0, 1, 0);
+        double fpr = decimal(f, node, "verifierFalsePositiveRate", 0, 1, Double.NaN);
+        double fnr = decimal(f, node, "verifierFalseNegativeRate", 0, 1, Double.NaN);
         var base = new PipelineSpec(BestOfN.NAME, 1, model == null ? "unknown" : model, null, rewardModel,
                 new SamplingParams(temperature, 1.0, sampleMaxTokens, 0L, List.of(), false), 300);
         List<Arm> arms = arms(f, node, base);

@@ -34,11 +34,11 @@ public class DatasetRepository {
             batch[i] = new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
                     .addValue("id", id).addValue("ordinal", i).addValue("item", item.id())
                     .addValue("prompt", item.prompt()).addValue("reference", item.reference())
-                    .addValue("task", item.task());
+                    .addValue("task", item.task()).addValue("visible", item.visible());
         }
         named.batchUpdate("""
-                insert into dataset_items (dataset_id, ordinal, item_id, prompt, reference, task)
-                values (:id, :ordinal, :item, :prompt, :reference, :task)""", batch);
+                insert into dataset_items (dataset_id, ordinal, item_id, prompt, reference, task, visible)
+                values (:id, :ordinal, :item, :prompt, :reference, :task, :visible)""", batch);
         return find(tenant, id).orElseThrow();
     }
 
@@ -56,9 +56,11 @@ public class DatasetRepository {
 
     public List<SuiteItem> items(UUID dataset) {
         return jdbc.sql("""
-                select item_id, prompt, reference, task from dataset_items where dataset_id = :id order by ordinal""")
+                select item_id, prompt, reference, task, visible from dataset_items where dataset_id = :id
+                 order by ordinal""")
                 .param("id", dataset)
-                .query((rs, i) -> new SuiteItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .query((rs, i) -> new SuiteItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)))
                 .list();
     }
 

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ItemsReader {
 
     public static final int MAX_ID = 128;
-    private static final Set<String> FIELDS = Set.of("id", "prompt", "reference", "task");
+    private static final Set<String> FIELDS = Set.of("id", "prompt", "reference", "task", "visible");
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -98,6 +98,7 @@ public final class ItemsReader {
         }
         String prompt = f.text(node, "prompt", path + ".prompt", true, maxPromptChars);
         String reference = f.text(node, "reference", path + ".reference", false, maxPromptChars);
+        String visible = f.text(node, "visible", path + ".visible", false, maxPromptChars);
         String task = f.text(node, "task", path + ".task", false, 32);
         if (task != null && TaskKind.parse(task).isEmpty()) {
             f.reject(path + ".task", "unknown task '" + task + "'; known: numeric, text2sql, code");
@@ -109,7 +110,7 @@ public final class ItemsReader {
         }
         if (f.errors().size() == before) {
             String kind = task == null ? TaskKind.NUMERIC.wireName() : TaskKind.parse(task).orElseThrow().wireName();
-            out.add(new SuiteItem(id, prompt, reference, kind));
+            out.add(new SuiteItem(id, prompt, reference, kind, visible));
         }
     }
 

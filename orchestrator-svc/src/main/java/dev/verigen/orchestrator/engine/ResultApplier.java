@@ -1,6 +1,7 @@
 package dev.verigen.orchestrator.engine;
 
 import dev.verigen.contracts.GenerationJob.Role;
+import dev.verigen.contracts.GenerationProgress;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.JobError;
 import dev.verigen.contracts.JobMeta;
@@ -83,6 +84,47 @@ public class ResultApplier {
             List<UUID> created = traces.insertCandidates(run.id(), step.id(), result.pool(), result.backend(),
                     candidates(step, result.samples()));
             return finishStep(run, step, created, result.error());
+        });
+    }
+
+    /**
+     * Records a running sample's text so far as a snapshot candidate and lets the strategy decide on it. Applied at
+     * most once per (job, attempt, sample, tokens), and only while the job's step is pending at that attempt and the
+     * run is running: a snapshot that arrives after its job ended (results travel on another topic) or was cancelled
+     * is dropped. It spends nothing: the job's result settles its usage.
+     */
+    public void apply(GenerationProgress progress) {
+        JobMeta meta = progress.meta();
+        tx.executeWithoutResult(status -> {
+            UUID key = UUID.nameUUIDFromBytes(("progress:" + meta.jobId() + ":" + progress.sample() + ":"
+                    + progress.tokens()).getBytes(StandardCharsets.UTF_8));
+            boolean first = jdbc.sql("""
+                    insert into processed_jobs (job_id, attempt) values (:job, :attempt) on conflict do nothing""")
+                    .param("job", key).param("attempt", meta.attempt()).update() == 1;
+            if (!first) {
+                return;
+            }
+            Optional<RunRow> locked = runs.lock(meta.runId());
+            Optional<StepRow> step = steps.findByJob(meta.jobId());
+            if (locked.isEmpty() || step.isEmpty() || !step.get().runId().equals(meta.runId())
+                    || step.get().kind() != StepKind.GENERATION || step.get().attempt() != meta.attempt()
+                    || step.get().status() != RunState.Step.Status.PENDING
+                    || locked.get().status() != RunStatus.RUNNING) {
+                return;
+            }
+            RunRow run = locked.get();
+            StepRow current = step.get();
+            Action.Generate g = generation(current);
+            String parentText = g.continueParent()
+                    ? traces.candidateRefs(List.of(g.parent())).stream().findFirst().map(CandidateRef::text).orElse("")
+                    : "";
+            UUID snapshot = traces.insertCandidates(run.id(), current.id(), progress.pool(), progress.backend(), List.of(new NewCandidate(parentText + progress.text(), RunState.Candidate.PARTIAL,
+                    progress.tokens(), null, g.parent(), g.label(), g.role() == null ? Role.GENERATE : g.role(),
+                    false))).getFirst();
+            events.append(run.id(), "sample.progress", Map.of("stepId", current.id(), "label", current.label(),
+                    "sample", progress.sample(), "tokens", progress.tokens(), "candidate", snapshot));
+            driver.advance(run, new RunEvent.Progressed(current.id(), current.label(), progress.sample(), snapshot,
+                    progress.tokens()));
         });
     }
 

@@ -55,10 +55,11 @@ public class RunDriver {
     private final Outbox outbox;
     private final Clock clock;
     private final ComputeEstimator compute;
+    private final Aborts aborts;
 
     public RunDriver(StrategyRegistry strategies, RunStateLoader loader, RunRepository runs, StepRepository steps,
                      BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock,
-                     ComputeEstimator compute) {
+                     ComputeEstimator compute, Aborts aborts) {
         this.strategies = strategies;
         this.loader = loader;
         this.runs = runs;
@@ -69,6 +70,7 @@ public class RunDriver {
         this.outbox = outbox;
         this.clock = clock;
         this.compute = compute.forRun(null);
+        this.aborts = aborts;
     }
 
     public void advance(RunRow run, RunEvent event) {
@@ -87,7 +89,7 @@ public class RunDriver {
             case Action.Verify v -> dispatchVerification(run, v.candidateIds());
             case Action.Score s -> dispatchScoring(run, s);
             case Action.Cancel c -> {
-                steps.cancel(c.stepIds(), c.reason());
+                aborts.send(run.id(), steps.cancel(c.stepIds(), c.reason()), c.reason());
                 events.append(run.id(), "steps.cancelled", Map.of("steps", c.stepIds(), "reason", c.reason()));
                 yield true;
             }
@@ -97,6 +99,7 @@ public class RunDriver {
             }
             case Action.Finish f -> {
                 runs.succeed(run.id(), f.candidateId(), f.reason());
+                stopInFlight(run, "the run finished");
                 events.append(run.id(), "run.finished", Map.of("status", "SUCCEEDED", "candidateId", f.candidateId(),
                         "reason", f.reason()));
                 log.info("run {} succeeded: {}", run.id(), f.reason());
@@ -115,6 +118,7 @@ public class RunDriver {
 
     private void failRun(RunRow run, String code, String detail, Map<String, Object> more) {
         runs.fail(run.id(), code, detail);
+        stopInFlight(run, "the run failed");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", "FAILED");
         data.put("code", code);
@@ -122,6 +126,19 @@ public class RunDriver {
         data.putAll(more);
         events.append(run.id(), "run.finished", data);
         log.info("run {} failed: {} {}", run.id(), code, detail);
+    }
+
+    /**
+     * A run that ended waits for nothing: its steps still pending are cancelled (their results are settled when they
+     * come, never decided on) and their generation jobs are stopped at the workers.
+     */
+    public void stopInFlight(RunRow run, String reason) {
+        var cancelled = steps.cancelPending(run.id(), reason);
+        if (!cancelled.isEmpty()) {
+            aborts.send(run.id(), cancelled, reason);
+            events.append(run.id(), "steps.cancelled", Map.of("steps",
+                    cancelled.stream().map(StepRepository.Cancelled::stepId).toList(), "reason", reason));
+        }
     }
 
     private boolean dispatchGeneration(RunRow run, Action.Generate g) {
@@ -139,7 +156,7 @@ public class RunDriver {
         String topic = Topics.GENERATION_JOBS;
         StepPlan plan = new StepPlan(StepKind.GENERATION, cost, List.of(), g.label(), Json.writeString(g));
         return dispatch(run, plan, topic, meta -> Json.write(new GenerationJob(meta, g.role(), pool, prompt, sampling,
-                g.n(), partial, g.oneStep())));
+                g.n(), partial, g.oneStep(), List.of(), g.progressTokens())));
     }
 
     private boolean dispatchVerification(RunRow run, List<UUID> candidateIds) {
@@ -157,10 +174,10 @@ public class RunDriver {
         Costs.ScoringCost cost = Costs.scoring(scorer, run.input().prompt(), texts);
         var amount = new Amount(cost.tokens(), cost.calls(), Costs.scoringFlops(compute.forRun(run.spec().model()),
                 scorer, run.input().prompt(), texts));
-        StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), "",
-                Json.writeString(new Action.Score(s.candidateIds(), scorer)));
+        StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), s.label(),
+                Json.writeString(new Action.Score(s.candidateIds(), scorer, s.label())));
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
-                run.input().prompt(), run.input().reference(), candidates)));
+                run.input().prompt(), candidates)));
     }
 
     private record StepPlan(StepKind kind, Amount cost, List<UUID> candidateIds, String label, String action) {

@@ -59,9 +59,11 @@ public class CellRequests {
         ObjectNode input = body.putObject("input");
         input.put("prompt", item.prompt());
         // The reference is the experiment's ground truth. A run given one would verify against it by default, which
-        // turns every arm into oracle-verified selection; so a pipeline sees it only when it names a verifier itself.
-        if (item.reference() != null && pipeline.hasNonNull("verifier")) {
-            input.put("reference", item.reference());
+        // turns every arm into oracle-verified selection; so a pipeline sees it only when it names a verifier itself,
+        // and with verification "visible" only the item's visible part (none when the item has none).
+        String reference = ExperimentSpec.Arm.VISIBLE.equals(arm.verification()) ? item.visible() : item.reference();
+        if (reference != null && pipeline.hasNonNull("verifier")) {
+            input.put("reference", reference);
         }
         var b = arm.budget();
         if (!arm.computeOptimal() && (b.maxTokens() != null || b.maxCalls() != null || b.maxFlops() != null)) {

@@ -63,8 +63,17 @@ public class CurveLearner {
         if (observations.size() < MIN_OBSERVATIONS) {
             return Optional.empty();
         }
+        // the verifier's errors, measured where its verdicts meet the grades: what compute_optimal plans with later
+        List<Boolean> verdicts = new ArrayList<>();
+        List<Boolean> truth = new ArrayList<>();
+        pools.forEach(pool -> pool.forEach(s -> {
+            verdicts.add(s.verifierPass());
+            truth.add(s.correct());
+        }));
+        CurveBook.VerifierErrors measured = CurveBook.VerifierErrors.of(verdicts, truth);
         return Optional.of(new Learned(CurveBook.fit(options.model(), row.spec().suite(), options.votingArm().name(),
-                current.voteExponent(), options.bins(), observations), observations.size()));
+                current.voteExponent(), options.bins(), observations)
+                .withVerifier(measured != null ? measured : current.verifier()), observations.size()));
     }
 
     private static void observe(List<GradedSample> pool, Options options, double exponent, List<Observation> out) {

@@ -28,7 +28,7 @@ public class ExperimentRequestParser {
     static final int MAX_SEEDS = 16;
     private static final Set<String> TOP = Set.of("name", "dataset", "pipelines", "budgets", "seeds", "concurrency");
     private static final Set<String> DATASET = Set.of("suite", "id", "items", "jsonl", "limit", "name");
-    private static final Set<String> PIPELINE_ENTRY = Set.of("name", "pipeline");
+    private static final Set<String> PIPELINE_ENTRY = Set.of("name", "pipeline", "verification");
     private static final Set<String> BUDGET = Set.of("name", "maxTokens", "maxCalls", "maxFlops");
 
     private final ExperimentProperties properties;
@@ -74,7 +74,8 @@ public class ExperimentRequestParser {
                 String armName = budgets.size() == 1 ? entry.name() : entry.name() + "@" + budget.name();
                 var arm = new ExperimentSpec.Arm(armName, entry.name(), budget, entry.pipeline(),
                         entry.pipeline().path("model").asString(""), entry.pipeline().path("strategy").asString(""),
-                        CellRequests.COMPUTE_OPTIMAL.equals(entry.pipeline().path("strategy").asString("")));
+                        CellRequests.COMPUTE_OPTIMAL.equals(entry.pipeline().path("strategy").asString("")),
+                        entry.verification());
                 checkAgainstItems(arm, p, b, dataset.items(), f);
                 if (arm.computeOptimal()) {
                     batchArms.check(arm, p, b, dataset.items()).forEach(e -> f.reject(e.field(), e.message()));
@@ -98,7 +99,7 @@ public class ExperimentRequestParser {
     private record Dataset(String ref, String label, List<SuiteItem> items) {
     }
 
-    private record Entry(String name, JsonNode pipeline) {
+    private record Entry(String name, JsonNode pipeline, String verification) {
     }
 
     private Dataset dataset(String tenant, JsonNode node, JsonFields f) {
@@ -180,7 +181,13 @@ public class ExperimentRequestParser {
             if (!names.add(name)) {
                 f.reject(path + ".name", "duplicate pipeline name '" + name + "'");
             }
-            entries.add(new Entry(name, pipeline));
+            String verification = f.text(entry, "verification", path + ".verification", false, 16);
+            if (verification != null && !Set.of(ExperimentSpec.Arm.ORACLE, ExperimentSpec.Arm.VISIBLE)
+                    .contains(verification)) {
+                f.reject(path + ".verification", "must be one of [oracle, visible]");
+                verification = null;
+            }
+            entries.add(new Entry(name, pipeline, verification));
         }
         return entries;
     }

@@ -26,9 +26,24 @@ public record ExperimentSpec(String name, String dataset, String suite, List<Arm
      *                 from it with the item as input, so runs are exactly what {@code POST /v1/runs} would create
      * @param computeOptimal whether the arm is allocated over the whole batch ({@code strategy: compute_optimal})
      *                 rather than one run per item
+     * @param verification what a pipeline that names a verifier verifies against: {@code oracle} (the item's whole
+     *                 reference, what grading uses) or {@code visible} (only its visible part, e.g. a code item's
+     *                 visible tests: a check a deployment could run without the answer)
      */
     public record Arm(String name, String pipelineName, Budget budget, JsonNode pipeline, String pool,
-                      String strategy, boolean computeOptimal) {
+                      String strategy, boolean computeOptimal, String verification) {
+
+        public static final String ORACLE = "oracle";
+        public static final String VISIBLE = "visible";
+
+        public Arm {
+            verification = verification == null ? ORACLE : verification;
+        }
+
+        public Arm(String name, String pipelineName, Budget budget, JsonNode pipeline, String pool, String strategy,
+                   boolean computeOptimal) {
+            this(name, pipelineName, budget, pipeline, pool, strategy, computeOptimal, ORACLE);
+        }
     }
 
     /** Per item (for compute_optimal: per item on average, so the batch may spend items x maxTokens). */

@@ -34,6 +34,7 @@ public record Preset(Kind kind, int n) {
         BEAM("beam", true, 0, 64, "step-wise beam search, beam width N, 4 expansions, the pool's PRM"),
         DVTS("dvts", true, 0, 64, "diverse verifier tree search, N subtrees, 4 expansions, the pool's PRM"),
         PF("pf", true, 0, Integer.MAX_VALUE, "particle filtering with N particles and the pool's PRM"),
+        ASTAR("astar", true, 0, 64, "A*-decoding: best-first over partial solutions, N expansions a node, the pool's PRM"),
         IAD("iad", false, 4, 256, "iterative agent decoding: N answers refined on reward feedback");
 
         final String prefix;
@@ -131,6 +132,7 @@ public record Preset(Kind kind, int n) {
             case BEAM -> "beam_search";
             case DVTS -> "dvts";
             case PF -> "particle_filter";
+            case ASTAR -> "a_star";
             case IAD -> "iad";
         };
         p.put("strategy", strategy).put("model", pool);
@@ -157,6 +159,7 @@ public record Preset(Kind kind, int n) {
                 p.put("n", n);
                 options.put("prm", settings.processRewardModel(pool));
             }
+            case ASTAR -> options.put("expansions", n).put("prm", settings.processRewardModel(pool));
         }
         if (!options.isEmpty()) {
             p.set("options", options);

@@ -39,7 +39,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Set<String> JOB_TOPICS = Set.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS,
-            Topics.SCORING_JOBS);
+            Topics.SCORING_JOBS, Topics.GENERATION_CANCELS);
     private static final int PARTITIONS = 6;
 
     private final JdbcClient jdbc;

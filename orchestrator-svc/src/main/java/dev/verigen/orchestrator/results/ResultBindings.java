@@ -1,5 +1,6 @@
 package dev.verigen.orchestrator.results;
 
+import dev.verigen.contracts.GenerationProgress;
 import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.ScoringResult;
@@ -24,6 +25,12 @@ public class ResultBindings {
     @Bean
     public Consumer<Message<byte[]>> generationResults(ResultApplier applier) {
         return message -> decode(message, GenerationResult.class, applier::apply);
+    }
+
+    /** Samples so far of running jobs that asked for them. */
+    @Bean
+    public Consumer<Message<byte[]>> generationProgress(ResultApplier applier) {
+        return message -> decode(message, GenerationProgress.class, applier::apply);
     }
 
     @Bean

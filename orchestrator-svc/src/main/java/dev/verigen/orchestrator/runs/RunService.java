@@ -59,8 +59,8 @@ public class RunService {
     }
 
     /**
-     * Cancels a running run: nothing more is dispatched; jobs in flight still settle what they spent when they
-     * answer (or their reservations return at their deadlines).
+     * Cancels a running run: nothing more is dispatched; its generation jobs in flight are stopped at the workers, and
+     * every job in flight still settles what it spent when it answers (or its reservation returns at its deadline).
      *
      * @return the run's status after the call, empty when the tenant has no such run
      */
@@ -72,6 +72,7 @@ public class RunService {
             }
             var locked = runs.lock(id).orElseThrow();
             if (locked.status() == RunRepository.RunStatus.RUNNING && runs.cancel(id, reason)) {
+                driver.stopInFlight(locked, "the run was cancelled: " + reason);
                 events.append(id, "run.finished", java.util.Map.of("status", "CANCELLED", "reason", reason));
                 return java.util.Optional.of(RunRepository.RunStatus.CANCELLED);
             }

@@ -24,9 +24,12 @@ public sealed interface Action {
      * @param oneStep     stop each sample at the end of its next step
      * @param logprobs    ask the engine for each sample's log-probability (a likelihood vote reads them); the run's
      *                    sampling may ask for them too
+     * @param progressTokens report each sample's text so far every this many tokens ({@link RunEvent.Progressed});
+     *                    0: only the result
      */
     record Generate(String label, Role role, String pool, String prompt, int n, Double temperature, Integer maxTokens,
-                    UUID parent, boolean continueParent, boolean oneStep, boolean logprobs) implements Action {
+                    UUID parent, boolean continueParent, boolean oneStep, boolean logprobs, int progressTokens)
+            implements Action {
         public Generate {
             label = label == null ? "" : label;
             role = role == null ? Role.GENERATE : role;
@@ -36,6 +39,14 @@ public sealed interface Action {
             if (continueParent && parent == null) {
                 throw new IllegalArgumentException("a continuation needs a parent");
             }
+            if (progressTokens < 0) {
+                throw new IllegalArgumentException("progressTokens cannot be negative");
+            }
+        }
+
+        public Generate(String label, Role role, String pool, String prompt, int n, Double temperature,
+                        Integer maxTokens, UUID parent, boolean continueParent, boolean oneStep, boolean logprobs) {
+            this(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep, logprobs, 0);
         }
 
         /** A generation that leaves log-probabilities to the run's sampling settings. */
@@ -67,22 +78,28 @@ public sealed interface Action {
 
         public Generate withPool(String pool) {
             return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
-                    logprobs);
+                    logprobs, progressTokens);
         }
 
         public Generate withTemperature(Double temperature) {
             return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
-                    logprobs);
+                    logprobs, progressTokens);
         }
 
         public Generate withMaxTokens(Integer maxTokens) {
             return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
-                    logprobs);
+                    logprobs, progressTokens);
+        }
+
+        /** Samples that report their text so far every {@code tokens} tokens. */
+        public Generate withProgress(int tokens) {
+            return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
+                    logprobs, tokens);
         }
 
         public Generate withLogprobs(boolean logprobs) {
             return new Generate(label, role, pool, prompt, n, temperature, maxTokens, parent, continueParent, oneStep,
-                    logprobs);
+                    logprobs, progressTokens);
         }
 
         /** A generation in another role (critique, rank, fuse, refine, judge) over {@code prompt}. */
@@ -102,14 +119,21 @@ public sealed interface Action {
      * Score these candidates.
      *
      * @param scorer the reward model; null means the run's reward model
+     * @param label  names the scoring step, so the strategy can tell its result from others' ({@link
+     *               RunEvent.StepFinished#label()}); empty by default
      */
-    record Score(List<UUID> candidateIds, String scorer) implements Action {
+    record Score(List<UUID> candidateIds, String scorer, String label) implements Action {
         public Score {
             candidateIds = List.copyOf(candidateIds);
+            label = label == null ? "" : label;
+        }
+
+        public Score(List<UUID> candidateIds, String scorer) {
+            this(candidateIds, scorer, "");
         }
 
         public Score(List<UUID> candidateIds) {
-            this(candidateIds, null);
+            this(candidateIds, null, "");
         }
     }
 

@@ -107,6 +107,9 @@ public class BeamSearch implements Strategy {
 
     @Override
     public List<Action> decide(RunState state, RunEvent event) {
+        if (event instanceof RunEvent.Progressed) {
+            return List.of(); // never asks for progress
+        }
         if (event instanceof RunEvent.StepFinished && state.pendingSteps() > 0) {
             return List.of(); // a phase moves on only when all of its jobs are back
         }

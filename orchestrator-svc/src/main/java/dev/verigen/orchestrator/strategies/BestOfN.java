@@ -3,6 +3,7 @@ package dev.verigen.orchestrator.strategies;
 import dev.verigen.contracts.Verdict;
 import dev.verigen.orchestrator.strategies.sampling.Adaptive;
 import dev.verigen.orchestrator.strategies.sampling.Batches;
+import dev.verigen.orchestrator.strategies.sampling.Prune;
 import dev.verigen.orchestrator.strategies.sampling.Vote;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,11 @@ import org.springframework.stereotype.Component;
  * score; the reward model breaks ties among equals; the earliest sample breaks what is left, so the choice is
  * deterministic. {@code selection: weighted} (weighted best-of-N) instead groups unverified candidates by final answer
  * and answers with the best member of the answer with the highest summed reward. {@code adaptive} samples in batches
- * and stops once a candidate passes verification (or, when weighted, once the leading answer is safe).
+ * and stops once a candidate passes verification (or, when weighted, once the leading answer is safe), or with
+ * {@code abort} starts all at once and stops the rest at the workers. {@code temperatures} spreads the samples over
+ * several temperatures, as self-consistency does. {@code prune} judges every sample mid-generation: each reports its
+ * text at {@code at} tokens, the snapshots are scored, and the samples outside the best {@code keep} share are stopped
+ * ({@link Prune}).
  */
 @Component
 public class BestOfN implements Strategy {
@@ -31,12 +36,19 @@ public class BestOfN implements Strategy {
             .thenComparingInt(RunState.Candidate::index);
 
     /**
-     * @param selection {@code best} (verifier, then reward score) or {@code weighted} (reward mass per answer)
-     * @param adaptive  batches and early stopping; null when off
+     * @param selection    {@code best} (verifier, then reward score) or {@code weighted} (reward mass per answer)
+     * @param adaptive     batches and early stopping; null when off
+     * @param temperatures sample s is drawn at {@code temperatures[s % size]}; empty keeps the run's temperature
+     * @param prune        mid-generation pruning; null when off
      */
-    public record Options(String selection, Adaptive adaptive) {
+    public record Options(String selection, Adaptive adaptive, List<Double> temperatures, Prune.Settings prune) {
         public Options {
             selection = selection == null ? BEST : selection;
+            temperatures = temperatures == null ? List.of() : List.copyOf(temperatures);
+        }
+
+        public Options(String selection, Adaptive adaptive) {
+            this(selection, adaptive, List.of(), null);
         }
     }
 
@@ -47,28 +59,43 @@ public class BestOfN implements Strategy {
 
     @Override
     public Object options(StrategyOptions o) {
-        o.onlyKnown(Set.of("selection", Adaptive.FIELD));
+        o.onlyKnown(Set.of("selection", Adaptive.FIELD, "temperatures", Prune.FIELD));
         String selection = o.choice("selection", Set.of(BEST, WEIGHTED), BEST);
         if (WEIGHTED.equals(selection) && o.base().rewardModel() == null) {
             o.reject("selection", "weighted selection sums reward scores per answer: it needs a pipeline.rewardModel");
         }
-        return new Options(selection, Adaptive.read(o));
+        List<Double> temperatures = o.decimals("temperatures", SelfConsistency.MAX_TEMPERATURES, 0, 2, List.of());
+        if (temperatures.size() > o.base().n()) {
+            o.reject("temperatures", temperatures.size() + " temperatures but only " + o.base().n()
+                    + " samples (pipeline.n): every temperature needs at least one sample");
+        }
+        Adaptive adaptive = Adaptive.read(o);
+        Prune.Settings prune = Prune.read(o);
+        if (prune != null && adaptive != null) {
+            o.reject(Prune.FIELD, "cannot be combined with adaptive: pruning starts every sample at once and stops "
+                    + "the weak ones itself");
+        }
+        return new Options(selection, adaptive, temperatures, prune);
     }
 
     @Override
     public List<Action> decide(RunState state, RunEvent event) {
         Options options = state.spec().options(Options.class);
-        Batches.Plan plan = new Batches.Plan(state.spec().n(), options.adaptive(), List.of(),
+        Batches.Plan plan = new Batches.Plan(state.spec().n(), options.adaptive(), options.temperatures(),
                 WEIGHTED.equals(options.selection()));
+        if (options.prune() != null) {
+            return new Prune(options.prune(), plan, ending(state, options)).decide(state, event);
+        }
         return switch (event) {
             case RunEvent.Started started -> Batches.start(state, plan);
-            case RunEvent.StepFinished finished -> afterStep(state, finished, options, plan);
+            case RunEvent.StepFinished finished -> Batches.afterStep(state, finished, plan,
+                    () -> ending(state, options));
+            case RunEvent.Progressed progressed -> List.of();
         };
     }
 
-    private List<Action> afterStep(RunState state, RunEvent.StepFinished event, Options options, Batches.Plan plan) {
-        return Batches.afterStep(state, event, plan, () -> new Batches.Ending(stopReason(state, options),
-                report -> conclude(state, options, report)));
+    private static Batches.Ending ending(RunState state, Options options) {
+        return new Batches.Ending(stopReason(state, options), report -> conclude(state, options, report));
     }
 
     /** Why more samples are pointless (adaptive): a verified pass, or a weighted leader that is safe; else null. */
@@ -76,11 +103,11 @@ public class BestOfN implements Strategy {
         if (options.adaptive() == null) {
             return null;
         }
-        if (state.candidates().stream().anyMatch(c -> c.verdict() == Verdict.Outcome.PASS)) {
+        if (state.answers().stream().anyMatch(c -> c.verdict() == Verdict.Outcome.PASS)) {
             return "a candidate passed verification";
         }
         if (WEIGHTED.equals(options.selection())) {
-            Vote vote = vote(state.candidates());
+            Vote vote = vote(state.answers());
             double p = vote.leaderStays();
             if (!vote.isEmpty() && p >= options.adaptive().confidence()) {
                 return String.format(Locale.ROOT, "P(leader stays ahead) = %.3f ≥ %s", p,
@@ -91,7 +118,7 @@ public class BestOfN implements Strategy {
     }
 
     private static Action conclude(RunState state, Options options, String adaptiveNote) {
-        List<RunState.Candidate> all = state.candidates();
+        List<RunState.Candidate> all = state.answers();
         if (all.isEmpty()) {
             return Outcomes.noAnswer(state);
         }

@@ -54,6 +54,7 @@ public class FirstFinish implements Strategy {
         return switch (event) {
             case RunEvent.Started started -> start(state);
             case RunEvent.StepFinished finished -> afterStep(state, finished, options);
+            case RunEvent.Progressed progressed -> List.of();
         };
     }
 

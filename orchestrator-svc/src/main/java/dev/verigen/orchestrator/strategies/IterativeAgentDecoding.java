@@ -44,6 +44,7 @@ public class IterativeAgentDecoding implements Strategy {
         return switch (event) {
             case RunEvent.Started started -> start(state);
             case RunEvent.StepFinished finished -> afterStep(state, options, finished);
+            case RunEvent.Progressed progressed -> List.of();
         };
     }
 

@@ -30,11 +30,13 @@ import org.springframework.stereotype.Component;
 public class ParticleFilter implements Strategy {
 
     public static final String NAME = "particle_filter";
-    static final Set<String> OPTIONS = Set.of("temperature", "anneal", "essThreshold", "maxSteps", "prm", "weights");
+    static final Set<String> OPTIONS = Set.of("temperature", "anneal", "essThreshold", "maxSteps", "prm", "weights",
+            "lookahead", "lookaheadWeight");
     static final String LOGIT = "logit";
     static final String SCORE = "score";
 
     static final String EXPANDING = "EXPANDING";
+    static final String LOOKING_AHEAD = "LOOKING_AHEAD";
     static final String SCORING = "SCORING";
     static final String WRAPPING_UP = "WRAPPING_UP";
     /** How often a round whose every job failed is tried again before the filter ends with what it has. */
@@ -45,9 +47,21 @@ public class ParticleFilter implements Strategy {
      * @param anneal       raise the temperature when the weights collapse
      * @param essThreshold annealing starts when the effective sample size falls below this fraction of the particles
      * @param weights      {@code logit}: weigh by the log-odds of the PRM score; {@code score}: by the score itself
+     * @param lookahead    look-ahead modulation (ePF's LaM): roll each new step one more greedy step, score the
+     *                     roll-out, and let it modulate the particle's weight
+     * @param lookaheadWeight how much the roll-out's score counts against the step's own (0..1)
      */
     public record Options(double temperature, boolean anneal, double essThreshold, int maxSteps, String prm,
-                          String weights) {
+                          String weights, boolean lookahead, double lookaheadWeight) {
+
+        public Options(double temperature, boolean anneal, double essThreshold, int maxSteps, String prm,
+                       String weights) {
+            this(temperature, anneal, essThreshold, maxSteps, prm, weights, false, 0.5);
+        }
+    }
+
+    /** A new step's greedy one-step roll-out, whose score modulates the step's weight. */
+    public record Rollout(UUID step, UUID tip) {
     }
 
     /** A generation of this round: {@code count} next steps of {@code parent} (null: first steps). */
@@ -61,11 +75,26 @@ public class ParticleFilter implements Strategy {
      * @param ess         the effective sample size of the last resampling's weights
      * @param anneals     how many rounds annealing raised the temperature
      * @param emptyRounds rounds in a row whose every job failed (the filter retries {@link #RETRIES} times)
+     * @param fresh       this round's new steps (look-ahead only)
+     * @param rollouts    the look-ahead roll-outs of this round's new steps
      */
     public record Memo(String phase, int round, List<UUID> particles, List<UUID> kept, List<Ask> asked,
-                       double temperature, double ess, int anneals, int emptyRounds, Wrapup.State wrapup) {
+                       double temperature, double ess, int anneals, int emptyRounds, Wrapup.State wrapup,
+                       List<UUID> fresh, List<Rollout> rollouts) {
+        public Memo {
+            fresh = fresh == null ? List.of() : List.copyOf(fresh);
+            rollouts = rollouts == null ? List.of() : List.copyOf(rollouts);
+        }
+
+        public Memo(String phase, int round, List<UUID> particles, List<UUID> kept, List<Ask> asked,
+                    double temperature, double ess, int anneals, int emptyRounds, Wrapup.State wrapup) {
+            this(phase, round, particles, kept, asked, temperature, ess, anneals, emptyRounds, wrapup, List.of(),
+                    List.of());
+        }
+
         Memo next(String phase, List<UUID> particles, List<UUID> kept, List<Ask> asked) {
-            return new Memo(phase, round, particles, kept, asked, temperature, ess, anneals, emptyRounds, wrapup);
+            return new Memo(phase, round, particles, kept, asked, temperature, ess, anneals, emptyRounds, wrapup,
+                    fresh, rollouts);
         }
     }
 
@@ -83,11 +112,16 @@ public class ParticleFilter implements Strategy {
         int maxSteps = o.integer("maxSteps", 1, 256, 16);
         String prm = Search.prmOption(o);
         String weights = o.choice("weights", Set.of(LOGIT, SCORE), LOGIT);
-        return new Options(temperature, anneal, essThreshold, maxSteps, prm, weights);
+        boolean lookahead = o.bool("lookahead", false);
+        double lookaheadWeight = o.decimal("lookaheadWeight", 0, 1, 0.5);
+        return new Options(temperature, anneal, essThreshold, maxSteps, prm, weights, lookahead, lookaheadWeight);
     }
 
     @Override
     public List<Action> decide(RunState state, RunEvent event) {
+        if (event instanceof RunEvent.Progressed) {
+            return List.of(); // never asks for progress
+        }
         if (event instanceof RunEvent.StepFinished && state.pendingSteps() > 0) {
             return List.of(); // a round moves on only when all of its jobs are back
         }
@@ -103,6 +137,7 @@ public class ParticleFilter implements Strategy {
         }
         return switch (memo.phase()) {
             case EXPANDING -> expanded(s, opt, memo);
+            case LOOKING_AHEAD -> lookedAhead(s, opt, memo);
             case SCORING -> resample(s, opt, memo);
             case WRAPPING_UP -> wrapped(memo, Wrapup.resume(s, s.room(), memo.wrapup()));
             default -> List.of(new Action.Fail("strategy_error", "unknown phase " + memo.phase()));
@@ -185,13 +220,67 @@ public class ParticleFilter implements Strategy {
             return wrapUp(s, idle, false, "round " + memo.round() + " produced nothing");
         }
         Memo next = new Memo(SCORING, memo.round(), particles, memo.kept(), List.of(), memo.temperature(), memo.ess(),
-                memo.anneals(), 0, null);
+                memo.anneals(), 0, null, fresh, List.of());
+        if (opt.lookahead()) {
+            return lookAhead(s, opt, next);
+        }
+        return score(s, opt, next, fresh);
+    }
+
+    /** PRM-scores the round's new steps (and their roll-outs); unaffordable scoring is skipped. */
+    private List<Action> score(Search s, Options opt, Memo memo, List<UUID> texts) {
+        Memo next = memo.next(SCORING, memo.particles(), memo.kept(), List.of());
         Headroom room = s.room()
-                .less(s.completionReserve(particles.stream().map(s::text).toList()));
-        if (!room.pay(s.scoring(opt.prm(), fresh.stream().map(s::text).toList()))) {
+                .less(s.completionReserve(memo.particles().stream().map(s::text).toList()));
+        if (texts.isEmpty() || !room.pay(s.scoring(opt.prm(), texts.stream().map(s::text).toList()))) {
             return resample(s, opt, next); // unscored steps weigh as their parents did
         }
-        return List.of(new Action.Remember(next), new Action.Score(fresh, opt.prm()));
+        return List.of(new Action.Remember(next), new Action.Score(texts, opt.prm()));
+    }
+
+    /**
+     * Look-ahead modulation (ePF's LaM): each new unfinished step is rolled out one more greedy step (temperature 0),
+     * as far as the budget goes once the scoring of the steps and their roll-outs and a completion are set aside. The
+     * roll-out is scored, never kept: it only tells how the step is likely to go on.
+     */
+    private List<Action> lookAhead(Search s, Options opt, Memo memo) {
+        Bound keep = s.completionReserve(memo.particles().stream().map(s::text).toList());
+        for (UUID step : memo.fresh()) {
+            keep = keep.plus(s.scoringUpkeep(s.text(step), 1).times(2));
+        }
+        Headroom room = s.room().less(keep);
+        List<Action> gens = new ArrayList<>();
+        List<Ask> asked = new ArrayList<>();
+        for (UUID step : memo.fresh()) {
+            if (s.candidate(step).complete() || !room.pay(s.generation(s.text(step), 1))) {
+                continue;
+            }
+            String label = "r" + memo.round() + "/la" + asked.size();
+            gens.add(Action.Generate.nextStep(label, step, 1).withTemperature(0.0));
+            asked.add(new Ask(label, step, 1));
+        }
+        if (gens.isEmpty()) {
+            return score(s, opt, memo, memo.fresh());
+        }
+        List<Action> actions = new ArrayList<>();
+        actions.add(new Action.Remember(memo.next(LOOKING_AHEAD, memo.particles(), memo.kept(), asked)));
+        actions.addAll(gens);
+        return actions;
+    }
+
+    private List<Action> lookedAhead(Search s, Options opt, Memo memo) {
+        List<Rollout> rollouts = new ArrayList<>();
+        List<UUID> texts = new ArrayList<>(memo.fresh());
+        for (Ask ask : memo.asked()) {
+            List<RunState.Candidate> rolled = s.children(ask.label());
+            if (!rolled.isEmpty()) {
+                rollouts.add(new Rollout(ask.parent(), rolled.getFirst().id()));
+                texts.add(rolled.getFirst().id());
+            }
+        }
+        Memo next = new Memo(SCORING, memo.round(), memo.particles(), memo.kept(), List.of(), memo.temperature(),
+                memo.ess(), memo.anneals(), memo.emptyRounds(), null, memo.fresh(), rollouts);
+        return score(s, opt, next, texts);
     }
 
     /** Weighs the particles, anneals when the weights collapsed, resamples, and decides whether to go on. */
@@ -203,7 +292,9 @@ public class ParticleFilter implements Strategy {
         if (population.stream().allMatch(id -> s.candidate(id).complete())) {
             return wrapUp(s, judged, false, memo.round() + " rounds, every particle complete");
         }
-        double[] scores = population.stream().mapToDouble(id -> score(s, id)).toArray();
+        java.util.Map<UUID, UUID> tips = new HashMap<>();
+        memo.rollouts().forEach(r -> tips.put(r.step(), r.tip()));
+        double[] scores = population.stream().mapToDouble(id -> modulated(s, opt, id, tips.get(id))).toArray();
         Weights.Result w = Weights.compute(scores, opt.temperature(), LOGIT.equals(opt.weights()), opt.anneal(),
                 opt.essThreshold(), memo.round(), opt.maxSteps());
         int[] picks = Weights.systematic(w.weights(), population.size(), seed(s.state(), memo.round()));
@@ -220,6 +311,21 @@ public class ParticleFilter implements Strategy {
             return wrapUp(s, next, true, "step limit of " + opt.maxSteps() + " rounds reached");
         }
         return expand(s, opt, next);
+    }
+
+    /**
+     * Look-ahead modulation: the particle's score moved toward its roll-out's, on the log-odds scale, by
+     * {@code lookaheadWeight} — a step whose natural continuation scores well gains weight, one that is about to go
+     * wrong loses it before it is resampled. Without a scored roll-out, the particle's own score.
+     */
+    private static double modulated(Search s, Options opt, UUID id, UUID tip) {
+        double own = score(s, id);
+        Double ahead = tip == null ? null : s.prmScore(tip);
+        if (ahead == null || !opt.lookahead()) {
+            return own;
+        }
+        double logit = (1 - opt.lookaheadWeight()) * Weights.logit(own) + opt.lookaheadWeight() * Weights.logit(ahead);
+        return 1 / (1 + Math.exp(-logit));
     }
 
     /** A particle's PRM score; a step whose scoring failed weighs as its parent did, else as an even 0.5. */

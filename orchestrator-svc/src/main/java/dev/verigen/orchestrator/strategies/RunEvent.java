@@ -32,4 +32,20 @@ public sealed interface RunEvent {
             return error == null;
         }
     }
+
+    /**
+     * A running generation reported a sample so far (only jobs that asked for it, {@link Action.Generate#progressTokens}):
+     * the text is recorded as a snapshot candidate ({@link RunState.Candidate#isSnapshot()}), which the strategy may
+     * score, and then cancel the job if it is not worth finishing. The job's own result still follows, unless
+     * cancelled; a snapshot that arrives after its job ended is dropped.
+     *
+     * @param sample   the sample's index within the job
+     * @param snapshot the snapshot candidate
+     * @param tokens   how many tokens the sample had generated
+     */
+    record Progressed(UUID stepId, String label, int sample, UUID snapshot, long tokens) implements RunEvent {
+        public Progressed {
+            label = label == null ? "" : label;
+        }
+    }
 }

@@ -48,9 +48,17 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
         return ids.stream().map(this::candidate).flatMap(Optional::stream).toList();
     }
 
-    /** Candidates that are answers to the task (not critiques, rankings or judge outputs), in order. */
+    /**
+     * Candidates that are answers to the task (not critiques, rankings or judge outputs, nor snapshots of samples
+     * still running), in order.
+     */
     public List<Candidate> answers() {
-        return candidates.stream().filter(Candidate::isAnswer).toList();
+        return candidates.stream().filter(c -> c.isAnswer() && !c.isSnapshot()).toList();
+    }
+
+    /** Snapshots of running samples ({@link RunEvent.Progressed}), in order. */
+    public List<Candidate> snapshots() {
+        return candidates.stream().filter(Candidate::isSnapshot).toList();
     }
 
     /**
@@ -90,6 +98,14 @@ public record RunState(UUID runId, PipelineSpec spec, RunInput input, Budget bud
         public Candidate(UUID id, int index, String text, Verdict.Outcome verdict, String extracted, Double score) {
             this(id, index, text, verdict, extracted, score, Map.of(), null, "",
                     Role.GENERATE, null, true, "stop", 0, null);
+        }
+
+        /** The finish reason of a snapshot: a running sample's text so far. */
+        public static final String PARTIAL = "partial";
+
+        /** A running sample's text so far, recorded from its job's progress; never an answer. */
+        public boolean isSnapshot() {
+            return PARTIAL.equals(finishReason);
         }
 
         /** Answers are what generation, fusion and refinement produce; critiques and judgements are not. */

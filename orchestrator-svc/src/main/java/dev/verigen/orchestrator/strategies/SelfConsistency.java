@@ -66,6 +66,7 @@ public class SelfConsistency implements Strategy {
         return switch (event) {
             case RunEvent.Started started -> Batches.start(state, plan);
             case RunEvent.StepFinished finished -> afterStep(state, finished, options, plan);
+            case RunEvent.Progressed progressed -> List.of();
         };
     }
 

@@ -84,19 +84,40 @@ public class StepRepository {
                 .param("id", stepId).param("code", code).param("detail", detail).update();
     }
 
+    /** A step that was pending and is cancelled now: its job, to stop at the worker. */
+    public record Cancelled(UUID stepId, UUID jobId, StepKind kind) {
+    }
+
     /**
      * Stops waiting for pending steps. Their reservations stay held until their results (or deadlines) settle them,
      * so a job still running on a worker can never push the run over its budget.
+     *
+     * @return the steps that were pending and are cancelled now
      */
-    public void cancel(List<UUID> stepIds, String reason) {
+    public List<Cancelled> cancel(List<UUID> stepIds, String reason) {
         if (stepIds.isEmpty()) {
-            return;
+            return List.of();
         }
-        jdbc.sql("""
+        return jdbc.sql("""
                 update steps set status = 'CANCELLED', error_code = 'cancelled', error_detail = :reason
-                 where id = any(string_to_array(:ids, ',')::uuid[]) and status = 'PENDING'""")
+                 where id = any(string_to_array(:ids, ',')::uuid[]) and status = 'PENDING'
+                returning id, job_id, kind""")
                 .param("ids", stepIds.stream().map(UUID::toString).collect(Collectors.joining(",")))
-                .param("reason", reason).update();
+                .param("reason", reason).query(StepRepository::cancelled).list();
+    }
+
+    /** Cancels every step of the run still pending (the run ended): their results are settled, never decided on. */
+    public List<Cancelled> cancelPending(UUID runId, String reason) {
+        return jdbc.sql("""
+                update steps set status = 'CANCELLED', error_code = 'cancelled', error_detail = :reason
+                 where run_id = :run and status = 'PENDING'
+                returning id, job_id, kind""")
+                .param("run", runId).param("reason", reason).query(StepRepository::cancelled).list();
+    }
+
+    private static Cancelled cancelled(ResultSet rs, int i) throws SQLException {
+        return new Cancelled(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
+                StepKind.valueOf(rs.getString("kind")));
     }
 
     /** A cancelled step whose result came (or whose deadline passed) holds nothing any more. */

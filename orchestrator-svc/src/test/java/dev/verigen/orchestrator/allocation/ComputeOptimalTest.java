@@ -75,6 +75,47 @@ class ComputeOptimalTest {
     }
 
     @Test
+    void measuredVerifierErrorsAreInTheCurvesAndGivenOnesAreAppliedAnalytically() {
+        var state = new BatchState(List.of("hard"), 1_000_000, List.of(Fixtures.hardPilot("hard")), List.of());
+        var options = Options.read(with(Map.of("verifier", "numeric")));
+        assertThat(new ComputeOptimal(options, Fixtures.book(false)).next(state)).as("unmeasured: none assumed")
+                .isNotEmpty();
+        // measured with the curves: the curves already hold what a vote among passes achieved with this verifier
+        var measured = Fixtures.book(false).withVerifier(new CurveBook.VerifierErrors(0.3, 0.1, 500));
+        assertThat(new ComputeOptimal(options, measured).next(state)).isNotEmpty();
+        assertThat(options.verifierRates(measured).source()).startsWith("measured on 500 graded samples");
+        assertThat(options.verifierRates(measured).analytic()).isFalse();
+        // the same rates given: the precision ceiling of a pass
+        var given = Options.read(with(Map.of("verifier", "numeric", "verifierFalsePositiveRate", 0.3,
+                "verifierFalseNegativeRate", 0.1)));
+        var guarded = new ComputeOptimal(given, measured);
+        assertThat(guarded.next(state)).isEmpty();
+        assertThat(guarded.decisions(state).get("hard").reason()).isEqualTo(Decision.Reason.CEILING);
+        assertThat(given.verifierRates(measured).analytic()).isTrue();
+    }
+
+    @Test
+    void itStopsWhereANewSampleIsLikelierAFalsePositiveThanATruePositive() {
+        // fpr 0.3, fnr 0.1: a pass rate of 1/4 means a solve rate of about 0, of 3/4 one of 0.75
+        List<Sample> rare = new java.util.ArrayList<>();
+        List<Sample> common = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rare.add(new Sample("a" + i, i == 0, 0.5, null, 45, true));
+            common.add(new Sample(i == 0 ? "b" : "5", i > 0, 0.5, null, 45, true));
+        }
+        var state = new BatchState(List.of("rare", "common"), 1_000_000, List.of(
+                new ItemRun("rare", "r0", "vote", 200, rare, "a0", 0.5),
+                new ItemRun("common", "r0", "vote", 200, common, "5", 0.5)), List.of());
+        var options = Options.read(with(Map.of("verifier", "numeric", "verifierFalsePositiveRate", 0.3,
+                "verifierFalseNegativeRate", 0.1)));
+        var allocator = new ComputeOptimal(options, Fixtures.book(false));
+        Map<String, Decision> d = allocator.decisions(state);
+        assertThat(d.get("rare").reason()).isEqualTo(Decision.Reason.FALSE_POSITIVES);
+        assertThat(d.get("common").reason()).isNotEqualTo(Decision.Reason.FALSE_POSITIVES);
+        assertThat(allocator.next(state)).extracting(Purchase::itemId).doesNotContain("rare");
+    }
+
+    @Test
     void abstainsWhenTheExpectedPrecisionIsTooLowAndSpendsNothingOnWhatItWouldAbstainOn() {
         var options = Options.read(with(Map.of("abstain", true, "abstainBelow", 0.8)));
         var state = new BatchState(List.of("easy", "hard"), 1_000_000,

@@ -187,7 +187,7 @@ class RunLifecycleIT {
     }
 
     @Test
-    void cancellingARunWithJobsInFlightSettlesTheirUsageButDecidesNothingMore() throws Exception {
+    void cancellingARunStopsItsJobsAtTheWorkersAndSettlesWhatTheyGenerated() throws Exception {
         String body = BODY.replace("What is 40 + 2?", "What is 40 + 2? " + ScriptedWorkers.HELD);
         String id = JSON.readTree(post(body, null).body()).get("id").stringValue();
         await().atMost(Duration.ofSeconds(30)).until(() -> workers.heldJobs() == 1);
@@ -195,28 +195,32 @@ class RunLifecycleIT {
         assertThat(inFlight.at("/budget/reservedTokens").asLong()).isPositive();
         assertThat(inFlight.at("/budget/reservedCalls").asLong()).isEqualTo(3);
         assertThat(inFlight.at("/budget/reservedFlops").asDouble()).isPositive();
+        UUID runId = UUID.fromString(id);
+        UUID jobId = jdbc.sql("select job_id from steps where run_id = :id").param("id", runId).query(UUID.class)
+                .single();
 
         HttpResponse<String> cancel = post("/v1/runs/" + id + "/cancel", "", null);
         assertThat(cancel.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(cancel.body()).get("status").stringValue()).isEqualTo("CANCELLED");
-        assertThat(JSON.readTree(get("/v1/runs/" + id).body()).at("/budget/reservedCalls").asLong())
-                .as("the job in flight still holds its reservation").isEqualTo(3);
 
-        workers.release();
+        // the cancel reaches the worker, which stops the job and reports the one token a sample it generated
         JsonNode run = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
                         r -> r.at("/budget/reservedCalls").asLong() == 0);
+        assertThat(workers.cancelsSeen).containsExactly(jobId);
+        assertThat(workers.heldJobs()).isZero();
         assertThat(run.get("status").stringValue()).isEqualTo("CANCELLED");
-        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(10 + 3 * 3);
+        assertThat(run.at("/budget/usedTokens").asLong()).isEqualTo(10 + 3);
         assertThat(run.at("/budget/usedCalls").asLong()).isEqualTo(3);
         assertThat(run.at("/budget/reservedTokens").asLong()).isZero();
         assertThat(run.at("/budget/reservedFlops").asDouble()).isZero();
         assertThat(run.at("/budget/usedFlops").asDouble()).isPositive()
                 .isEqualTo(run.at("/usage/flops").asDouble());
-        // the settlement and any decision commit together: once the settlement shows, nothing else was dispatched
-        UUID runId = UUID.fromString(id);
+        // the cancelled step's result is settled, never decided on: no candidates, nothing else dispatched
         assertThat(jdbc.sql("select kind || ':' || status from steps where run_id = :id").param("id", runId)
-                .query(String.class).list()).containsExactly("GENERATION:DONE");
+                .query(String.class).list()).containsExactly("GENERATION:CANCELLED");
+        assertThat(jdbc.sql("select count(*) from candidates where run_id = :id").param("id", runId)
+                .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from run_events where run_id = :id and type = 'run.finished'")
                 .param("id", runId).query(Long.class).single()).isEqualTo(1);
@@ -225,6 +229,43 @@ class RunLifecycleIT {
         HttpResponse<String> again = post("/v1/runs/" + id + "/cancel", "", null);
         assertThat(JSON.readTree(again.body()).get("status").stringValue()).isEqualTo("CANCELLED");
         assertThat(post("/v1/runs/" + UUID.randomUUID() + "/cancel", "", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPrunedRunScoresSnapshotsMidGenerationAndStopsTheWeakSamples() throws Exception {
+        String body = """
+                {"pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math", "rewardModel": "sim-orm",
+                              "maxTokens": 50, "seed": 1, "options": {"prune": {"at": 5, "keep": 0.5}}},
+                 "input": {"prompt": "What is 40 + 2? [hold]", "reference": "42"},
+                 "budget": {"maxTokens": 5000, "maxCalls": 40}}""";
+        String id = JSON.readTree(post(body, null).body()).get("id").stringValue();
+        UUID runId = UUID.fromString(id);
+        // four jobs, each reported "partial 1".."partial 4" at 5 tokens; the snapshots are scored 0.1 .. 0.4
+        await().atMost(Duration.ofSeconds(30)).until(() -> workers.cancelsSeen.size() == 2);
+        assertThat(jdbc.sql("select count(*) from candidates where run_id = :id and finish_reason = 'partial'")
+                .param("id", runId).query(Long.class).single()).as("each snapshot recorded once").isEqualTo(4);
+        // the two lowest (partial 1 and 2) were stopped at the workers
+        List<UUID> stopped = jdbc.sql("""
+                select s.job_id from steps s join candidates c on c.step_id = s.id
+                 where s.run_id = :id and c.finish_reason = 'partial' and c.text in ('partial 1', 'partial 2')""")
+                .param("id", runId).query(UUID.class).list();
+        assertThat(workers.cancelsSeen).containsExactlyInAnyOrderElementsOf(stopped);
+
+        workers.release();
+        JsonNode run = awaitFinished(id);
+        assertThat(run.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(run.at("/result/reason").stringValue())
+                .contains("pruned at 5 tokens by sim-orm: 2 of 4 samples ran on, 2 stopped");
+        assertThat(run.at("/result/text").stringValue()).startsWith("Answer: ");
+        assertThat(jdbc.sql("select kind || ':' || status from steps where run_id = :id and kind = 'GENERATION'")
+                .param("id", runId).query(String.class).list())
+                .containsExactlyInAnyOrder("GENERATION:CANCELLED", "GENERATION:CANCELLED", "GENERATION:DONE",
+                        "GENERATION:DONE");
+        JsonNode done = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
+                        r -> r.at("/budget/reservedCalls").asLong() == 0);
+        // two full samples, two stopped after one token each, four prompts
+        assertThat(done.at("/budget/usedTokens").asLong()).isEqualTo(4 * 10 + 2 * 3 + 2);
     }
 
     private JsonNode awaitFinished(String id) {

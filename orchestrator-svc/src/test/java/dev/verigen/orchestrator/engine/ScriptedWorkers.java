@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Stands in for generator, verifier and reward model so the orchestrator can be tested alone over real Kafka.
  * Samples are "Answer: 41/42/43" (a step-wise job's first two steps are "Step 1", "Step 2"); a sample passes when
  * it contains the reference; the score is the sample's last digit / 10. Every result is sent twice, as at-least-once delivery may do.
+ * A cancel ({@code verigen.gen.cancels}) of a held job answers it at once as a worker that aborts does: error
+ * {@code cancelled}, one generated token per sample billed. A job asking for progress first reports each sample at
+ * {@code progressTokens} tokens ("partial k", k counting the jobs that asked, so their scores differ), twice.
  */
 public final class ScriptedWorkers implements AutoCloseable {
 
@@ -40,7 +43,10 @@ public final class ScriptedWorkers implements AutoCloseable {
     public static final String GROUP = "scripted-workers";
 
     public final List<Object> jobsSeen = new CopyOnWriteArrayList<>();
+    /** The job ids of every cancel received. */
+    public final List<java.util.UUID> cancelsSeen = new CopyOnWriteArrayList<>();
     private final List<GenerationJob> held = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger reporting = new java.util.concurrent.atomic.AtomicInteger();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
@@ -52,7 +58,8 @@ public final class ScriptedWorkers implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        consumer.subscribe(List.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS, Topics.SCORING_JOBS));
+        consumer.subscribe(List.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS, Topics.SCORING_JOBS,
+                Topics.GENERATION_CANCELS));
         thread = Thread.ofPlatform().daemon().name("scripted-workers").start(this::loop);
     }
 
@@ -63,6 +70,8 @@ public final class ScriptedWorkers implements AutoCloseable {
                     case Topics.GENERATION_JOBS -> generate(Json.read(record.value(), GenerationJob.class));
                     case Topics.VERIFICATION_JOBS -> verify(Json.read(record.value(), VerificationJob.class));
                     case Topics.SCORING_JOBS -> score(Json.read(record.value(), ScoringJob.class));
+                    case Topics.GENERATION_CANCELS -> cancel(Json.read(record.value(),
+                            dev.verigen.contracts.CancelJobs.class));
                     default -> throw new IllegalStateException(record.topic());
                 }
             }
@@ -73,6 +82,13 @@ public final class ScriptedWorkers implements AutoCloseable {
         jobsSeen.add(job);
         if (job.prompt().contains(UNANSWERED)) {
             return;
+        }
+        if (job.progressTokens() > 0) {
+            int k = reporting.incrementAndGet();
+            for (int i = 0; i < job.n(); i++) {
+                sendTwice(Topics.GENERATION_PROGRESS, new dev.verigen.contracts.GenerationProgress(job.meta(),
+                        job.pool(), "scripted", i, "partial " + k, job.progressTokens()));
+            }
         }
         if (job.prompt().contains(HELD)) {
             held.add(job);
@@ -89,9 +105,26 @@ public final class ScriptedWorkers implements AutoCloseable {
     /** Answers every held generation job now. */
     public void release() {
         for (GenerationJob job : held) {
-            held.remove(job);
-            answer(job);
+            if (held.remove(job)) { // a cancel may have taken it meanwhile
+                answer(job);
+            }
         }
+    }
+
+    private void cancel(dev.verigen.contracts.CancelJobs cancel) {
+        for (GenerationJob job : held) {
+            if (cancel.jobIds().contains(job.meta().jobId()) && held.remove(job)) {
+                List<GenerationResult.Sample> cut = new ArrayList<>();
+                for (int i = 0; i < job.n(); i++) {
+                    cut.add(new GenerationResult.Sample(i, "Ans", "cancelled", 1, null));
+                }
+                sendTwice(Topics.GENERATION_RESULTS, new GenerationResult(job.meta(), job.pool(), "scripted", cut,
+                        new Usage(10, job.n(), job.n(), 2, 2), new dev.verigen.contracts.JobError("cancelled",
+                        "cancelled after 1 token a sample", false)));
+            }
+        }
+        // recorded once handled, so a test that waits for it and then releases the held jobs races nothing
+        cancelsSeen.addAll(cancel.jobIds());
     }
 
     private void answer(GenerationJob job) {

@@ -122,8 +122,8 @@ class SamplingOptionsTest {
 
     @Test
     void unknownOptionsAreRefused() {
-        assertThat(errors(body("best_of_n", "", "{\"temperatures\": [0.5]}", null)))
-                .extracting(FieldError::field).containsExactly("pipeline.options.temperatures");
+        assertThat(errors(body("best_of_n", "", "{\"vote\": \"majority\"}", null)))
+                .extracting(FieldError::field).containsExactly("pipeline.options.vote");
         assertThat(errors(body("first_finish", "", "{\"adaptive\": true}", null)))
                 .extracting(FieldError::field).containsExactly("pipeline.options.adaptive");
     }

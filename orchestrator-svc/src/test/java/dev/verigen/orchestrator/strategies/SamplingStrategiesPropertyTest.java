@@ -30,6 +30,15 @@ class SamplingStrategiesPropertyTest {
                         new BestOfN.Options(null, null)),
                 Arguments.of("best_of_n weighted adaptive", (Supplier<Strategy>) BestOfN::new, "toy-orm",
                         new BestOfN.Options("weighted", new Adaptive(3, 0.9))),
+                Arguments.of("best_of_n weighted adaptive abort temperatures", (Supplier<Strategy>) BestOfN::new,
+                        "toy-orm", new BestOfN.Options("weighted", new Adaptive(1, 0.9, true), List.of(0.5, 1.0),
+                                null)),
+                Arguments.of("best_of_n pruned", (Supplier<Strategy>) BestOfN::new, "toy-orm",
+                        new BestOfN.Options(null, null, List.of(),
+                                new dev.verigen.orchestrator.strategies.sampling.Prune.Settings(2, 0.4, "toy-orm"))),
+                Arguments.of("best_of_n pruned past every sample's end", (Supplier<Strategy>) BestOfN::new, "toy-orm",
+                        new BestOfN.Options(null, null, List.of(),
+                                new dev.verigen.orchestrator.strategies.sampling.Prune.Settings(4096, 0.25, "toy-orm"))),
                 Arguments.of("self_consistency", (Supplier<Strategy>) SelfConsistency::new, null,
                         new SelfConsistency.Options(null, null, null)),
                 Arguments.of("self_consistency weighted adaptive temperatures",
@@ -37,6 +46,8 @@ class SamplingStrategiesPropertyTest {
                         new SelfConsistency.Options("weighted", List.of(0.3, 0.7, 1.0), new Adaptive(4, 0.95))),
                 Arguments.of("self_consistency adaptive judge", (Supplier<Strategy>) SelfConsistency::new,
                         "judge:toy", new SelfConsistency.Options(null, null, new Adaptive(2, 0.95))),
+                Arguments.of("self_consistency adaptive abort", (Supplier<Strategy>) SelfConsistency::new, null,
+                        new SelfConsistency.Options(null, null, new Adaptive(1, 0.9, true))),
                 Arguments.of("first_finish", (Supplier<Strategy>) FirstFinish::new, null,
                         new FirstFinish.Options(false, true)),
                 Arguments.of("first_finish verified", (Supplier<Strategy>) FirstFinish::new, null,
@@ -72,6 +83,7 @@ class SamplingStrategiesPropertyTest {
             if (outcome.succeeded()) {
                 succeeded++;
                 assertThat(outcome.answer().isAnswer()).isTrue();
+                assertThat(outcome.answer().isSnapshot()).isFalse();
                 assertThat(outcome.answer().complete()).isTrue();
                 assertThat(outcome.answer().text()).contains("Answer:");
                 assertThat(outcome.reason()).isNotBlank();

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 class StepwiseOptionsTest {
 
     private final RunRequestParser parser = new RunRequestParser(
-            new StrategyRegistry(List.of(new BestOfN(), new BeamSearch(), new Dvts(), new ParticleFilter())),
+            new StrategyRegistry(List.of(new BestOfN(), new BeamSearch(), new Dvts(), new ParticleFilter(),
+                    new AStar())),
             new OrchestratorProperties(Set.of("sim-math"), Set.of("exact", "numeric"), Set.of("sim-orm", "sim-prm"),
                     new OrchestratorProperties.Limits(1024, 4096, 10_000, 300, 3),
                     new OrchestratorProperties.Outbox("localhost:9092", Duration.ofSeconds(1), 100)));
@@ -49,7 +50,7 @@ class StepwiseOptionsTest {
 
     @Test
     void stepwiseSearchWithoutAnyProcessRewardModelIsRefused() {
-        for (String strategy : List.of("beam_search", "dvts", "particle_filter")) {
+        for (String strategy : List.of("beam_search", "dvts", "particle_filter", "a_star")) {
             assertThat(errors("{\"strategy\": \"" + strategy + "\", \"model\": \"sim-math\"}"))
                     .extracting(FieldError::field).containsExactly("pipeline.options.prm");
         }
@@ -96,5 +97,21 @@ class StepwiseOptionsTest {
                  "options": {"temperature": 0, "essThreshold": 2, "weights": "softmax", "anneal": 1}}"""))
                 .extracting(FieldError::field).containsExactlyInAnyOrder("pipeline.options.temperature",
                         "pipeline.options.essThreshold", "pipeline.options.weights", "pipeline.options.anneal");
+    }
+
+    @Test
+    void aStarDefaultsAreFilledAndItsBoundsChecked() {
+        var run = parse("""
+                {"strategy": "a_star", "model": "sim-math", "options": {"prm": "sim-prm:last"}}""");
+        assertThat(run.spec().options(AStar.Options.class))
+                .isEqualTo(new AStar.Options(4, 1, 64, 1, 1, 64, 0.1, "sim-prm:last"));
+        assertThat(errors("""
+                {"strategy": "a_star", "model": "sim-math", "options": {"prm": "sim-prm", "expansions": 2, "keep": 3}}"""))
+                .extracting(FieldError::field).containsExactly("pipeline.options.keep");
+        assertThat(errors("""
+                {"strategy": "a_star", "model": "sim-math",
+                 "options": {"prm": "sim-prm", "expansions": 64, "parallel": 8, "frontier": 0, "depthWeight": -1}}"""))
+                .extracting(FieldError::field)
+                .contains("pipeline.options.expansions", "pipeline.options.frontier", "pipeline.options.depthWeight");
     }
 }

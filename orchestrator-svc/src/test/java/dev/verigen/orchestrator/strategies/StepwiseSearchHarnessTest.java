@@ -36,6 +36,17 @@ class StepwiseSearchHarnessTest {
                 .withOptions(new ParticleFilter.Options(1.0, anneal, 0.5, 16, "sim-prm:last", "logit"));
     }
 
+    /** Entropic particle filtering: annealing and look-ahead modulation. */
+    static PipelineSpec entropic(long seed, int n) {
+        return new PipelineSpec(ParticleFilter.NAME, n, "toy", null, null, sampling(seed), 60)
+                .withOptions(new ParticleFilter.Options(1.0, true, 0.5, 16, "sim-prm:last", "logit", true, 0.5));
+    }
+
+    static PipelineSpec aStar(long seed, int k, int keep, int parallel) {
+        return new PipelineSpec(AStar.NAME, 1, "toy", null, null, sampling(seed), 60)
+                .withOptions(new AStar.Options(k, keep, 64, parallel, 1, 64, 0.1, "sim-prm:last"));
+    }
+
     private static PipelineSpec bestOf(long seed, int n) {
         return new PipelineSpec(BestOfN.NAME, n, "toy", null, n == 1 ? null : "sim-orm", sampling(seed), 60);
     }
@@ -88,14 +99,33 @@ class StepwiseSearchHarnessTest {
         assertThat(filter.generatedTokens()).isLessThanOrEqualTo(bestOf4.generatedTokens());
         assertThat(filter.right()).isGreaterThan(bestOf4.right()).isGreaterThanOrEqualTo(RUNS * 9 / 10);
         assertThat(plain.right()).isGreaterThan(bestOf4.right());
+        // look-ahead modulation rolls every new step on once more: it finds as many, on more tokens
+        Tally entropic = tally(new ParticleFilter(), seed -> entropic(seed, 4));
+        assertThat(entropic.right()).isGreaterThanOrEqualTo(RUNS * 9 / 10);
+        assertThat(entropic.generatedTokens()).isGreaterThan(filter.generatedTokens());
+    }
+
+    @Test
+    void aStarBeatsBestOfNOnFarFewerGeneratedTokensAndFollowsOnePathAtATime() {
+        Tally aStar = tally(new AStar(), seed -> aStar(seed, 3, 1, 1));
+        assertThat(aStar.right()).isGreaterThan(bestOf4.right()).isGreaterThanOrEqualTo(RUNS * 8 / 10);
+        assertThat(aStar.generatedTokens()).isLessThan(bestOf4.generatedTokens());
+        var outcome = new InMemoryRun(new AStar(), aStar(3, 3, 1, 1), INPUT, null, null, WORKERS,
+                InMemoryRun.Delivery.IN_ORDER).run();
+        assertThat(outcome.reason()).startsWith("a_star (1 solution popped after ");
+        // strict best-first: one expansion job per round after the root's
+        List<String> labels = outcome.steps().stream().filter(st -> st.kind() == StepKind.GENERATION)
+                .map(RunState.Step::label).filter(l -> l.startsWith("x")).toList();
+        assertThat(labels).allSatisfy(l -> assertThat(l).endsWith("/e0"));
     }
 
     @Test
     void theSameSpecAndSeedReplayTheSameDecisions() {
-        List<Strategy> strategies = List.of(new BeamSearch(), new Dvts(), new BeamSearch(), new ParticleFilter());
+        List<Strategy> strategies = List.of(new BeamSearch(), new Dvts(), new BeamSearch(), new ParticleFilter(),
+                new AStar(), new ParticleFilter());
         for (long seed = 0; seed < 20; seed++) {
             List<PipelineSpec> specs = List.of(beam(seed, 3, 2, 0, false), beam(seed, 3, 2, 0, true),
-                    beam(seed, 2, 2, 1, false), particles(seed, 6, true));
+                    beam(seed, 2, 2, 1, false), particles(seed, 6, true), aStar(seed, 3, 2, 2), entropic(seed, 5));
             for (int i = 0; i < specs.size(); i++) {
                 var delivery = InMemoryRun.Delivery.chaotic(seed);
                 var spec = new PipelineSpec(specs.get(i).strategy(), specs.get(i).n(), "toy", VerifierSpec.of("exact"),

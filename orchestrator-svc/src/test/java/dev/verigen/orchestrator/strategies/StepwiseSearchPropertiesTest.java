@@ -71,6 +71,21 @@ class StepwiseSearchPropertiesTest {
     }
 
     @Test
+    void entropicParticleFilteringWithLookAheadAlwaysEndsWithinBudget() {
+        for (long seed = 0; seed < 200; seed++) {
+            check(new ParticleFilter(), StepwiseSearchHarnessTest.entropic(seed, 6), seed);
+        }
+    }
+
+    @Test
+    void aStarAlwaysEndsWithinBudget() {
+        for (long seed = 0; seed < 200; seed++) {
+            check(new AStar(), StepwiseSearchHarnessTest.aStar(seed, 3, seed % 3 == 0 ? 3 : 1, 1 + (int) (seed % 2)),
+                    seed);
+        }
+    }
+
+    @Test
     void mostRunsWithARoomyBudgetSucceedDespiteFailures() {
         int succeeded = 0;
         for (long seed = 0; seed < 100; seed++) {

@@ -241,7 +241,8 @@ class ApiFuzzIT {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS, Topics.SCORING_JOBS)) {
+            for (String topic : List.of(Topics.GENERATION_JOBS, Topics.VERIFICATION_JOBS, Topics.SCORING_JOBS,
+                    Topics.GENERATION_CANCELS)) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);

@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  *                           the PRM is overconfident early, which is what lures step-wise search into prefixes that
  *                           go wrong later (premature exploitation); 0 turns it off
  * @param earlyLogit         logit of the overconfident early steps (2.5 → about 0.92)
+ * @param sharedErrors       how much the model shares the sampler's blind spots: the wrong steps of a solution that
+ *                           fell into one of the task's misconceptions score {@code sharedErrors × separation × appeal}
+ *                           higher on the logit (0: independent; 1: the most appealing misconception looks right)
  * @param aggregation        how step scores become the candidate's score; a job picks another with
  *                           {@code sim-prm:last|min|product|mean}
  * @param stepDelimiter      splits a candidate into steps ({@code \n} escapes understood); the engine simulator writes
@@ -35,6 +38,7 @@ public record SimPrmProperties(
         @DefaultValue("1.0") @DecimalMin(value = "0.0", inclusive = false) double noise,
         @DefaultValue("2") @Min(0) int overconfidentSteps,
         @DefaultValue("2.5") double earlyLogit,
+        @DefaultValue("0.5") @DecimalMin("0.0") @jakarta.validation.constraints.DecimalMax("1.0") double sharedErrors,
         @DefaultValue("min") @NotNull Aggregation aggregation,
         @DefaultValue("\\n") @NotEmpty String stepDelimiter,
         @DefaultValue("1ms") @NotNull Duration latencyPerItem) {

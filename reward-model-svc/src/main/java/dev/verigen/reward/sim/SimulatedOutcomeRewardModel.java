@@ -4,6 +4,7 @@ import dev.verigen.contracts.CandidateRef;
 import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.Usage;
+import dev.verigen.contracts.simulation.TaskTruth;
 import dev.verigen.reward.scoring.PairwiseScorer;
 import dev.verigen.reward.scoring.Scored;
 import dev.verigen.reward.scoring.Scorer;
@@ -16,10 +17,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code sim-orm}: a SIMULATED outcome reward model, not a real model. It reads the job's reference (which real
- * reward models never see) to decide whether a candidate is correct, then scores
- * {@code sigmoid(±separation/2 + noise·Z)} with Z a standard normal seeded by (seed, prompt, candidate text).
- * Without a reference it has no signal and scores {@code sigmoid(noise·Z)}, noise around 0.5.
+ * {@code sim-orm}: a SIMULATED outcome reward model, not a real model. Like a real one it sees the task and the
+ * candidate, never a reference answer: it works out what the task asks ({@link TaskTruth}: the value of an arithmetic
+ * expression, a built-in suite item's gold answer) and scores {@code sigmoid(±separation/2 + noise·Z)} (+ right,
+ * − wrong) with Z a standard normal seeded by (seed, prompt, candidate text). Its errors are not independent of the
+ * sampler's: a wrong answer that is one of the task's misconceptions (the ones the simulated model is drawn to) gets
+ * {@code sharedErrors × separation × appeal} more, so the popular wrong answer looks nearly as good as the right
+ * one. A task it cannot read, or a candidate that states no answer, scores {@code sigmoid(noise·Z)}: no signal.
  * It exists so strategies, budgets and benchmarks can be exercised with a reward model of known quality.
  */
 @Component
@@ -35,7 +39,8 @@ public class SimulatedOutcomeRewardModel implements Scorer {
         this.properties = properties;
         this.meters = meters;
         log.info("{} is a SIMULATED outcome reward model (not a real model): seed={}, separation={}, noise={}, "
-                        + "expected AUC {}", NAME, properties.seed(), properties.separation(), properties.noise(),
+                        + "sharedErrors={}, expected AUC {} (against fresh slips)", NAME, properties.seed(),
+                properties.separation(), properties.noise(), properties.sharedErrors(),
                 String.format("%.3f", Calibration.expectedAuc(properties.separation(), properties.noise())));
     }
 
@@ -54,16 +59,18 @@ public class SimulatedOutcomeRewardModel implements Scorer {
 
     @Override
     public Scored score(ScoringJob job) {
-        boolean hasReference = job.reference() != null && !job.reference().isBlank();
+        TaskTruth truth = TaskTruth.of(job.prompt());
         List<Score> scores = new ArrayList<>(job.candidates().size());
         long promptTokens = 0;
         for (CandidateRef candidate : job.candidates()) {
             double logit = properties.noise() * SeededNoise.gaussian(properties.seed(), job.prompt(), candidate.text());
             String latent = "unknown";
-            if (hasReference) {
-                boolean correct = FinalAnswer.matches(candidate.text(), job.reference());
-                logit += (correct ? 0.5 : -0.5) * properties.separation();
-                latent = correct ? "correct" : "wrong";
+            TaskTruth.Judgement judged = truth.judge(candidate.text());
+            if (judged.correct() != null) {
+                boolean correct = judged.correct();
+                logit += (correct ? 0.5 : -0.5) * properties.separation()
+                        + properties.sharedErrors() * properties.separation() * judged.appeal();
+                latent = correct ? "correct" : judged.misconception() != null ? "misconception" : "wrong";
             }
             double score = sigmoid(logit);
             scores.add(new Score(candidate.candidateId(), score));

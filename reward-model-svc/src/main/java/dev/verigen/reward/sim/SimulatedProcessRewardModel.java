@@ -4,6 +4,7 @@ import dev.verigen.contracts.CandidateRef;
 import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.Usage;
+import dev.verigen.contracts.simulation.TaskTruth;
 import dev.verigen.reward.scoring.Aggregation;
 import dev.verigen.reward.scoring.PairwiseScorer;
 import dev.verigen.reward.scoring.Scored;
@@ -24,16 +25,18 @@ import org.springframework.stereotype.Component;
  * {@code sim-prm}: a SIMULATED process reward model, not a real model. It scores every reasoning step (the candidate
  * split at {@code step-delimiter}) and aggregates the step scores ({@code min} by default).
  * <p>
- * Like {@code sim-orm} it reads the job's reference (which real reward models never see) for a latent correctness.
- * A finished candidate with the reference's answer has all steps right. Otherwise the candidate goes wrong at its
- * first step whose own arithmetic is wrong ("12 + 7 = 18"), else, if finished, at its answer when that is not what
- * its last step computed, else at a step drawn uniformly (seeded by the text); it stays wrong from there, so a
+ * Like a real PRM it sees the task and the steps, never a reference answer. It checks each step's own arithmetic
+ * ("12 + 7 = 18" is wrong whatever the task), and knows what the task asks ({@link TaskTruth}) to judge a finished
+ * answer. A finished candidate with the task's answer has all steps right. Otherwise the candidate goes wrong at its
+ * first step whose own arithmetic is wrong, else, if finished with a wrong answer, at its answer when that is not
+ * what its last step computed, else at a step drawn uniformly (seeded by the text); it stays wrong from there, so a
  * finished wrong candidate's final step is always wrong. A partial candidate (no answer yet, as step-wise search
- * scores them) without such a slip is right so far. Step k scores
+ * scores them) without such a slip is right so far, and so is a finished one of a task it cannot read. Step k scores
  * {@code sigmoid(±separation/2 + noise·Z_k)} (+ right, − wrong), except that the first {@code overconfident-steps} steps
  * score {@code sigmoid(early-logit + noise·Z_k)} whatever their correctness: the early overconfidence that makes
- * step-wise search exploit prefixes too soon. Without a reference every step scores {@code sigmoid(noise·Z_k)}.
- * Z_k is a standard normal drawn from SHA-256(seed, prompt, text, k): the same job scores the same everywhere.
+ * step-wise search exploit prefixes too soon. Its errors are not independent of the sampler's: the wrong steps of a
+ * solution whose slip (or answer) is one of the task's misconceptions score {@code sharedErrors × separation × appeal}
+ * higher. Z_k is a standard normal drawn from SHA-256(seed, prompt, text, k): the same job scores the same everywhere.
  */
 @Component
 public class SimulatedProcessRewardModel implements Scorer {
@@ -86,12 +89,12 @@ public class SimulatedProcessRewardModel implements Scorer {
         List<Score> scores = new ArrayList<>(job.candidates().size());
         long promptTokens = 0;
         for (CandidateRef candidate : job.candidates()) {
-            double[] steps = stepScores(job.prompt(), job.reference(), candidate.text());
+            double[] steps = stepScores(job.prompt(), candidate.text());
             double score = aggregation.apply(steps);
             scores.add(new Score(candidate.candidateId(), score));
             promptTokens += SimulatedOutcomeRewardModel.estimateTokens(job.prompt(), candidate.text());
             meters.summary("verigen.reward.sim.score", "scorer", NAME, "simulated", "true", "latent",
-                    latent(job.reference(), candidate.text())).record(score);
+                    latent(job.prompt(), candidate.text())).record(score);
         }
         long ms = properties.latencyPerItem().toMillis() * job.candidates().size();
         if (ms > 0) {
@@ -104,23 +107,25 @@ public class SimulatedProcessRewardModel implements Scorer {
         return new Scored(scores, new Usage(promptTokens, 0, job.candidates().size(), ms, 0));
     }
 
+    /** Where a solution goes wrong (m: nowhere) and how appealing its mistake is (0 unless a misconception). */
+    private record Fault(int firstError, double appeal) {
+    }
+
     /** The simulated score of every step of {@code text}, in order (empty for a blank text). */
-    public double[] stepScores(String prompt, String reference, String text) {
+    public double[] stepScores(String prompt, String text) {
         List<String> steps = Steps.split(text, stepDelimiter);
         int m = steps.size();
-        boolean hasReference = reference != null && !reference.isBlank();
-        // where the solution goes wrong; every step from there on is wrong
-        int firstError = hasReference ? firstError(prompt, reference, text, steps) : m;
+        Fault fault = fault(TaskTruth.of(prompt), prompt, text, steps);
+        double shared = properties.sharedErrors() * properties.separation() * fault.appeal();
         double[] scores = new double[m];
         for (int k = 0; k < m; k++) {
             double z = properties.noise() * SeededNoise.gaussian(properties.seed(), prompt, text, "step-" + k);
             double logit;
             if (k < properties.overconfidentSteps()) {
                 logit = properties.earlyLogit() + z;
-            } else if (!hasReference) {
-                logit = z;
             } else {
-                logit = (k < firstError ? 0.5 : -0.5) * properties.separation() + z;
+                double half = 0.5 * properties.separation();
+                logit = (k < fault.firstError() ? half : shared - half) + z;
             }
             scores[k] = SimulatedOutcomeRewardModel.sigmoid(logit);
         }
@@ -128,47 +133,54 @@ public class SimulatedProcessRewardModel implements Scorer {
     }
 
     /**
-     * The index of the first wrong step, {@code m} when none is. A finished candidate with the reference's answer is
-     * right throughout. Otherwise the first step whose own arithmetic is wrong ({@link StepArithmetic}), so a
-     * partial solution is judged by what it has said so far; failing that, a finished wrong candidate goes wrong
-     * at its answer when the answer is not what its last step computed, else at a seeded uniform step.
+     * The first wrong step ({@code m} when none is). A finished candidate with the task's answer is right throughout.
+     * Otherwise the first step whose own arithmetic is wrong ({@link StepArithmetic}), so a partial solution is judged
+     * by what it has said so far; failing that, a finished wrong candidate goes wrong at its answer when the answer
+     * is not what its last step computed, else at a seeded uniform step. A task it cannot read leaves only the
+     * steps' own arithmetic to go by.
      */
-    private int firstError(String prompt, String reference, String text, List<String> steps) {
+    private Fault fault(TaskTruth truth, String prompt, String text, List<String> steps) {
         int m = steps.size();
         Optional<String> answer = FinalAnswer.stated(text);
-        if (answer.isPresent() && FinalAnswer.matches(text, reference)) {
-            return m;
+        TaskTruth.Judgement judged = answer.isPresent() ? truth.judge(text) : new TaskTruth.Judgement(null, null);
+        if (Boolean.TRUE.equals(judged.correct())) {
+            return new Fault(m, 0);
         }
         BigInteger lastResult = null;
         for (int k = 0; k < m; k++) {
             Optional<StepArithmetic.Check> check = StepArithmetic.check(steps.get(k));
             if (check.isPresent()) {
                 if (!check.get().right()) {
-                    return k;
+                    double appeal = check.get().firstWrong()
+                            .flatMap(w -> truth.misconceptionAt(w.left(), w.op(), w.right(), w.result()))
+                            .map(TaskTruth.Misconception::appeal).orElse(judged.appeal());
+                    return new Fault(k, appeal);
                 }
                 lastResult = check.get().result();
             }
         }
-        if (answer.isEmpty()) {
-            return m; // a partial solution without a slip so far: right so far, whatever comes next
+        if (answer.isEmpty() || judged.correct() == null) {
+            return new Fault(m, 0); // right so far, or nothing to tell it by
         }
         if (lastResult != null && !saysResult(answer.get(), lastResult)) {
-            return m - 1; // every step computed right, then the answer did not say what they arrived at
+            return new Fault(m - 1, judged.appeal()); // every step right, then the answer did not say what they found
         }
-        return (int) Math.floor(SeededNoise.uniform(properties.seed(), prompt, text, "first-error") * m);
+        return new Fault((int) Math.floor(SeededNoise.uniform(properties.seed(), prompt, text, "first-error") * m),
+                judged.appeal());
     }
 
     private static boolean saysResult(String answer, BigInteger result) {
         return FinalAnswer.lastNumber(answer).map(a -> a.compareTo(new BigDecimal(result)) == 0).orElse(false);
     }
 
-    private static String latent(String reference, String text) {
-        if (reference == null || reference.isBlank()) {
-            return "unknown";
-        }
+    private static String latent(String prompt, String text) {
         if (FinalAnswer.stated(text).isEmpty()) {
             return "partial";
         }
-        return FinalAnswer.matches(text, reference) ? "correct" : "wrong";
+        TaskTruth.Judgement judged = TaskTruth.of(prompt).judge(text);
+        if (judged.correct() == null) {
+            return "unknown";
+        }
+        return judged.correct() ? "correct" : judged.misconception() != null ? "misconception" : "wrong";
     }
 }

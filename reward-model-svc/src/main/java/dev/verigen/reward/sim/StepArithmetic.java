@@ -34,10 +34,15 @@ final class StepArithmetic {
     }
 
     /**
-     * @param right  whether every operation the step states is computed right
-     * @param result the result the step states last: what it carries on
+     * @param right      whether every operation the step states is computed right
+     * @param result     the result the step states last: what it carries on
+     * @param firstWrong the first operation stated wrong, when its numbers fit in a long
      */
-    record Check(boolean right, BigInteger result) {
+    record Check(boolean right, BigInteger result, Optional<Op> firstWrong) {
+    }
+
+    /** One stated operation: {@code left op right = result}. */
+    record Op(long left, char op, long right, long result) {
     }
 
     private record Worded(Pattern pattern, char op) {
@@ -70,7 +75,17 @@ final class StepArithmetic {
         }
         stated.sort(Comparator.comparingInt(Stated::at));
         boolean right = stated.stream().allMatch(Stated::correct);
-        return Optional.of(new Check(right, stated.getLast().result()));
+        Optional<Op> firstWrong = stated.stream().filter(st -> !st.correct()).findFirst().flatMap(StepArithmetic::op);
+        return Optional.of(new Check(right, stated.getLast().result(), firstWrong));
+    }
+
+    private static Optional<Op> op(Stated s) {
+        try {
+            return Optional.of(new Op(s.left().longValueExact(), s.op(), s.right().longValueExact(),
+                    s.result().longValueExact()));
+        } catch (ArithmeticException tooBig) {
+            return Optional.empty();
+        }
     }
 
     private static void collect(Matcher m, List<Stated> into) {

@@ -128,7 +128,7 @@ class ModelScorersKafkaTest {
     @Test
     void judgeScoresEachCandidateByTheShareOfCorrectVerdicts() {
         List<CandidateRef> candidates = candidates();
-        ScoringJob job = new ScoringJob(meta(60), "judge:fake-pool:k=4", TASK, "42", candidates);
+        ScoringJob job = new ScoringJob(meta(60), "judge:fake-pool:k=4", TASK, candidates);
 
         ScoringResult result = scoreThroughKafka(job);
 
@@ -158,7 +158,7 @@ class ModelScorersKafkaTest {
     @Test
     void likelihoodScoresByTheMeanTokenProbabilityOfOneScoringJob() {
         List<CandidateRef> candidates = candidates();
-        ScoringJob job = new ScoringJob(meta(60), "likelihood:fake-pool", TASK, "42", candidates);
+        ScoringJob job = new ScoringJob(meta(60), "likelihood:fake-pool", TASK, candidates);
 
         ScoringResult result = scoreThroughKafka(job);
 
@@ -176,7 +176,7 @@ class ModelScorersKafkaTest {
 
     @Test
     void noAnswerBeforeTheDeadlineIsARetryableJudgeTimeout() {
-        ScoringJob job = new ScoringJob(meta(3), "judge:silent", TASK, "42", candidates().subList(0, 1));
+        ScoringJob job = new ScoringJob(meta(3), "judge:silent", TASK, candidates().subList(0, 1));
 
         ScoringResult result = scoreThroughKafka(job);
 
@@ -188,7 +188,7 @@ class ModelScorersKafkaTest {
 
     @Test
     void aJudgeWithoutAPoolIsABadRequest() {
-        ScoringResult result = scoreThroughKafka(new ScoringJob(meta(60), "judge", TASK, "42", candidates()));
+        ScoringResult result = scoreThroughKafka(new ScoringJob(meta(60), "judge", TASK, candidates()));
         assertThat(result.error().code()).isEqualTo("bad_request");
         assertThat(result.error().retryable()).isFalse();
     }

@@ -35,7 +35,7 @@ class HttpBackendsTest {
         for (String t : texts) {
             cs.add(new CandidateRef(UUID.randomUUID(), t));
         }
-        return new ScoringJob(meta(), scorer, prompt, "secret-reference", cs);
+        return new ScoringJob(meta(), scorer, prompt, cs);
     }
 
     static Map<String, String> config(ReplayServer server, String type, String... more) {

@@ -45,8 +45,8 @@ class ScoringKafkaIntegrationTest {
         JobMeta unknownMeta = meta();
         List<CandidateRef> candidates = List.of(new CandidateRef(UUID.randomUUID(), "6*7. Answer: 42"),
                 new CandidateRef(UUID.randomUUID(), "Answer: 41"), new CandidateRef(UUID.randomUUID(), "no idea"));
-        var sim = new ScoringJob(simMeta, "sim-orm", "What is 6 * 7?", "42", candidates);
-        var unknown = new ScoringJob(unknownMeta, "gpt-judge-9000", "?", null, candidates.subList(0, 1));
+        var sim = new ScoringJob(simMeta, "sim-orm", "What is 6 * 7?", candidates);
+        var unknown = new ScoringJob(unknownMeta, "gpt-judge-9000", "?", candidates.subList(0, 1));
 
         try (var producer = producer(); var consumer = consumer()) {
             consumer.subscribe(List.of(Topics.SCORING_RESULTS));

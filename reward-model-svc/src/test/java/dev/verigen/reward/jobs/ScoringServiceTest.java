@@ -33,7 +33,7 @@ class ScoringServiceTest {
         };
     }
 
-    private static final ScoringJob JOB = new ScoringJob(MessageFixtures.meta(), "fixed", "p", "42",
+    private static final ScoringJob JOB = new ScoringJob(MessageFixtures.meta(), "fixed", "p",
             List.of(MessageFixtures.candidate(1), MessageFixtures.candidate(2)));
 
     private final ScoringService service = new ScoringService(new ScorerRegistry(List.of(
@@ -48,7 +48,7 @@ class ScoringServiceTest {
             scorer("short", job -> new Scored(List.of(), Usage.ZERO)))), new SimpleMeterRegistry());
 
     private ScoringResult run(String scorer) {
-        return service.score(new ScoringJob(JOB.meta(), scorer, JOB.prompt(), JOB.reference(), JOB.candidates()));
+        return service.score(new ScoringJob(JOB.meta(), scorer, JOB.prompt(), JOB.candidates()));
     }
 
     @Test

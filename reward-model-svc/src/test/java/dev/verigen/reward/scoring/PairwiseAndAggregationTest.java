@@ -51,7 +51,7 @@ class PairwiseAndAggregationTest {
 
     @Test
     void bradleyTerryWinRatesFromTheSimOrmOrderCandidatesAsItsScores() {
-        var orm = new SimulatedOutcomeRewardModel(new SimOrmProperties(42, 1.5, 1.0, Duration.ZERO),
+        var orm = new SimulatedOutcomeRewardModel(SimOrmProperties.independent(42, 1.5, 1.0, Duration.ZERO),
                 new SimpleMeterRegistry());
         var registry = new ScorerRegistry(List.of(orm));
         var pairwise = registry.find("sim-orm:pairwise").orElseThrow();
@@ -61,7 +61,7 @@ class PairwiseAndAggregationTest {
             for (int i = 0; i < 8; i++) {
                 cs.add(new CandidateRef(UUID.randomUUID(), "work " + round + "/" + i + ". Answer: " + (40 + i % 3)));
             }
-            var job = new ScoringJob(meta(), "sim-orm:pairwise", "Problem " + round, "41", cs);
+            var job = new ScoringJob(meta(), "sim-orm:pairwise", "Problem " + round, cs);
             List<Score> base = orm.score(job).scores();
             List<Score> wins = pairwise.score(job).scores();
             assertThat(wins).extracting(Score::candidateId).isEqualTo(base.stream().map(Score::candidateId).toList());
@@ -89,11 +89,11 @@ class PairwiseAndAggregationTest {
             // a hard judge: the stronger wins
             return new PairwiseScorer.Comparison(strength[i] > strength[j] ? 1 : 0, new Usage(1, 0, 2, 0, 0));
         }, 2);
-        Scored scored = scorer.score(new ScoringJob(meta(), "judge", "p", null, cs));
+        Scored scored = scorer.score(new ScoringJob(meta(), "judge", "p", cs));
         assertThat(calls.get()).isEqualTo(3);
         assertThat(scored.scores()).extracting(Score::value).containsExactly(0.0, 1.0, 0.5);
         assertThat(scored.usage().calls()).isEqualTo(6);
-        Scored single = scorer.score(new ScoringJob(meta(), "judge", "p", null, cs.subList(0, 1)));
+        Scored single = scorer.score(new ScoringJob(meta(), "judge", "p", cs.subList(0, 1)));
         assertThat(single.scores().getFirst().value()).isEqualTo(0.5);
     }
 }

@@ -21,12 +21,24 @@ class SimulatedProcessRewardModelTest {
     private static final int ITEMS = 1_000;
 
     private static SimulatedProcessRewardModel model(double separation, int overconfident) {
-        return new SimulatedProcessRewardModel(new SimPrmProperties(7, separation, 1.0, overconfident, 2.5,
-                Aggregation.MIN, "\\n", Duration.ZERO), new SimpleMeterRegistry());
+        return new SimulatedProcessRewardModel(properties(7, separation, 1.0, overconfident, Aggregation.MIN),
+                new SimpleMeterRegistry());
+    }
+
+    /** Settings without shared errors, so scores follow the separation alone. */
+    private static SimPrmProperties properties(long seed, double separation, double noise, int overconfident,
+                                               Aggregation aggregation) {
+        return new SimPrmProperties(seed, separation, noise, overconfident, 2.5, 0.0, aggregation, "\\n",
+                Duration.ZERO);
     }
 
     private static JobMeta meta() {
         return new JobMeta(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "t", null, null);
+    }
+
+    /** A task the model reads: its value is {@code 100 + i}. */
+    private static String task(int i) {
+        return "What is " + (99 + i) + " + 1?";
     }
 
     /** A six-step solution in the engine simulator's format, ending in the given answer. */
@@ -59,15 +71,15 @@ class SimulatedProcessRewardModelTest {
         List<Double> lastCorrect = new ArrayList<>();
         List<Double> lastWrong = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
-            String prompt = "Problem " + i;
+            String prompt = task(i);
             var right = new CandidateRef(UUID.randomUUID(), solution(i, 100 + i));
             var bad = new CandidateRef(UUID.randomUUID(), solution(i, 101 + i));
-            List<Score> scores = model.score(new ScoringJob(meta(), "sim-prm", prompt, String.valueOf(100 + i),
+            List<Score> scores = model.score(new ScoringJob(meta(), "sim-prm", prompt,
                     List.of(right, bad))).scores();
             correct.add(scores.get(0).value());
             wrong.add(scores.get(1).value());
-            double[] rs = model.stepScores(prompt, String.valueOf(100 + i), right.text());
-            double[] ws = model.stepScores(prompt, String.valueOf(100 + i), bad.text());
+            double[] rs = model.stepScores(prompt, right.text());
+            double[] ws = model.stepScores(prompt, bad.text());
             assertThat(rs).hasSize(6);
             firstCorrect.add(rs[0]);
             firstWrong.add(ws[0]);
@@ -93,8 +105,8 @@ class SimulatedProcessRewardModelTest {
         List<Double> firstCorrect = new ArrayList<>();
         List<Double> firstWrong = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
-            firstCorrect.add(model.stepScores("P" + i, "5", solution(i, 5))[0]);
-            firstWrong.add(model.stepScores("P" + i, "5", solution(i, 6))[0]);
+            firstCorrect.add(model.stepScores(task(i), solution(i, 100 + i))[0]);
+            firstWrong.add(model.stepScores(task(i), solution(i, 101 + i))[0]);
         }
         // a wrong solution is wrong from its first step in 1 of 6 cases: the early signal is weak but there
         assertThat(mean(firstCorrect) - mean(firstWrong)).isGreaterThan(0.05);
@@ -107,8 +119,8 @@ class SimulatedProcessRewardModelTest {
         List<Double> correct = new ArrayList<>();
         List<Double> wrong = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
-            correct.add(Aggregation.MEAN.apply(model.stepScores("P" + i, "5", solution(i, 5))));
-            wrong.add(Aggregation.MEAN.apply(model.stepScores("P" + i, "5", solution(i, 6))));
+            correct.add(Aggregation.MEAN.apply(model.stepScores(task(i), solution(i, 100 + i))));
+            wrong.add(Aggregation.MEAN.apply(model.stepScores(task(i), solution(i, 101 + i))));
         }
         assertThat(auc(correct, wrong)).isCloseTo(0.5, within(0.05));
     }
@@ -125,16 +137,15 @@ class SimulatedProcessRewardModelTest {
 
     @Test
     void aPartialThatSlippedScoresLowUnderLastWhileARightOneIsNotPenalised() {
-        var last = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1.0, 2, 2.5, Aggregation.LAST, "\\n",
-                Duration.ZERO), new SimpleMeterRegistry());
+        var last = new SimulatedProcessRewardModel(properties(7, 3.0, 1.0, 2, Aggregation.LAST),
+                new SimpleMeterRegistry());
         List<Double> right = new ArrayList<>();
         List<Double> slipped = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             int a = 10 + i;
             int b = 3 + i % 7;
-            String reference = String.valueOf((a + b) * 6 - 4);
             // the slip is at step 3; step 4 then computes right from the wrong value, and is wrong all the same
-            var job = new ScoringJob(meta(), "sim-prm", "Compute (" + a + " + " + b + ") * 6 - 4.", reference,
+            var job = new ScoringJob(meta(), "sim-prm", "Compute (" + a + " + " + b + ") * 6 - 4.",
                     List.of(new CandidateRef(UUID.randomUUID(), partial(a, b, 6, -1)),
                             new CandidateRef(UUID.randomUUID(), partial(a, b, 6, 3))));
             List<Score> scores = last.score(job).scores();
@@ -148,38 +159,38 @@ class SimulatedProcessRewardModelTest {
     @Test
     void partialsAreJudgedByTheirStepsAndFinishedOnesByTheirAnswer() {
         // noise ~0: every step past the overconfident two scores exactly sigmoid(±1.5)
-        var exact = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1e-9, 2, 2.5, Aggregation.MIN, "\\n",
-                Duration.ZERO), new SimpleMeterRegistry());
+        var exact = new SimulatedProcessRewardModel(properties(7, 3.0, 1e-9, 2, Aggregation.MIN),
+                new SimpleMeterRegistry());
         double up = SimulatedOutcomeRewardModel.sigmoid(1.5);
         double down = SimulatedOutcomeRewardModel.sigmoid(-1.5);
         double early = SimulatedOutcomeRewardModel.sigmoid(2.5);
+        String task = "Compute (12 + 7) * 6 - 4.";
         String reference = String.valueOf((12 + 7) * 6 - 4);
 
-        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, -1)))
+        assertThat(exact.stepScores(task, partial(12, 7, 6, -1)))
                 .containsExactly(new double[] {early, early, up, up}, within(1e-6));
-        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 3)))
+        assertThat(exact.stepScores(task, partial(12, 7, 6, 3)))
                 .containsExactly(new double[] {early, early, down, down}, within(1e-6));
         // a slip inside the overconfident steps still makes every later step wrong
-        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 2)))
+        assertThat(exact.stepScores(task, partial(12, 7, 6, 2)))
                 .containsExactly(new double[] {early, early, down, down}, within(1e-6));
 
         String finished = partial(12, 7, 6, -1) + "Answer: " + reference;
-        assertThat(exact.stepScores("p", reference, finished))
+        assertThat(exact.stepScores(task, finished))
                 .containsExactly(new double[] {early, early, up, up, up}, within(1e-6));
         // every step right, then an answer that is not what they arrived at: only the answer step is wrong
-        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, -1) + "Answer: 111"))
+        assertThat(exact.stepScores(task, partial(12, 7, 6, -1) + "Answer: 111"))
                 .containsExactly(new double[] {early, early, up, up, down}, within(1e-6));
         // a finished candidate that slipped goes wrong where it slipped, not at a random step
-        assertThat(exact.stepScores("p", reference, partial(12, 7, 6, 3) + "Answer: " + (19 * 6 + 6)))
+        assertThat(exact.stepScores(task, partial(12, 7, 6, 3) + "Answer: " + (19 * 6 + 6)))
                 .containsExactly(new double[] {early, early, down, down, down}, within(1e-6));
     }
 
     @Test
     void latentCorrectnessOfAPartialIsTaggedAsSuch() {
         var meters = new SimpleMeterRegistry();
-        var model = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1.0, 2, 2.5, Aggregation.MIN, "\\n",
-                Duration.ZERO), meters);
-        model.score(new ScoringJob(meta(), "sim-prm", "p", "110",
+        var model = new SimulatedProcessRewardModel(properties(7, 3.0, 1.0, 2, Aggregation.MIN), meters);
+        model.score(new ScoringJob(meta(), "sim-prm", "Compute (12 + 7) * 6 - 4.",
                 List.of(new CandidateRef(UUID.randomUUID(), partial(12, 7, 6, -1)))));
         assertThat(meters.find("verigen.reward.sim.score").tag("latent", "partial").summary()).isNotNull();
     }
@@ -188,22 +199,61 @@ class SimulatedProcessRewardModelTest {
     void seededDeterministicAndAggregationSelectablePerJob() {
         var model = model(3.0, 2);
         var registry = new ScorerRegistry(List.of(model));
-        var job = new ScoringJob(meta(), "sim-prm", "What is 6*7+1?", "43",
+        var job = new ScoringJob(meta(), "sim-prm", "What is 6*7+1?",
                 List.of(new CandidateRef(UUID.randomUUID(), "Step 1: 6*7 = 42\nStep 2: 42+1 = 43\nAnswer: 43"),
                         new CandidateRef(UUID.randomUUID(), "Step 1: 6*7 = 41\nStep 2: 41+1 = 42\nAnswer: 42")));
         assertThat(model.score(job).scores()).isEqualTo(model(3.0, 2).score(job).scores());
 
-        double[] steps = model.stepScores(job.prompt(), job.reference(), job.candidates().get(0).text());
+        double[] steps = model.stepScores(job.prompt(), job.candidates().get(0).text());
         for (Aggregation a : Aggregation.values()) {
             var scorer = registry.find("sim-prm:" + a.key()).orElseThrow();
             assertThat(scorer.name()).isEqualTo("sim-prm:" + a.key());
             assertThat(scorer.score(job).scores().getFirst().value()).isEqualTo(a.apply(steps));
         }
-        var other = new SimulatedProcessRewardModel(new SimPrmProperties(8, 3.0, 1.0, 2, 2.5, Aggregation.MIN, "\\n",
-                Duration.ZERO), new SimpleMeterRegistry());
-        assertThat(other.stepScores(job.prompt(), job.reference(), job.candidates().get(0).text())).isNotEqualTo(steps);
-        assertThat(model.stepScores("p", "1", "  \n ")).isEmpty();
-        assertThat(model.score(new ScoringJob(meta(), "sim-prm", "p", "1",
+        var other = new SimulatedProcessRewardModel(properties(8, 3.0, 1.0, 2, Aggregation.MIN),
+                new SimpleMeterRegistry());
+        assertThat(other.stepScores(job.prompt(), job.candidates().get(0).text())).isNotEqualTo(steps);
+        assertThat(model.stepScores("p", "  \n ")).isEmpty();
+        assertThat(model.score(new ScoringJob(meta(), "sim-prm", "p",
                 List.of(new CandidateRef(UUID.randomUUID(), "")))).scores().getFirst().value()).isZero();
+    }
+
+    @Test
+    void theTaskDecidesAndAnUnreadableTaskLeavesOnlyTheStepsArithmetic() {
+        var exact = new SimulatedProcessRewardModel(properties(7, 3.0, 1e-9, 0, Aggregation.MIN),
+                new SimpleMeterRegistry());
+        double up = SimulatedOutcomeRewardModel.sigmoid(1.5);
+        double down = SimulatedOutcomeRewardModel.sigmoid(-1.5);
+        var candidates = List.of(new CandidateRef(UUID.randomUUID(), "Step 1: 6 * 7 = 42.\nAnswer: 42"));
+        var honest = exact.score(new ScoringJob(meta(), "sim-prm", "What is 6 * 7?", candidates));
+        assertThat(honest.scores().getFirst().value()).isCloseTo(up, within(1e-6));
+        var wrong = exact.score(new ScoringJob(meta(), "sim-prm", "What is 6 * 8?", candidates));
+        assertThat(wrong.scores().getFirst().value()).isCloseTo(down, within(1e-6));
+        // a task it cannot read: a slip in the steps' own arithmetic still shows, a wrong answer cannot
+        assertThat(exact.stepScores("Tell me a story.", "Step 1: 6 * 7 = 41.\nAnswer: 41"))
+                .containsExactly(new double[] {down, down}, within(1e-6));
+        assertThat(exact.stepScores("Tell me a story.", "Step 1: 6 * 7 = 42.\nAnswer: 41"))
+                .containsExactly(new double[] {up, up}, within(1e-6));
+    }
+
+    @Test
+    void aSlipThatIsOneOfTheTasksMisconceptionsLooksLessWrong() {
+        var shared = new SimulatedProcessRewardModel(new SimPrmProperties(7, 3.0, 1e-9, 0, 2.5, 1.0, Aggregation.MIN,
+                "\\n", Duration.ZERO), new SimpleMeterRegistry());
+        String task = "Compute (12 + 7) * 6 - 4.";
+        var truth = dev.verigen.contracts.simulation.TaskTruth.of(task);
+        var top = truth.misconceptions().getFirst();
+        assertThat(top.slip()).isNotNull();
+        var steps = truth.solution().orElseThrow().replay((i, l, op, r, right) ->
+                i == top.slip().step() ? top.slip().result() : right);
+        StringBuilder text = new StringBuilder();
+        for (var step : steps) {
+            text.append(step.left()).append(' ').append(step.op()).append(' ').append(step.right()).append(" = ")
+                    .append(step.result()).append(".\n");
+        }
+        text.append("Answer: ").append(top.answer());
+        double[] scores = shared.stepScores(task, text.toString());
+        // sharedErrors 1 at appeal 1: the wrong steps score as if right
+        assertThat(scores[scores.length - 1]).isCloseTo(SimulatedOutcomeRewardModel.sigmoid(1.5), within(1e-6));
     }
 }

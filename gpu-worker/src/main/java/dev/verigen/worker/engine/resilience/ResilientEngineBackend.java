@@ -5,6 +5,7 @@ import dev.verigen.contracts.Usage;
 import dev.verigen.support.resilience.ResiliencePolicy;
 import dev.verigen.support.resilience.ResilientCalls;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.engine.EngineControl;
 import dev.verigen.worker.engine.EngineException;
 import dev.verigen.worker.engine.EngineOutput;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -43,14 +44,20 @@ public final class ResilientEngineBackend implements EngineBackend, AutoCloseabl
 
     @Override
     public EngineOutput generate(EngineRequest request) {
-        var outcome = calls.call(request.meta().deadline(), () -> delegate.generate(request));
+        return generate(request, EngineControl.NONE);
+    }
+
+    /** A cancelled attempt returns what it generated (it does not throw), so a cancel is never retried. */
+    @Override
+    public EngineOutput generate(EngineRequest request, EngineControl control) {
+        var outcome = calls.call(request.meta().deadline(), () -> delegate.generate(request, control));
         EngineOutput output = outcome.value();
         if (outcome.failedAttemptsMs() == 0) {
             return output;
         }
         Usage u = output.usage();
         return new EngineOutput(output.samples(), new Usage(u.promptTokens(), u.completionTokens(), u.calls(),
-                u.engineMs() + outcome.failedAttemptsMs(), u.wallMs()));
+                u.engineMs() + outcome.failedAttemptsMs(), u.wallMs()), output.cancelled());
     }
 
     @Override

@@ -43,14 +43,15 @@ public class RunGrader {
         Grader grader = graders.get(TaskKind.parse(item.task()).orElse(TaskKind.NUMERIC));
         var run = jdbc.sql("""
                 select r.status, r.selected_candidate_id, r.spec->>'rewardModel',
-                       coalesce(b.used_tokens, 0), coalesce(b.used_calls, 0), coalesce(b.used_flops, 0)
+                       coalesce(b.used_tokens, 0), coalesce(b.used_calls, 0), coalesce(b.used_flops, 0),
+                       (r.spec->'sampling'->>'temperature')::float8
                 from runs r left join budgets b on b.run_id = r.id and b.scope = 'run' where r.id = :id""")
                 .param("id", runId)
                 .query((rs, i) -> new RunFacts(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getLong(4), rs.getLong(5), rs.getBigDecimal(6)))
+                        rs.getLong(4), rs.getLong(5), rs.getBigDecimal(6), (Double) rs.getObject(7)))
                 .single();
         List<CandidateFacts> candidates = jdbc.sql("""
-                select c.id, c.idx, c.text, c.completion_tokens, c.logprob, c.role, c.complete,
+                select c.id, c.idx, c.text, c.completion_tokens, c.logprob, c.role, c.complete, c.label,
                        (select v.outcome from verdicts v where v.candidate_id = c.id order by v.created_at limit 1),
                        (select v.extracted from verdicts v where v.candidate_id = c.id order by v.created_at limit 1),
                        (select s.value from scores s where s.candidate_id = c.id and s.scorer = :scorer)
@@ -58,7 +59,7 @@ public class RunGrader {
                 .param("id", runId).param("scorer", run.scorer() == null ? "" : run.scorer())
                 .query((rs, i) -> new CandidateFacts(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3),
                         rs.getLong(4), (Double) rs.getObject(5), rs.getString(6), rs.getBoolean(7), rs.getString(8),
-                        rs.getString(9), (Double) rs.getObject(10)))
+                        rs.getString(9), rs.getString(10), (Double) rs.getObject(11)))
                 .list();
         Map<String, Boolean> byText = new HashMap<>();
         List<GradedSample> samples = new ArrayList<>();
@@ -78,7 +79,7 @@ public class RunGrader {
             if ("GENERATE".equals(c.role()) && c.complete()) {
                 samples.add(new GradedSample(c.index(), answer, Boolean.TRUE.equals(correct),
                         c.verdict() == null || "ERROR".equals(c.verdict()) ? null : "PASS".equals(c.verdict()),
-                        c.score(), c.logprob(), c.tokens()));
+                        c.score(), c.logprob(), c.tokens(), temperature(c.label(), run.temperature())));
             }
         }
         if (run.selected() == null || !"SUCCEEDED".equals(run.status())) {
@@ -90,10 +91,20 @@ public class RunGrader {
                 run.calls(), samples, selectedCorrect == null ? null : selectedAnswer, selectedScore);
     }
 
-    private record RunFacts(String status, UUID selected, String scorer, long tokens, long calls, BigDecimal flops) {
+    private static final java.util.regex.Pattern TEMPERATURE = java.util.regex.Pattern.compile(
+            "(?:^|/)t\\d+=([0-9]+(?:\\.[0-9]+)?)(?:/|$)");
+
+    /** A candidate's temperature: its label's {@code t<k>=<T>} (temperature lists), else the run's. */
+    static Double temperature(String label, Double runTemperature) {
+        var m = TEMPERATURE.matcher(label == null ? "" : label);
+        return m.find() ? Double.valueOf(m.group(1)) : runTemperature;
+    }
+
+    private record RunFacts(String status, UUID selected, String scorer, long tokens, long calls, BigDecimal flops,
+                            Double temperature) {
     }
 
     private record CandidateFacts(UUID id, int index, String text, long tokens, Double logprob, String role,
-                                  boolean complete, String verdict, String extracted, Double score) {
+                                  boolean complete, String label, String verdict, String extracted, Double score) {
     }
 }

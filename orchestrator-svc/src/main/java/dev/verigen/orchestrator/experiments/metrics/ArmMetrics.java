@@ -21,11 +21,36 @@ import java.util.Map;
  * @param coverageFit    the Large-Language-Monkeys power law fitted to {@code passAtK}; null with too few points
  * @param verifier       verifier verdicts against the references; null when the pipeline gave none
  * @param itemBreakdown  per-item results within this arm
+ * @param scorer         the reward model taken as a verifier (score ≥ 0.5 passes) against the references: what a
+ *                       judge or RM would let through with no reference at all; null when nothing was scored
+ * @param agreement      agreement taken as a verifier (a sample passes when its answer is its run's most frequent):
+ *                       self-consistency's implicit verdict; null when no sample stated an answer
+ * @param byTemperature  coverage per sampling temperature, when the arm's samples were drawn at several
  */
 public record ArmMetrics(String arm, int runs, int items, Map<String, Integer> statuses, double accuracy,
                          double answered, double tokensMean, long tokensTotal, BigDecimal flopsTotal,
                          long callsTotal, List<AtK> passAtK, List<AtK> majorityAtK, List<AtK> bestOfNAtK,
-                         CoverageFit coverageFit, VerifierRates verifier, List<ItemMetrics> itemBreakdown) {
+                         CoverageFit coverageFit, VerifierRates verifier, List<ItemMetrics> itemBreakdown,
+                         VerifierRates scorer, VerifierRates agreement, List<TemperatureCoverage> byTemperature) {
+
+    public ArmMetrics(String arm, int runs, int items, Map<String, Integer> statuses, double accuracy,
+                      double answered, double tokensMean, long tokensTotal, BigDecimal flopsTotal, long callsTotal,
+                      List<AtK> passAtK, List<AtK> majorityAtK, List<AtK> bestOfNAtK, CoverageFit coverageFit,
+                      VerifierRates verifier, List<ItemMetrics> itemBreakdown) {
+        this(arm, runs, items, statuses, accuracy, answered, tokensMean, tokensTotal, flopsTotal, callsTotal, passAtK,
+                majorityAtK, bestOfNAtK, coverageFit, verifier, itemBreakdown, null, null, List.of());
+    }
+
+    /**
+     * The samples of one temperature: how many, how often right, and pass@k over each run's samples at it.
+     *
+     * @param samples  samples drawn at this temperature, over all runs
+     * @param accuracy the share of them that is right (pass@1)
+     * @param distinct the mean number of distinct answers per run at this temperature (diversity)
+     */
+    public record TemperatureCoverage(double temperature, int samples, double accuracy, double distinct,
+                                      List<AtK> passAtK) {
+    }
 
     /** pass@k, or null when no run of the arm drew k samples. */
     public Double passAt(int k) {

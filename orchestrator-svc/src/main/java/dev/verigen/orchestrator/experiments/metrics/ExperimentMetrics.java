@@ -55,7 +55,70 @@ public final class ExperimentMetrics {
         Curves curves = curves(arm, runs, seed);
         return new ArmMetrics(arm, n, items.size(), Collections.unmodifiableMap(statuses), (double) right / n,
                 (double) answered / n, (double) tokens / n, tokens, flops, calls, curves.pass, curves.majority,
-                curves.bestOfN, CoverageFit.of(curves.pass), VerifierRates.of(samples), ItemMetrics.byItem(runs));
+                curves.bestOfN, CoverageFit.of(curves.pass), VerifierRates.of(samples), ItemMetrics.byItem(runs),
+                VerifierRates.ofScores(samples, 0.5), agreement(runs), byTemperature(runs));
+    }
+
+    /** Agreement as a verdict: a sample passes when its answer is its run's most frequent (earliest on ties). */
+    private static VerifierRates agreement(List<GradedRun> runs) {
+        List<GradedSample> judged = new ArrayList<>();
+        java.util.Map<GradedSample, Boolean> verdicts = new java.util.IdentityHashMap<>();
+        for (GradedRun run : runs) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            run.samples().stream().filter(s -> s.answer() != null).forEach(s -> counts.merge(s.answer(), 1, Integer::sum));
+            String leader = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                    .orElse(null);
+            for (GradedSample s : run.samples()) {
+                if (s.answer() != null && leader != null) {
+                    judged.add(s);
+                    verdicts.put(s, s.answer().equals(leader));
+                }
+            }
+        }
+        return VerifierRates.of(judged, verdicts::get);
+    }
+
+    /** Coverage per temperature, when the runs' samples were drawn at more than one. */
+    private static List<ArmMetrics.TemperatureCoverage> byTemperature(List<GradedRun> runs) {
+        TreeSet<Double> temperatures = new TreeSet<>();
+        runs.forEach(r -> r.samples().stream().map(GradedSample::temperature).filter(java.util.Objects::nonNull)
+                .forEach(temperatures::add));
+        if (temperatures.size() < 2) {
+            return List.of();
+        }
+        List<ArmMetrics.TemperatureCoverage> out = new ArrayList<>();
+        for (double t : temperatures) {
+            List<int[]> perRun = new ArrayList<>(); // {n, correct, distinct}
+            for (GradedRun run : runs) {
+                List<GradedSample> at = run.samples().stream().filter(s -> s.temperature() != null
+                        && s.temperature() == t).toList();
+                if (!at.isEmpty()) {
+                    int correct = (int) at.stream().filter(GradedSample::correct).count();
+                    int distinct = (int) at.stream().map(GradedSample::answer).filter(java.util.Objects::nonNull)
+                            .distinct().count();
+                    perRun.add(new int[]{at.size(), correct, distinct});
+                }
+            }
+            int samples = perRun.stream().mapToInt(r -> r[0]).sum();
+            int correct = perRun.stream().mapToInt(r -> r[1]).sum();
+            TreeSet<Integer> grid = new TreeSet<>();
+            perRun.forEach(r -> grid.addAll(PassAtK.ks(r[0])));
+            List<AtK> pass = new ArrayList<>();
+            for (int k : grid) {
+                double sum = 0;
+                int counted = 0;
+                for (int[] r : perRun) {
+                    if (r[0] >= k) {
+                        sum += PassAtK.estimate(r[0], r[1], k);
+                        counted++;
+                    }
+                }
+                pass.add(new AtK(k, sum / counted, counted));
+            }
+            out.add(new ArmMetrics.TemperatureCoverage(t, samples, samples == 0 ? 0 : (double) correct / samples,
+                    perRun.stream().mapToInt(r -> r[2]).average().orElse(0), List.copyOf(pass)));
+        }
+        return List.copyOf(out);
     }
 
     private record Curves(List<AtK> pass, List<AtK> majority, List<AtK> bestOfN) {

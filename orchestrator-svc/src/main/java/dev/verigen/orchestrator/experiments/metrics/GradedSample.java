@@ -10,7 +10,13 @@ package dev.verigen.orchestrator.experiments.metrics;
  * @param score        reward-model score, or null
  * @param logprob      sequence log-likelihood, or null
  * @param tokens       tokens the candidate cost
+ * @param temperature  the temperature it was sampled at, when known
  */
 public record GradedSample(int index, String answer, boolean correct, Boolean verifierPass, Double score,
-                           Double logprob, long tokens) {
+                           Double logprob, long tokens, Double temperature) {
+
+    public GradedSample(int index, String answer, boolean correct, Boolean verifierPass, Double score, Double logprob,
+                        long tokens) {
+        this(index, answer, correct, verifierPass, score, logprob, tokens, null);
+    }
 }

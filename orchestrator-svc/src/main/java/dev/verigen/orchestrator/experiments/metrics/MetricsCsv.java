@@ -30,7 +30,8 @@ public final class MetricsCsv {
         for (String metric : List.of("pass", "maj", "bon")) {
             ks.forEach(k -> header.add(metric + "@" + k));
         }
-        header.addAll(List.of("fpr", "fnr", "precision"));
+        header.addAll(List.of("fpr", "fnr", "precision", "scorer_fpr", "scorer_fnr", "agreement_fpr",
+                "agreement_fnr"));
         try {
             line(out, header);
             for (ArmMetrics arm : report.arms()) {
@@ -53,6 +54,10 @@ public final class MetricsCsv {
         cells.add(number(v == null ? null : v.falsePositiveRate()));
         cells.add(number(v == null ? null : v.falseNegativeRate()));
         cells.add(number(v == null ? null : v.precision()));
+        for (VerifierRates r : java.util.Arrays.asList(arm.scorer(), arm.agreement())) {
+            cells.add(number(r == null ? null : r.falsePositiveRate()));
+            cells.add(number(r == null ? null : r.falseNegativeRate()));
+        }
         return cells;
     }
 

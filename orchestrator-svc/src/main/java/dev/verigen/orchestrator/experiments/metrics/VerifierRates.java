@@ -13,15 +13,30 @@ public record VerifierRates(long truePositives, long falsePositives, long trueNe
 
     /** The rates over every sample with a verdict, or null when none has one. */
     public static VerifierRates of(Iterable<GradedSample> samples) {
+        return of(samples, GradedSample::verifierPass);
+    }
+
+    /**
+     * The reward model as a verifier: a sample passes when its score is at least {@code threshold} (0.5: a judge's
+     * majority says correct, an outcome RM thinks it more likely right than wrong); null when nothing was scored.
+     */
+    public static VerifierRates ofScores(Iterable<GradedSample> samples, double threshold) {
+        return of(samples, s -> s.score() == null || s.score().isNaN() ? null : s.score() >= threshold);
+    }
+
+    /** The rates of any verdict a sample is given (null: none). */
+    public static VerifierRates of(Iterable<GradedSample> samples,
+                                   java.util.function.Function<GradedSample, Boolean> verdict) {
         long tp = 0;
         long fp = 0;
         long tn = 0;
         long fn = 0;
         for (GradedSample s : samples) {
-            if (s.verifierPass() == null) {
+            Boolean pass = verdict.apply(s);
+            if (pass == null) {
                 continue;
             }
-            if (s.verifierPass()) {
+            if (pass) {
                 if (s.correct()) {
                     tp++;
                 } else {

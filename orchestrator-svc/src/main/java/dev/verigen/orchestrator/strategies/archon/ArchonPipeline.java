@@ -30,6 +30,9 @@ public final class ArchonPipeline {
     }
 
     public List<Action> decide(RunState state, RunEvent event) {
+        if (event instanceof RunEvent.Progressed) {
+            return List.of(); // never asks for progress
+        }
         if (event instanceof RunEvent.Started) {
             return advance(state, ArchonMemo.start(), 0, new Allowance(state.budget()));
         }

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class ComponentReader {
 
-    static final int MAX_SAMPLES = 64;
+    /** As many as a run may sample (pipeline.n); Archon's published configs go to 1000. The budget bounds them. */
+    static final int MAX_SAMPLES = 1024;
     static final int MAX_K = 64;
     static final int MAX_UNIT_TESTS = 20;
     static final int DEFAULT_RANKER_TOP_K = 5;
@@ -26,12 +27,14 @@ final class ComponentReader {
     private final JsonFields fields;
     private final PipelineSpec base;
     private final boolean archon;
+    private final Map<String, String> modelMap;
 
-    ComponentReader(StrategyOptions options, boolean archon) {
+    ComponentReader(StrategyOptions options, boolean archon, Map<String, String> modelMap) {
         this.options = options;
         this.fields = options.fields();
         this.base = options.base();
         this.archon = archon;
+        this.modelMap = modelMap;
     }
 
     /** @return the component, or null when it is invalid */
@@ -52,10 +55,14 @@ final class ComponentReader {
             return null;
         }
         refuseUnknownKeys(node, path, type);
-        String pool = fields.text(node, key("pool"), at(path, "pool"), false, 64);
+        String pool = fields.text(node, key("pool"), at(path, "pool"), false, 256);
         if (pool != null && !options.pools().contains(pool)) {
-            fields.reject(at(path, "pool"), "unknown model pool '" + pool + "'; available: "
-                    + new TreeSet<>(options.pools()));
+            String mapped = modelMap.getOrDefault(pool, modelMap.get("*"));
+            if (mapped == null) {
+                fields.reject(at(path, "pool"), "unknown model pool '" + pool + "'; available: "
+                        + new TreeSet<>(options.pools()) + " (map model names to pools with pipeline.options.modelMap)");
+            }
+            pool = mapped;
         }
         Double temperature = fields.decimal(node, key("temperature"), at(path, "temperature"), 0, 2);
         Integer maxTokens = maxTokens(node, path);
@@ -98,9 +105,16 @@ final class ComponentReader {
         }
     }
 
-    /** A component may not sample longer than the run lets any sample be (the platform's per-sample limit). */
+    /**
+     * A component may not sample longer than the run lets any sample be (the platform's per-sample limit): in the
+     * camelCase format a larger {@code maxTokens} is refused; Archon's configs ask providers for up to 200,000, which
+     * are capped to the run's limit as a provider caps them to its model's.
+     */
     private Integer maxTokens(JsonNode node, String path) {
         Long value = fields.integer(node, key("maxTokens"), at(path, "maxTokens"), 1, Integer.MAX_VALUE);
+        if (archon && value != null) {
+            return (int) Math.min(value, base.sampling().maxTokens());
+        }
         if (value != null && value > base.sampling().maxTokens()) {
             fields.reject(at(path, "maxTokens"), "must be at most pipeline.maxTokens (" + base.sampling().maxTokens()
                     + "); raise pipeline.maxTokens to let components sample longer");

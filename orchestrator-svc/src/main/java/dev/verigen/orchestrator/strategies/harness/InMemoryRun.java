@@ -40,13 +40,24 @@ public final class InMemoryRun {
      * @param timed results come back in the order the engine would finish them: each job's result is computed when
      *              it is dispatched and delivered at dispatch time + its engine time (a discrete-event clock), so
      *              first_finish sees the shortest sample first and {@link Outcome#engineMs} is the run's latency
+     * @param abort (timed only) a cancelled generation, or one still running when the run ends, stops at once as the
+     *              workers stop it: its samples are cut at the tokens decoded by then (decoding taken as even over the
+     *              job's engine time) and only those are billed. Off, or not timed: a job runs to its end and is billed
+     *              in full, as with workers that cannot abort
      */
-    public record Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate, boolean timed) {
-        public static final Delivery IN_ORDER = new Delivery(0, false, 0, 0, false);
-        public static final Delivery TIMED = new Delivery(0, false, 0, 0, true);
+    public record Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate, boolean timed,
+                           boolean abort) {
+        public static final Delivery IN_ORDER = new Delivery(0, false, 0, 0, false, false);
+        public static final Delivery TIMED = new Delivery(0, false, 0, 0, true, true);
+        /** Timed, with workers that finish every job they started (no engine-side abort). */
+        public static final Delivery TIMED_NO_ABORT = new Delivery(0, false, 0, 0, true, false);
 
         public Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate) {
-            this(seed, shuffle, failureRate, timeoutRate, false);
+            this(seed, shuffle, failureRate, timeoutRate, false, false);
+        }
+
+        public Delivery(long seed, boolean shuffle, double failureRate, double timeoutRate, boolean timed) {
+            this(seed, shuffle, failureRate, timeoutRate, timed, timed);
         }
 
         public static Delivery chaotic(long seed) {
@@ -54,11 +65,17 @@ public final class InMemoryRun {
         }
     }
 
-    /** How a run ended. */
+    /**
+     * How a run ended.
+     *
+     * @param aborted     generation jobs stopped mid-way (cancelled, or still running when the run ended)
+     * @param tokensSaved completion tokens those jobs would have generated had they run to the end
+     * @param scored      candidates scored (reward-model or PRM passes), over every scoring job
+     */
     public record Outcome(String status, RunState.Candidate answer, String reason, String errorCode,
                           long usedTokens, long usedCalls, int refusedReservations, int decisions,
                           List<RunState.Candidate> candidates, List<RunState.Step> steps, long engineMs,
-                          double usedFlops) {
+                          double usedFlops, int aborted, long tokensSaved, long scored) {
         public boolean succeeded() {
             return "SUCCEEDED".equals(status);
         }
@@ -73,7 +90,10 @@ public final class InMemoryRun {
         final long calls;
         final double flops;
         Workers.Generated output;
+        long dispatchedAt;
         long finishAt;
+        /** Set for a progress report of the generation step {@link #stepId}: which sample, how far. */
+        Sample progress;
 
         Pending(UUID stepId, StepKind kind, String label, Action action, long tokens, long calls, double flops) {
             this.stepId = stepId;
@@ -138,6 +158,9 @@ public final class InMemoryRun {
     private double reservedFlops;
     private int refused;
     private int decisions;
+    private int aborted;
+    private long abortedTokensSaved;
+    private long scored;
     private String status = "RUNNING";
     private UUID answer;
     private String reason;
@@ -175,6 +198,12 @@ public final class InMemoryRun {
             }
             Pending next = pending.remove(nextIndex());
             clock = Math.max(clock, next.finishAt);
+            if (next.progress != null) {
+                if (stepStatus(next.stepId()) == RunState.Step.Status.PENDING) {
+                    decide(progressed(next));
+                }
+                continue;
+            }
             if (stepStatus(next.stepId()) != RunState.Step.Status.PENDING) {
                 settleUnheard(next); // cancelled: its work is settled and nobody decides on it
                 continue;
@@ -184,15 +213,21 @@ public final class InMemoryRun {
         if (status.equals("RUNNING")) {
             throw new IllegalStateException("the strategy stopped deciding with nothing pending and no answer");
         }
-        // what is still in flight when the run ends settles when it answers: workers do not abort jobs
+        // what is still in flight when the run ends is stopped at the workers (abort), else settles when it answers
         long answeredAt = clock;
         for (Pending p : List.copyOf(pending)) {
-            settleUnheard(p);
+            if (p.progress != null) {
+                continue;
+            } else if (aborting(p)) {
+                abort(p);
+            } else {
+                settleUnheard(p);
+            }
         }
         pending.clear();
         RunState.Candidate chosen = answer == null ? null : state().candidate(answer).orElseThrow();
         return new Outcome(status, chosen, reason, errorCode, usedTokens, usedCalls, refused, decisions,
-                state().candidates(), List.copyOf(steps), answeredAt, usedFlops);
+                state().candidates(), List.copyOf(steps), answeredAt, usedFlops, aborted, abortedTokensSaved, scored);
     }
 
     private int nextIndex() {
@@ -206,6 +241,67 @@ public final class InMemoryRun {
             return best;
         }
         return delivery.shuffle() ? random.nextInt(pending.size()) : 0;
+    }
+
+    /** Records a progress report as a snapshot candidate, as the result applier does. */
+    private RunEvent.Progressed progressed(Pending report) {
+        Action.Generate g = (Action.Generate) report.action();
+        String partial = g.continueParent() ? state().candidate(g.parent()).orElseThrow().text() : "";
+        UUID id = UUID.nameUUIDFromBytes(("cand-" + candidates.size()).getBytes());
+        Sample s = report.progress;
+        candidates.add(new RunState.Candidate(id, candidates.size(), partial + s.text(), null, null, null, Map.of(),
+                g.parent(), g.label(), g.role() == null ? Role.GENERATE : g.role(),
+                g.pool() == null ? spec.model() : g.pool(), false, RunState.Candidate.PARTIAL, s.completionTokens(),
+                null));
+        return new RunEvent.Progressed(report.stepId(), report.label(), s.index(), id, s.completionTokens());
+    }
+
+    /**
+     * Progress reports of a generation that asked for them: sample i reports its first k·every tokens (its text cut
+     * in proportion) when, decoding evenly over the job's engine time, it has generated them.
+     */
+    private void scheduleProgress(Pending job, Action.Generate g) {
+        Workers.Generated out = job.output;
+        long longest = out.samples().stream().mapToLong(Sample::completionTokens).max().orElse(0);
+        for (Sample s : out.samples()) {
+            for (long t = g.progressTokens(); t < s.completionTokens(); t += g.progressTokens()) {
+                Pending report = new Pending(job.stepId(), StepKind.GENERATION, job.label(), g, 0, 0, 0);
+                int chars = (int) (s.text().length() * t / s.completionTokens());
+                report.progress = new Sample(s.index(), s.text().substring(0, chars), RunState.Candidate.PARTIAL, t,
+                        null);
+                report.dispatchedAt = job.dispatchedAt;
+                report.finishAt = delivery.timed()
+                        ? job.dispatchedAt + Math.max(0, (job.finishAt - job.dispatchedAt) * t / Math.max(1, longest))
+                        : job.finishAt;
+                pending.add(report);
+            }
+        }
+    }
+
+    private boolean aborting(Pending p) {
+        return delivery.timed() && delivery.abort() && p.output != null && p.action() instanceof Action.Generate;
+    }
+
+    /**
+     * Stops a running generation now, as a worker does on a cancel: each sample is cut at the tokens decoded by now
+     * (decoding taken as even over the job's engine time, the longest sample setting the pace), the prompt was read,
+     * and only that is billed.
+     */
+    private void abort(Pending p) {
+        pending.remove(p);
+        Action.Generate g = (Action.Generate) p.action();
+        Workers.Generated out = p.output;
+        long total = Math.max(1, p.finishAt - p.dispatchedAt);
+        double done = Math.min(1.0, Math.max(0.0, (clock - p.dispatchedAt) / (double) total));
+        long longest = out.samples().stream().mapToLong(Sample::completionTokens).max().orElse(0);
+        long decoded = (long) Math.floor(done * longest);
+        List<Long> cut = out.samples().stream().map(s -> Math.min(s.completionTokens(), decoded)).toList();
+        long completion = cut.stream().mapToLong(Long::longValue).sum();
+        long tokens = Math.min(p.tokens(), out.usage().promptTokens() + completion);
+        double measured = compute.generation(g.pool(), out.usage().promptTokens(), cut);
+        release(p, tokens, Math.min(p.calls(), out.usage().calls()), Math.min(p.flops, Math.ceil(measured)));
+        aborted++;
+        abortedTokensSaved += out.usage().completionTokens() - completion;
     }
 
     /** A job nobody waits for any more still ran: its usage is booked. */
@@ -258,11 +354,17 @@ public final class InMemoryRun {
                 List<String> texts = state().candidates(s.candidateIds()).stream().map(RunState.Candidate::text)
                         .toList();
                 var cost = Costs.scoring(scorer, input.prompt(), texts);
-                return dispatch(StepKind.SCORING, "", new Action.Score(s.candidateIds(), scorer), cost.tokens(),
+                return dispatch(StepKind.SCORING, s.label(), new Action.Score(s.candidateIds(), scorer, s.label()),
+                        cost.tokens(),
                         cost.calls(), Costs.scoringFlops(compute, scorer, input.prompt(), texts));
             }
             case Action.Cancel c -> {
                 c.stepIds().forEach(id -> setStatus(id, RunState.Step.Status.CANCELLED, "cancelled", c.reason()));
+                for (Pending p : List.copyOf(pending)) {
+                    if (c.stepIds().contains(p.stepId()) && aborting(p)) {
+                        abort(p);
+                    }
+                }
                 return true;
             }
             case Action.Remember r -> {
@@ -306,10 +408,17 @@ public final class InMemoryRun {
         UUID id = UUID.nameUUIDFromBytes(("step-" + steps.size()).getBytes());
         steps.add(new RunState.Step(id, kind, RunState.Step.Status.PENDING, null, null, label, 1));
         Pending p = new Pending(id, kind, label, action, tokens, calls, flops);
+        p.dispatchedAt = clock;
         p.finishAt = clock + 1;
         if (delivery.timed() && action instanceof Action.Generate g) {
             p.output = call(g);
             p.finishAt = clock + Math.max(1, p.output.usage().engineMs());
+        }
+        if (action instanceof Action.Generate g && g.progressTokens() > 0) {
+            if (p.output == null) {
+                p.output = call(g);
+            }
+            scheduleProgress(p, g);
         }
         pending.add(p);
         return true;
@@ -337,12 +446,20 @@ public final class InMemoryRun {
                 yield finished(p, List.of(), null);
             }
             case Action.Score s -> {
+                long spent = 0;
+                boolean known = true;
                 for (RunState.Candidate c : state().candidates(s.candidateIds())) {
-                    scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
-                            .put(s.scorer(), workers.score(s.scorer(), input.prompt(), input.reference(), c.text()));
+                    Workers.Scored one = workers.scoreWithUsage(s.scorer(), input.prompt(), c.text());
+                    scores.computeIfAbsent(c.id(), k -> new LinkedHashMap<>()).put(s.scorer(), one.value());
+                    known &= one.tokens() >= 0;
+                    spent += Math.max(0, one.tokens());
+                    scored++;
                 }
                 boolean model = Costs.scoringSpendsTokens(s.scorer());
-                release(p, model ? p.tokens() / 2 : 0, p.calls(), model ? Math.ceil(p.flops / 2) : 0);
+                long tokens = !model ? 0 : known ? Math.min(p.tokens(), spent) : p.tokens() / 2;
+                double flops = !model ? 0 : known && p.tokens() > 0 ? Math.ceil(p.flops * tokens / p.tokens())
+                        : Math.ceil(p.flops / 2);
+                release(p, tokens, p.calls(), flops);
                 yield finished(p, List.of(), null);
             }
             default -> throw new IllegalStateException();

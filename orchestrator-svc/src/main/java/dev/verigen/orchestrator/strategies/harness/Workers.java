@@ -29,6 +29,20 @@ public interface Workers {
 
     Checked verify(String prompt, String reference, String text);
 
-    /** @return the score and the usage it cost (tokens only count for judge/likelihood scorers) */
-    double score(String scorer, String prompt, String reference, String text);
+    /**
+     * The scorer's score of {@code text} as an answer to {@code prompt}. No reference answer is passed: a reward model
+     * judges from the task and the answer alone, as real ones do.
+     */
+    double score(String scorer, String prompt, String text);
+
+    /**
+     * A score and the tokens it cost (model-backed scorers: a judge's generations); {@code tokens} −1 when the
+     * workers do not know, and the harness then books half the reservation.
+     */
+    record Scored(double value, long tokens) {
+    }
+
+    default Scored scoreWithUsage(String scorer, String prompt, String text) {
+        return new Scored(score(scorer, prompt, text), -1);
+    }
 }

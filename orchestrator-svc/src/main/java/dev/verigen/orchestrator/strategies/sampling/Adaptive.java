@@ -10,8 +10,15 @@ import tools.jackson.databind.JsonNode;
  *
  * @param batch      samples per batch
  * @param confidence how sure the voting rule must be that the leading answer stays ahead ({@link StoppingRule})
+ * @param abort      start all n samples at once, one job each, judge each as it comes back, and once more samples
+ *                   are pointless stop the ones still running (engine-side abort): the latency of sampling in
+ *                   parallel, the tokens of sampling one at a time ({@code batch} does not apply)
  */
-public record Adaptive(int batch, double confidence) {
+public record Adaptive(int batch, double confidence, boolean abort) {
+
+    public Adaptive(int batch, double confidence) {
+        this(batch, confidence, false);
+    }
 
     public static final String FIELD = "adaptive";
     public static final int DEFAULT_BATCH = 4;
@@ -26,7 +33,7 @@ public record Adaptive(int batch, double confidence) {
 
     /**
      * Reads {@code pipeline.options.adaptive}: absent, null or false is off; true takes the defaults; an object may
-     * set {@code batch} (1..1024) and {@code confidence} (0.5..0.9999).
+     * set {@code batch} (1..1024), {@code confidence} (0.5..0.9999) and {@code abort} (then not {@code batch}).
      *
      * @return the normalised setting, or null when off
      */
@@ -44,10 +51,15 @@ public record Adaptive(int batch, double confidence) {
             return null;
         }
         var fields = options.fields();
-        fields.onlyKnown(node, path, Set.of("batch", "confidence"));
+        fields.onlyKnown(node, path, Set.of("batch", "confidence", "abort"));
         Long batch = fields.integer(node, "batch", path + ".batch", 1, 1024);
         Double confidence = fields.decimal(node, "confidence", path + ".confidence", 0.5, MAX_CONFIDENCE);
+        Boolean abort = fields.bool(node, "abort", path + ".abort");
+        if (Boolean.TRUE.equals(abort) && batch != null) {
+            fields.reject(path + ".batch", "does not apply with abort: all n samples start at once and the ones "
+                    + "still running are stopped when more are pointless");
+        }
         return new Adaptive(batch == null ? DEFAULT_BATCH : batch.intValue(),
-                confidence == null ? DEFAULT_CONFIDENCE : confidence);
+                confidence == null ? DEFAULT_CONFIDENCE : confidence, Boolean.TRUE.equals(abort));
     }
 }

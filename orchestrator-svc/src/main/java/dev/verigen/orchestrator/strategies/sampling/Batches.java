@@ -43,8 +43,16 @@ public final class Batches {
     private Batches() {
     }
 
+    /** Whether the plan starts every sample at once, one job each, and stops the rest once they are pointless. */
+    public static boolean aborting(Plan plan) {
+        return plan.adaptive() != null && plan.adaptive().abort();
+    }
+
     /** The first batch (all n when not adaptive), or a failure when not even one sample is affordable. */
     public static List<Action> start(RunState state, Plan plan) {
+        if (aborting(plan)) {
+            return startEach(state, plan, 0);
+        }
         int want = plan.adaptive() == null ? plan.n() : Math.min(plan.adaptive().batch(), plan.n());
         int count = affordable(state, plan, 0, want);
         if (count < 1) {
@@ -58,9 +66,37 @@ public final class Batches {
         return actions;
     }
 
+    /**
+     * Every sample as a job of its own ({@code sample-<s>}, under its temperature's label when there are several), as
+     * many as the budget pays for, each reporting its text so far every {@code progressTokens} tokens (0: none).
+     */
+    public static List<Action> startEach(RunState state, Plan plan, int progressTokens) {
+        String prompt = state.input().prompt();
+        int maxTokens = state.spec().sampling().maxTokens();
+        long scoringCalls = plan.reserveScoring() && state.spec().rewardModel() != null
+                ? Costs.scoring(state.spec().rewardModel(), prompt, List.of("")).calls() : 0;
+        Headroom room = Headroom.of(state.budget());
+        Costs.Bound one = Costs.generation(room.compute(), null, prompt, 1, maxTokens)
+                .plus(new Costs.Bound(0, scoringCalls, 0));
+        int count = room.most(plan.n(), one::times);
+        if (count < 1) {
+            return List.of(new Action.Fail("budget_exhausted", "the budget cannot pay for a single sample of up to "
+                    + maxTokens + " tokens"));
+        }
+        List<Action> jobs = new ArrayList<>(count);
+        int t = plan.temperatures().size();
+        for (int sample = 0; sample < count; sample++) {
+            Action.Generate g = Action.Generate.samples(t == 0 ? "sample-" + sample
+                            : "t" + (sample % t) + "=" + plan.temperatures().get(sample % t) + "/sample-" + sample, 1)
+                    .withLogprobs(plan.logprobs()).withProgress(progressTokens);
+            jobs.add(t == 0 ? g : g.withTemperature(plan.temperatures().get(sample % t)));
+        }
+        return jobs;
+    }
+
     /** The next batch, or nothing when n samples were asked for, the budget cannot pay for one, or not adaptive. */
     public static List<Action> next(RunState state, Plan plan) {
-        if (plan.adaptive() == null) {
+        if (plan.adaptive() == null || aborting(plan)) {
             return List.of();
         }
         Memo memo = memo(state);
@@ -113,6 +149,9 @@ public final class Batches {
      */
     public static List<Action> afterStep(RunState state, RunEvent.StepFinished event, Plan plan,
                                          java.util.function.Supplier<Ending> ending) {
+        if (aborting(plan)) {
+            return afterEach(state, event, plan, ending);
+        }
         List<Action> actions = new java.util.ArrayList<>(judge(state, event));
         if (actions.isEmpty() && state.pendingSteps() == 0) {
             Ending end = ending.get();
@@ -125,6 +164,31 @@ public final class Batches {
             actions.add(end.conclude().apply(report(state, plan, end.stopReason())));
         }
         return actions;
+    }
+
+    /**
+     * Every sample runs at once: judge what comes back, and as soon as more samples are pointless answer — the run's
+     * end stops the samples still running at the workers (engine-side abort), and only what they generated is billed.
+     */
+    private static List<Action> afterEach(RunState state, RunEvent.StepFinished event, Plan plan,
+                                          java.util.function.Supplier<Ending> ending) {
+        List<Action> judging = judge(state, event);
+        if (!judging.isEmpty()) {
+            return judging;
+        }
+        Ending end = ending.get();
+        long running = state.steps().stream().filter(s -> s.kind() == StepKind.GENERATION
+                && s.status() == RunState.Step.Status.PENDING).count();
+        if (end.stopReason() != null) {
+            return List.of(end.conclude().apply("; adaptive (abort): settled with " + state.answers().size() + " of "
+                    + plan.n() + " samples back: " + end.stopReason()
+                    + (running > 0 ? "; the " + running + " still running were stopped" : "")));
+        }
+        if (state.pendingSteps() == 0) {
+            return List.of(end.conclude().apply("; adaptive (abort): all " + state.answers().size()
+                    + " samples back, never settled"));
+        }
+        return List.of();
     }
 
     public static List<Action> judge(RunState state, RunEvent.StepFinished event) {

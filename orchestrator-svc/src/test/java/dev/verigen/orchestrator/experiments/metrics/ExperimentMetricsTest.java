@@ -131,4 +131,26 @@ class ExperimentMetricsTest {
                 "\"statuses\":{\"SUCCEEDED\":1}", "\"flopsTotal\":1000");
         assertThat(Json.read(json.getBytes(), Report.class)).isEqualTo(report);
     }
+
+    @Test
+    void theRewardModelAndAgreementAreMeasuredAsVerifiersAndCoverageIsSplitByTemperature() {
+        List<GradedSample> samples = List.of(
+                new GradedSample(0, "42", true, null, 0.9, null, 10, 0.3),
+                new GradedSample(1, "42", true, null, 0.4, null, 10, 0.3),
+                new GradedSample(2, "41", false, null, 0.7, null, 10, 1.0),
+                new GradedSample(3, "40", false, null, 0.2, null, 10, 1.0));
+        ArmMetrics arm = ExperimentMetrics.compute(List.of(Fixtures.run("q1", "a", true, samples)), 1).arms()
+                .getFirst();
+        // score >= 0.5 passes: one right rejected (0.4), one wrong let through (0.7)
+        assertThat(arm.scorer().falsePositiveRate()).isEqualTo(0.5);
+        assertThat(arm.scorer().falseNegativeRate()).isEqualTo(0.5);
+        assertThat(arm.agreement().falsePositiveRate()).isEqualTo(0.0);
+        assertThat(arm.agreement().falseNegativeRate()).isEqualTo(0.0);
+        assertThat(arm.byTemperature()).extracting(ArmMetrics.TemperatureCoverage::temperature)
+                .containsExactly(0.3, 1.0);
+        assertThat(arm.byTemperature().get(0).accuracy()).isEqualTo(1.0);
+        assertThat(arm.byTemperature().get(1).accuracy()).isEqualTo(0.0);
+        assertThat(arm.byTemperature().get(1).distinct()).isEqualTo(2.0);
+        assertThat(arm.byTemperature().get(0).passAtK()).extracting(AtK::k).containsExactly(1, 2);
+    }
 }

@@ -24,10 +24,13 @@ class MetricsCsvTest {
                 run("q1", "narrow", false, List.of(verdict(0, false, true), verdict(1, true, true)))), 1);
         List<String> lines = lines(report);
         assertThat(lines.getFirst()).isEqualTo("arm,runs,accuracy,answered,tokens_mean,tokens_total,flops_total,"
-                + "calls_total,pass@1,pass@2,pass@4,maj@1,maj@2,maj@4,bon@1,bon@2,bon@4,fpr,fnr,precision");
-        assertThat(lines.get(1)).isEqualTo("wide,1,1,1,100,100,1000,2,0.5,0.833333,1,0.5,0.833333,1,,,,,,");
-        assertThat(lines.get(2)).startsWith("narrow,1,0,1,").endsWith(",,1,0,0.5");
-        assertThat(lines.get(2).split(",", -1)).hasSize(20).satisfies(cells -> assertThat(cells[10]).isEmpty());
+                + "calls_total,pass@1,pass@2,pass@4,maj@1,maj@2,maj@4,bon@1,bon@2,bon@4,fpr,fnr,precision,"
+                + "scorer_fpr,scorer_fnr,agreement_fpr,agreement_fnr");
+        // agreement as a verdict: the two 42s are the run's leader and right, the two others neither
+        assertThat(lines.get(1)).isEqualTo("wide,1,1,1,100,100,1000,2,0.5,0.833333,1,0.5,0.833333,1,,,,,,,,,0,0");
+        // a tie goes to the earlier answer, the wrong one: it passes, the right one does not
+        assertThat(lines.get(2)).startsWith("narrow,1,0,1,").endsWith(",,1,0,0.5,,,1,1");
+        assertThat(lines.get(2).split(",", -1)).hasSize(24).satisfies(cells -> assertThat(cells[10]).isEmpty());
     }
 
     @Test

@@ -54,8 +54,9 @@ class ArchonConfigParserTest {
         assertThat(config.name()).isEqualTo("archon-unit-tests-then-rank-critic-fuse");
         assertThat(config.layers()).extracting(ArchonConfig.Layer::name).containsExactly("layer-0", "layer-1",
                 "layer-2", "layer-3", "layer-4", "layer-5", "layer-6");
+        // a generator layer answers the task afresh, as Archon's generators do: it takes no input
         assertThat(config.layers()).extracting(ArchonConfig.Layer::from).containsExactly(List.of(),
-                List.of("layer-0"), List.of("layer-1"), List.of("layer-2"), List.of("layer-3"), List.of("layer-4"),
+                List.of(), List.of("layer-1"), List.of("layer-2"), List.of("layer-3"), List.of("layer-4"),
                 List.of("layer-5"));
         assertThat(config.layers().get(0).components()).containsExactly(new ArchonConfig.Component(
                 "unit_test_generator", "sim-math", null, 0.7, 256, null, null, 3, null, null));
@@ -142,9 +143,14 @@ class ArchonConfigParserTest {
                 new Case("{\"layers\": [[{\"type\": \"generator\", \"pool\": \"llama\"}]]}",
                         "pipeline.options.layers[0][0].pool", "unknown model pool 'llama'"),
                 new Case("{\"layers\": [[{\"type\": \"generator\", \"samples\": 0}]]}",
-                        "pipeline.options.layers[0][0].samples", "between 1 and 64"),
-                new Case("{\"config\": {\"layers\": [[{\"type\": \"generator\", \"samples\": 65}]]}}",
-                        "pipeline.options.config.layers[0][0].samples", "between 1 and 64"),
+                        "pipeline.options.layers[0][0].samples", "between 1 and 1024"),
+                new Case("{\"config\": {\"layers\": [[{\"type\": \"generator\", \"samples\": 1025}]]}}",
+                        "pipeline.options.config.layers[0][0].samples", "between 1 and 1024"),
+                new Case("{\"config\": {\"layers\": [[{\"type\": \"generator\", \"model\": \"gpt-4o\"}]]}, "
+                        + "\"modelMap\": {\"gpt-4o\": \"gpt-4o\"}}",
+                        "pipeline.options.modelMap[\"gpt-4o\"]", "must name a model pool"),
+                new Case("{\"config\": {\"layers\": [{\"branches\": 2, \"models\": [{\"type\": \"generator\"}], "
+                        + "\"width\": 3}]}}", "pipeline.options.config.layers[0].width", "unknown"),
                 new Case("{\"config\": {\"layers\": [[{\"type\": \"generator\"}], [{\"type\": \"ranker\", \"top_k\": 0}]]}}",
                         "pipeline.options.config.layers[1][0].top_k", "between 1 and 64"),
                 new Case("{\"layers\": [[{\"type\": \"generator\", \"maxTokens\": 4096}]]}",
@@ -232,5 +238,61 @@ class ArchonConfigParserTest {
         assertThat(config.layers().getFirst().components()).containsExactly(generator("sim-math", 3));
         assertThat(error("{\"config\": {\"layers\": [{\"models\": []}]}}").field())
                 .isEqualTo("pipeline.options.config.layers[0].models");
+    }
+
+    @Test
+    void archonsPublishedFormsLoadAsArchonReadsThem() {
+        // a multi-branch layer object, keys Archon's code never reads (batch_num, the misspelt length_contorl),
+        // samples past 64, a generator layer after a fuser and a layer written as one component object
+        var config = parse("""
+                {"config": {"name": "published", "layers": [
+                  {"branches": 2, "models": [{"type": "generator", "model": "Qwen/Qwen2-72B-Instruct",
+                      "model_type": "Together_API", "temperature": 0.7, "max_tokens": 512, "samples": 100}]},
+                  [{"type": "fuser", "model": "Qwen/Qwen2-72B-Instruct", "model_type": "Together_API",
+                    "temperature": 0.7, "max_tokens": 512, "samples": 1, "length_contorl": true, "top_k": 5}],
+                  [{"type": "generator", "model": "gpt-4o", "model_type": "OpenAI_API", "temperature": 0.7,
+                    "max_tokens": 512, "samples": 3}],
+                  {"type": "verifier", "model": "gpt-4o", "model_type": "OpenAI_API", "temperature": 0.0,
+                   "max_tokens": 512, "samples": 1, "batch_num": 2}]},
+                 "modelMap": {"gpt-4o": "sim-small", "*": "sim-math"}}""");
+        assertThat(config.layers()).hasSize(4);
+        assertThat(config.layers().get(0).components().getFirst().samples()).isEqualTo(100);
+        assertThat(config.layers().get(0).components().getFirst().pool()).isEqualTo("sim-math");
+        // the second generator starts afresh (Archon's generators ignore what came before), the verifier takes its
+        // candidates
+        assertThat(config.layers().get(2).from()).isEmpty();
+        assertThat(config.layers().get(2).components().getFirst().pool()).isEqualTo("sim-small");
+        assertThat(config.layers().get(3).from()).containsExactly(config.layers().get(2).name());
+        assertThat(config.layers().get(3).components().getFirst().type()).isEqualTo("verifier");
+        // the normalised form is valid input, without the map: every model is a pool now
+        var again = ArchonConfig.of(Fixtures.validated(archon, base,
+                tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(
+                        Fixtures.validated(archon, base, "{\"layers\": " + tools.jackson.databind.json.JsonMapper
+                                .builder().build().writeValueAsString(config.layers()) + "}").options())));
+        assertThat(again.layers().get(2).from()).isEmpty();
+    }
+
+    @Test
+    void anUnmappedModelNameSaysHowToMapIt() {
+        assertThat(error("""
+                {"config": {"layers": [[{"type": "generator", "model": "claude-3-opus"}]]}}""").message())
+                .contains("unknown model pool 'claude-3-opus'").contains("pipeline.options.modelMap");
+    }
+
+    @Test
+    void anArchonLayerOfSeveralTypesRunsAsOneLayerPerTypeOnTheSameInput() {
+        var config = parse("""
+                {"config": {"layers": [
+                  [{"type": "generator", "samples": 2}],
+                  [{"type": "generator", "samples": 3}, {"type": "fuser"}, {"type": "generator"}],
+                  [{"type": "ranker", "top_k": 2}]]}}""");
+        assertThat(config.layers()).extracting(ArchonConfig.Layer::name)
+                .containsExactly("layer-0", "layer-1", "layer-1-b", "layer-2");
+        // the generators start afresh, the fuser works on the first layer's candidates, the ranker takes both
+        assertThat(config.layers().get(1).components()).extracting(ArchonConfig.Component::samples)
+                .containsExactly(3, 1);
+        assertThat(config.layers().get(1).from()).isEmpty();
+        assertThat(config.layers().get(2).from()).containsExactly("layer-0");
+        assertThat(config.layers().get(3).from()).containsExactly("layer-1", "layer-1-b");
     }
 }

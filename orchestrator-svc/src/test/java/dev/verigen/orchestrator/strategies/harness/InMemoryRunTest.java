@@ -37,6 +37,49 @@ class InMemoryRunTest {
         assertThat(best).isGreaterThan(single).isGreaterThanOrEqualTo(36);
     }
 
+    /** Sample {@code sample-i} is 10·(i+1) tokens long and takes as many engine milliseconds. */
+    private static final Workers LENGTHS = new Workers() {
+        @Override
+        public Generated generate(GenerationCall call) {
+            int i = Integer.parseInt(call.label().substring("sample-".length()));
+            long tokens = 10L * (i + 1);
+            var sample = new dev.verigen.contracts.GenerationResult.Sample(0, "x".repeat((int) tokens) + " Answer: " + i,
+                    "stop", tokens, null);
+            return new Generated(List.of(sample), new dev.verigen.contracts.Usage(5, tokens, 1, tokens, tokens));
+        }
+
+        @Override
+        public Checked verify(String prompt, String reference, String text) {
+            return new Checked(dev.verigen.contracts.Verdict.Outcome.FAIL, null);
+        }
+
+        @Override
+        public double score(String scorer, String prompt, String text) {
+            return 0.5;
+        }
+    };
+
+    @Test
+    void anAbortedJobIsBilledOnlyForTheTokensDecodedBeforeItWasStopped() {
+        var spec = new PipelineSpec("first_finish", 4, "toy", null, null,
+                new SamplingParams(0.8, 1.0, 64, 1L, List.of(), false), 60).withOptions(java.util.Map.of());
+        var strategy = new dev.verigen.orchestrator.strategies.FirstFinish();
+        var aborting = new InMemoryRun(strategy, spec, new RunInput("task", null), null, null, LENGTHS,
+                InMemoryRun.Delivery.TIMED).run();
+        var finishing = new InMemoryRun(strategy, spec, new RunInput("task", null), null, null, LENGTHS,
+                InMemoryRun.Delivery.TIMED_NO_ABORT).run();
+
+        assertThat(aborting.answer().text()).endsWith("Answer: 0");
+        assertThat(finishing.answer().text()).endsWith("Answer: 0");
+        // the winner finished at t = 10: each of the three others had decoded 10 of its 20, 30, 40 tokens
+        assertThat(aborting.usedTokens()).isEqualTo(4 * 5 + 4 * 10);
+        assertThat(aborting.aborted()).isEqualTo(3);
+        assertThat(aborting.tokensSaved()).isEqualTo(10 + 20 + 30);
+        assertThat(finishing.usedTokens()).isEqualTo(4 * 5 + 10 + 20 + 30 + 40);
+        assertThat(finishing.aborted()).isZero();
+        assertThat(aborting.engineMs()).isEqualTo(finishing.engineMs()).isEqualTo(10);
+    }
+
     @Test
     void chaoticDeliveryStillEndsAndNeverOverspends() {
         for (long seed = 0; seed < 50; seed++) {

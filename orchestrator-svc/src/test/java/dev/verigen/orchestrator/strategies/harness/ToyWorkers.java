@@ -87,7 +87,7 @@ public final class ToyWorkers implements Workers {
     }
 
     @Override
-    public double score(String scorer, String prompt, String reference, String text) {
+    public double score(String scorer, String prompt, String text) {
         SplittableRandom random = new SplittableRandom(text.hashCode() * 17L + scorer.hashCode());
         double noise = (random.nextDouble() - 0.5) * 2 * prmNoise;
         boolean bad = text.contains("slip") || (answer(text) != null && !answer(text).equals(Long.toString(this.reference)));

@@ -1,4 +1,4 @@
-package dev.verigen.worker.sim;
+package dev.verigen.contracts.simulation;
 
 import dev.verigen.contracts.suites.BuiltInSuites;
 import dev.verigen.contracts.suites.SimulatedAnswers;
@@ -13,20 +13,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SIMULATED answers to the built-in suites' stored items ({@code text2sql}, {@code code}) — no model runs here. A
- * task that is exactly the prompt of such an item is answered like an arithmetic task, with the task's latent solve
- * rate p: a solving sample states the item's gold answer, a failing one one of the item's plausible wrong answers
- * (uniformly), each as a short lead-in sentence and a {@code ```sql} / {@code ```python} block. The answers are
- * {@link SimulatedAnswers} from contracts; verifier-svc's tests check that every gold answer passes the item's
- * verifier and every wrong one fails it. Any other task is none of this class's business.
+ * What the simulators know about the built-in suites' stored items ({@code text2sql}, {@code code}): a task that is
+ * exactly the prompt of such an item has the item's gold answer and plausible wrong answers
+ * ({@link SimulatedAnswers}; verifier-svc's tests check that every gold answer passes the item's verifier and every
+ * wrong one fails it). The engine simulator states them, as a short lead-in sentence and a {@code ```sql} /
+ * {@code ```python} block; the simulated reward models read a candidate's last block to tell which one it states.
+ * Any other task is none of this class's business.
  */
-public final class SimulatedSuiteAnswers {
+public final class SuiteAnswers {
 
     /** A stored suite item the simulator can answer. */
     public record Known(SuiteItem item, TaskKind kind, SimulatedAnswers answers) {
 
         /** The fence tag of the item's answers. */
-        String language() {
+        public String language() {
             return kind == TaskKind.SQL ? "sql" : "python";
         }
     }
@@ -42,20 +42,20 @@ public final class SimulatedSuiteAnswers {
     private static final Pattern FENCE = Pattern.compile("```[ \\t]*([A-Za-z0-9_+-]*)[^\\n]*\\n(.*?)(?:```|\\z)",
             Pattern.DOTALL);
 
-    private static final SimulatedSuiteAnswers BUILT_IN = load();
+    private static final SuiteAnswers BUILT_IN = load();
 
     private final Map<String, Known> byPrompt;
 
-    private SimulatedSuiteAnswers(Map<String, Known> byPrompt) {
+    private SuiteAnswers(Map<String, Known> byPrompt) {
         this.byPrompt = Map.copyOf(byPrompt);
     }
 
     /** Every built-in suite that carries simulated answers, read once. */
-    public static SimulatedSuiteAnswers builtIn() {
+    public static SuiteAnswers builtIn() {
         return BUILT_IN;
     }
 
-    private static SimulatedSuiteAnswers load() {
+    private static SuiteAnswers load() {
         Map<String, Known> map = new HashMap<>();
         for (String name : BuiltInSuites.names()) {
             Map<String, SimulatedAnswers> answers = SimulatedAnswers.forSuite(name);
@@ -70,7 +70,7 @@ public final class SimulatedSuiteAnswers {
                 }
             }
         }
-        return new SimulatedSuiteAnswers(map);
+        return new SuiteAnswers(map);
     }
 
     /** The item whose prompt the task is (surrounding whitespace aside), if any. */
@@ -84,25 +84,27 @@ public final class SimulatedSuiteAnswers {
     }
 
     /**
-     * A sample for the item: its gold answer when {@code correct}, else one of its wrong answers drawn by
-     * {@code random}. The draft's {@code answer} is 0: these answers are not numbers.
+     * A sample's text stating {@code body} (the gold answer or one of the wrong ones): a lead-in line drawn by
+     * {@code random}, then the body in the item's fenced block.
      */
-    TaskModel.Draft draft(Known known, boolean correct, SplittableRandom random) {
+    public String render(Known known, String body, SplittableRandom random) {
         List<String> leads = known.kind() == TaskKind.SQL ? SQL_LEADS : CODE_LEADS;
         String lead = leads.get(random.nextInt(leads.size()));
-        List<String> wrong = known.answers().wrong();
-        String body = correct ? known.answers().gold() : wrong.get(random.nextInt(wrong.size()));
-        String text = lead + "\n```" + known.language() + "\n" + body.strip() + "\n```";
-        return new TaskModel.Draft(text, correct, 0);
+        return lead + "\n```" + known.language() + "\n" + body.strip() + "\n```";
     }
 
     /**
      * Whether {@code text} states the item's gold answer: its last {@code ```sql} / {@code ```python} block (else
      * its last fenced block, else the whole text), compared with the gold answer ignoring runs of whitespace and
-     * trailing semicolons. What simulated judges and likelihoods take for "correct".
+     * trailing semicolons. What simulated judges, likelihoods and reward models take for "correct".
      */
-    boolean correct(Known known, String text) {
-        return squash(answerIn(text, known.language())).equals(squash(known.answers().gold()));
+    public boolean correct(Known known, String text) {
+        return same(known, text, known.answers().gold());
+    }
+
+    /** Whether {@code text} states {@code body} (as {@link #correct} compares). */
+    public boolean same(Known known, String text, String body) {
+        return squash(answerIn(text, known.language())).equals(squash(body));
     }
 
     static String answerIn(String text, String language) {

@@ -1,4 +1,4 @@
-package dev.verigen.worker.sim;
+package dev.verigen.contracts.simulation;
 
 import java.util.SplittableRandom;
 

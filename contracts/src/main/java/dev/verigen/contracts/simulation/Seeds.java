@@ -1,4 +1,4 @@
-package dev.verigen.worker.sim;
+package dev.verigen.contracts.simulation;
 
 import java.util.SplittableRandom;
 
@@ -19,7 +19,7 @@ public final class Seeds {
     }
 
     /** Continues an FNV-1a hash over {@code text[from, to)}, so prefix hashes can be computed incrementally. */
-    static long extend(long hash, CharSequence text, int from, int to) {
+    public static long extend(long hash, CharSequence text, int from, int to) {
         long h = hash;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
