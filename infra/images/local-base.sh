@@ -72,7 +72,7 @@ make_root() {
   mapfile -t -O 1 objects < <(find "$root/opt/java/openjdk" -name '*.so')
   local lib
   for lib in "${EXTRA_LIBS[@]}"; do
-    objects+=("$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')")
+    objects+=("$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !found { print $NF; found = 1 }')")
   done
   while read -r lib; do
     [[ "$lib" == "$root"* ]] && continue
