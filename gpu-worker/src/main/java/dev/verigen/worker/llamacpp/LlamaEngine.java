@@ -62,7 +62,7 @@ public final class LlamaEngine implements AutoCloseable {
     }
 
     /** A request's samples; the prompt was prefilled once for all of them. */
-    public record Generation(int promptTokens, List<Completion> completions, long engineNanos) {
+    public record Generation(int promptTokens, List<Completion> completions, long engineNanos, long prefillNanos) {
         public long completionTokens() {
             return completions.stream().mapToLong(c -> c.tokens().length).sum();
         }
@@ -110,13 +110,14 @@ public final class LlamaEngine implements AutoCloseable {
             }
             ctx.truncate(0);
             float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
+            long prefilled = System.nanoTime() - start;
             prefills.incrementAndGet();
             List<Completion> completions = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 ctx.truncate(promptTokens.length);
                 completions.add(sample(ctx, i, promptLogits, sampling, new SplittableRandom(seed + i)));
             }
-            return new Generation(promptTokens.length, completions, System.nanoTime() - start);
+            return new Generation(promptTokens.length, completions, System.nanoTime() - start, prefilled);
         } catch (LlamaContext.LlamaDecodeException e) {
             throw new EngineException(EngineErrors.ENGINE_ERROR, e.getMessage(), true,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -200,6 +201,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             ctx.truncate(0);
             float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
+            long prefilled = System.nanoTime() - start;
             prefills.incrementAndGet();
             List<ContinuationScore> scores = new ArrayList<>(tokenized.size());
             for (int[] tokens : tokenized) {
