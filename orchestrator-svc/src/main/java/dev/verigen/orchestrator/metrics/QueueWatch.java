@@ -54,7 +54,7 @@ public class QueueWatch implements SmartLifecycle {
                 queues.add(new Queue(Topics.engineJobs(pool), "gpu-worker." + pool, pool)));
         for (Queue q : queues) {
             Gauge.builder("verigen.queue.depth", q.depth, AtomicLong::get).tag("topic", q.topic).tag("group", q.group)
-                    .tag("pool", q.pool == null ? "" : q.pool).baseUnit("records")
+                    .tag("pool", q.pool == null ? "" : q.pool)
                     .description("records of a job topic its consumer group has not consumed yet (consumer lag)")
                     .register(meters);
             Gauge.builder("verigen.queue.consumers", q.consumers, AtomicLong::get).tag("topic", q.topic)
@@ -132,6 +132,7 @@ public class QueueWatch implements SmartLifecycle {
     public void start() {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "orchestrator-queue-watch",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
         running = true;
     }
