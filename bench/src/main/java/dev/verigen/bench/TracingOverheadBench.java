@@ -141,7 +141,7 @@ public final class TracingOverheadBench {
 
         /** One job's tracing, as RunDriver, OutboxRelay, the binders and JobSpans do it. */
         private int job(int i) {
-            Span request = tracer.nextSpan().name("POST /v1/runs").kind(Span.Kind.SERVER).start();
+            Span request = tracer.nextSpan().name("POST /v1/runs").start();
             String stored;
             try (Tracer.SpanInScope ignored = tracer.withSpan(request)) {
                 Span step = tracer.nextSpan().name("verigen.step generation").start();
@@ -163,7 +163,7 @@ public final class TracingOverheadBench {
                     Span work = tracer.nextSpan().name("verigen.worker.generate").start();
                     try (Tracer.SpanInScope inner = tracer.withSpan(work)) {
                         tagged(work, i);
-                        Span out = tracer.nextSpan().name("send").kind(Span.Kind.PRODUCER).start();
+                        Span out = tracer.nextSpan().name("send").start();
                         headers = new HashMap<>(4);
                         propagator.inject(out.context(), headers, Map::put);
                         out.end();
