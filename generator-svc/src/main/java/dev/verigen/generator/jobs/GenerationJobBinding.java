@@ -14,6 +14,7 @@ import dev.verigen.support.observability.JobSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,7 +44,9 @@ public class GenerationJobBinding {
     }
 
     @Bean
-    Consumer<Message<byte[]>> jobs(JobRouter router, StreamBridge bridge, MeterRegistry registry, JobSpans spans) {
+    Consumer<Message<byte[]>> jobs(JobRouter router, StreamBridge bridge, MeterRegistry registry,
+                                   ObjectProvider<JobSpans> jobSpans) {
+        JobSpans spans = jobSpans.getIfAvailable(JobSpans::noop);
         return message -> {
             GenerationJob job;
             try {

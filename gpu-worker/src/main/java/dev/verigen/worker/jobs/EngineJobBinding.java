@@ -49,8 +49,8 @@ public class EngineJobBinding {
 
     @Bean
     EngineJobProcessor engineJobProcessor(WorkerProperties properties, EngineBackend backend, WorkerMetrics metrics,
-                                          Clock clock, JobSpans spans) {
-        return new EngineJobProcessor(properties.pool(), backend, metrics, clock, spans);
+                                          Clock clock, ObjectProvider<JobSpans> spans) {
+        return new EngineJobProcessor(properties.pool(), backend, metrics, clock, spans.getIfAvailable(JobSpans::noop));
     }
 
     /** Returns null for an undecodable message: Spring Cloud Stream then sends nothing, and the record is skipped. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -31,7 +32,9 @@ class ScoringBindings {
     private static final Logger log = LoggerFactory.getLogger(ScoringBindings.class);
 
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> score(ScoringService service, MeterRegistry meters, JobSpans spans) {
+    Function<Message<byte[]>, Message<byte[]>> score(ScoringService service, MeterRegistry meters,
+                                                     ObjectProvider<JobSpans> jobSpans) {
+        JobSpans spans = jobSpans.getIfAvailable(JobSpans::noop);
         return message -> {
             ScoringJob job;
             try {

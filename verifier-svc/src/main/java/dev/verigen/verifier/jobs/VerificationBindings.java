@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -32,7 +33,9 @@ class VerificationBindings {
     private static final Logger log = LoggerFactory.getLogger(VerificationBindings.class);
 
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> verify(VerificationService service, MeterRegistry meters, JobSpans spans) {
+    Function<Message<byte[]>, Message<byte[]>> verify(VerificationService service, MeterRegistry meters,
+                                                      ObjectProvider<JobSpans> jobSpans) {
+        JobSpans spans = jobSpans.getIfAvailable(JobSpans::noop);
         return message -> {
             VerificationJob job;
             try {
