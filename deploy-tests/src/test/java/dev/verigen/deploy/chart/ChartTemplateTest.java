@@ -293,7 +293,9 @@ class ChartTemplateTest {
     void productionShipsTheAlertRulesAsAPrometheusRuleEachWithARunbook() throws Exception {
         Manifests m = render("production.yaml");
         PrometheusRuleResource rules = m.get(PrometheusRuleResource.class, "vg-verigen-alerts");
-        assertThat(rules.metadata().getLabels()).containsEntry("app.kubernetes.io/name", "verigen");
+        // the labels the Prometheus Operator selects rules by, from metrics.prometheusRule.labels
+        assertThat(rules.metadata().getLabels()).containsEntry("release", "kube-prometheus-stack")
+                .containsEntry("app.kubernetes.io/part-of", "verigen");
         // the very rules docker compose's Prometheus loads
         var file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readValue(CHART.chart().resolve("alerts/verigen-rules.yaml").toFile(), PrometheusRuleResource.Spec.class);
