@@ -135,6 +135,14 @@ SPRING_CLOUD_STREAM_KAFKA_BINDER_MIN_PARTITION_COUNT: {{ include "verigen.partit
 SPRING_CLOUD_STREAM_KAFKA_BINDER_REPLICATION_FACTOR: {{ ternary 1 .Values.kafka.replicationFactor .Values.kafka.deploy.enabled | quote }}
 {{- end -}}
 
+{{/* Trace export, for every service and pool: Spring Boot's own properties, empty when tracing.otlpEndpoint is */}}
+{{- define "verigen.tracingEnv" -}}
+{{- with .Values.tracing.otlpEndpoint }}
+MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT: {{ . | quote }}
+MANAGEMENT_TRACING_SAMPLING_PROBABILITY: {{ $.Values.tracing.samplingProbability | toString | quote }}
+{{- end }}
+{{- end -}}
+
 {{/* An env entry from a Secret: (dict name secret key) */}}
 {{- define "verigen.secretEnv" -}}
 - name: {{ .name }}

@@ -61,6 +61,14 @@ final class Platform implements AutoCloseable {
      */
     Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String sqlSandboxUrl,
              String openAiBaseUrl) throws IOException {
+        this(kafkaBootstrap, dbUrl, dbUser, dbPassword, sqlSandboxUrl, openAiBaseUrl, null);
+    }
+
+    /**
+     * @param otlpEndpoint where every service exports its spans, all sampled (docs/operations.md); null: none
+     */
+    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String sqlSandboxUrl,
+             String openAiBaseUrl, String otlpEndpoint) throws IOException {
         this.extraEnv = Map.of(
                 "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
                         "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
@@ -87,13 +95,20 @@ final class Platform implements AutoCloseable {
         for (String service : SECOND_WAVE) {
             ports.put(service, freePort());
         }
-        this.commonEnv = Map.of(
+        Map<String, String> env = new LinkedHashMap<>(Map.of(
                 "VERIGEN_BOOTSTRAP_KEY", adminKey,
                 "VERIGEN_GATEWAY_SECRET", gatewaySecret,
                 "KAFKA_BOOTSTRAP", kafkaBootstrap,
                 "VERIGEN_DB_URL", dbUrl,
                 "VERIGEN_DB_USER", dbUser,
-                "VERIGEN_DB_PASSWORD", dbPassword);
+                "VERIGEN_DB_PASSWORD", dbPassword));
+        if (otlpEndpoint != null) {
+            env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", otlpEndpoint);
+            env.put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
+            env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "500ms");
+        }
+        env.put("VERIGEN_ORCHESTRATOR_QUEUEWATCHINTERVAL", "2s");
+        this.commonEnv = env;
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
         start(FIRST_WAVE);
         start(SECOND_WAVE);

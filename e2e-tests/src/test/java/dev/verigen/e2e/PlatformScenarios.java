@@ -38,6 +38,7 @@ abstract class PlatformScenarios {
     private final HttpClient http = HttpClient.newHttpClient();
     private Platform platform;
     private FakeOpenAiServer openAi;
+    private OtlpReceiver spans;
 
     protected abstract void startInfrastructure() throws Exception;
 
@@ -58,7 +59,9 @@ abstract class PlatformScenarios {
     void startPlatform() throws Exception {
         startInfrastructure();
         openAi = new FakeOpenAiServer();
-        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword(), sqlSandboxUrl(), openAi.baseUrl());
+        spans = new OtlpReceiver();
+        platform = new Platform(kafkaBootstrap(), dbUrl(), dbUser(), dbPassword(), sqlSandboxUrl(), openAi.baseUrl(),
+                spans.endpoint());
     }
 
     @AfterAll
@@ -68,6 +71,9 @@ abstract class PlatformScenarios {
         }
         if (openAi != null) {
             openAi.close();
+        }
+        if (spans != null) {
+            spans.close();
         }
         stopInfrastructure();
     }
@@ -296,6 +302,20 @@ abstract class PlatformScenarios {
     @Test
     void fuzzedRequestsThroughTheGatewayGetNoServerErrorAndChangeNothing() throws Exception {
         frontDoor().fuzzedRequestsGetNoServerErrorAndChangeNothing(dbUrl());
+    }
+
+    @Test
+    void aRunIsOneTraceFromTheGatewayAcrossEveryKafkaHopAndItsLogsCarryIt() throws Exception {
+        observability().aRunIsOneTraceAcrossEveryHop();
+    }
+
+    @Test
+    void everyMetricTheDashboardsAndAlertRulesQueryIsExportedByARunningService() throws Exception {
+        observability().everyMetricTheDashboardsAndAlertsQueryIsExported();
+    }
+
+    private Observability observability() {
+        return new Observability(platform, spans, frontDoor(), kafkaBootstrap());
     }
 
     private FrontDoor frontDoor() {

@@ -289,6 +289,57 @@ class ChartTemplateTest {
         }
     }
 
+    @Test
+    void productionShipsTheAlertRulesAsAPrometheusRuleEachWithARunbook() throws Exception {
+        Manifests m = render("production.yaml");
+        PrometheusRuleResource rules = m.get(PrometheusRuleResource.class, "vg-verigen-alerts");
+        // the labels the Prometheus Operator selects rules by, from metrics.prometheusRule.labels
+        assertThat(rules.metadata().getLabels()).containsEntry("release", "kube-prometheus-stack")
+                .containsEntry("app.kubernetes.io/part-of", "verigen");
+        // the very rules docker compose's Prometheus loads
+        var file = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readValue(CHART.chart().resolve("alerts/verigen-rules.yaml").toFile(), PrometheusRuleResource.Spec.class);
+        assertThat(rules.spec()).isEqualTo(file);
+        String operations = Files.readString(Repo.root().resolve("docs/operations.md"));
+        List<String> alerts = new ArrayList<>();
+        for (PrometheusRuleResource.Group group : rules.spec().groups()) {
+            for (PrometheusRuleResource.Rule rule : group.rules()) {
+                alerts.add(rule.alert());
+                assertThat(rule.expr()).as(rule.alert()).isNotBlank();
+                assertThat(rule.labels().get("severity")).as(rule.alert()).isIn(PrometheusRuleResource.SEVERITIES);
+                assertThat(rule.annotations()).as(rule.alert()).containsKey("summary")
+                        .containsEntry("runbook", "docs/operations.md#" + rule.alert().toLowerCase());
+                assertThat(operations).as("a runbook section for %s", rule.alert()).contains("\n### " + rule.alert() + "\n");
+            }
+        }
+        // the failures the platform's operators asked to be told about
+        assertThat(alerts).contains("VerigenQueueLagGrowing", "VerigenWorkerErrorRate", "VerigenBudgetRefusals",
+                "VerigenDeadLetters", "VerigenPoolWithoutWorkers");
+        assertThat(render("minimal.yaml").of(PrometheusRuleResource.class)).as("only when asked for").isEmpty();
+    }
+
+    @Test
+    void tracesAreExportedFromEveryServiceAndPoolOnlyWhereAnEndpointIsSet() {
+        Manifests production = render("production.yaml");
+        List<Deployment> platform = production.of(Deployment.class).stream()
+                .filter(d -> d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().contains("/verigen/")
+                        || d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().startsWith("verigen/"))
+                .toList();
+        assertThat(platform).hasSizeGreaterThanOrEqualTo(7);
+        for (Deployment d : platform) {
+            Map<String, String> env = env(production, d.getMetadata().getName());
+            assertThat(env).as(d.getMetadata().getName())
+                    .containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT",
+                            "http://otel-collector.monitoring.svc:4318/v1/traces")
+                    .containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.1");
+        }
+        Manifests minimal = render("minimal.yaml");
+        for (Deployment d : minimal.of(Deployment.class)) {
+            assertThat(env(minimal, d.getMetadata().getName())).as(d.getMetadata().getName())
+                    .doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+        }
+    }
+
     // ---------------------------------------------------------------- rules for every profile
 
     private static void assertProbesOnActuatorGroups(Deployment d, Container c) {
@@ -375,7 +426,14 @@ class ChartTemplateTest {
         for (NetworkPolicyEgressRule rule : verifier.getSpec().getEgress()) {
             rule.getPorts().forEach(p -> ports.add(p.getPort().getIntVal()));
         }
-        assertThat(ports).as("verifier-svc reaches Kafka, PostgreSQL and DNS only").containsExactlyInAnyOrder(9092, 5432, 53);
+        boolean tracing = m.of(ConfigMap.class).stream().anyMatch(c -> c.getData() != null
+                && c.getData().containsKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT"));
+        if (tracing) {
+            assertThat(ports).as("verifier-svc reaches Kafka, PostgreSQL, DNS and the trace collector only")
+                    .containsExactlyInAnyOrder(9092, 5432, 53, 4317, 4318);
+        } else {
+            assertThat(ports).as("verifier-svc reaches Kafka, PostgreSQL and DNS only").containsExactlyInAnyOrder(9092, 5432, 53);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -31,7 +31,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A rendered chart as typed Kubernetes API objects (fabric8's model; KEDA's ScaledObject as {@link KedaScaledObject}).
+ * A rendered chart as typed Kubernetes API objects (fabric8's model; KEDA's ScaledObject as {@link KedaScaledObject},
+ * the Prometheus Operator's PrometheusRule as {@link PrometheusRuleResource}).
  * Parsing is strict: a kind the chart should not render, or any field the API type does not have, fails — fabric8
  * keeps unknown fields aside rather than refusing them, so every parsed object is walked for such leftovers.
  */
@@ -55,7 +56,10 @@ public final class Manifests {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
             Map.entry("gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class),
-            Map.entry("keda.sh/v1alpha1/ScaledObject", KedaScaledObject.class));
+            Map.entry("keda.sh/v1alpha1/ScaledObject", KedaScaledObject.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRuleResource.class));
+    /** Kinds whose CRDs fabric8 does not model here: parsed into records of their own, strictly. */
+    private static final Set<Class<?>> RECORDS = Set.of(KedaScaledObject.class, PrometheusRuleResource.class);
 
     private final List<Obj> objects;
 
@@ -89,7 +93,7 @@ public final class Manifests {
                 if (type == null) {
                     throw new AssertionError("the chart renders " + key + " " + name + ", a kind these tests do not know");
                 }
-                Object typed = type == KedaScaledObject.class ? STRICT.treeToValue(doc, type) : JSON.treeToValue(doc, type);
+                Object typed = RECORDS.contains(type) ? STRICT.treeToValue(doc, type) : JSON.treeToValue(doc, type);
                 List<String> unknown = new ArrayList<>();
                 unknownFields(typed, doc.path("kind").asText() + " " + name, unknown, new IdentityHashMap<>());
                 if (!unknown.isEmpty()) {

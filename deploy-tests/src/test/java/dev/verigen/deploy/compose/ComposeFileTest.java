@@ -35,7 +35,7 @@ class ComposeFileTest {
     private static final Pattern ENDPOINT = Pattern.compile("(?:https?://|jdbc:postgresql://|^)([a-z][a-z0-9-]*):(\\d+)");
     /** The official images' ports, and our images' own (their SERVER_PORT). */
     private static final Map<String, Integer> INFRA_PORTS = Map.of("kafka", 9092, "postgres", 5432, "vllm", 8000,
-            "prometheus", 9090, "jaeger", 4317, "otel-collector", 4317);
+            "prometheus", 9090, "jaeger", 4317, "otel-collector", 4318);
     private static JsonNode compose;
 
     @BeforeAll

@@ -6,6 +6,9 @@ import dev.verigen.contracts.Json;
 import dev.verigen.contracts.KafkaHeaders;
 import dev.verigen.worker.WorkerProperties;
 import dev.verigen.worker.engine.EngineBackend;
+import dev.verigen.worker.sim.SimBackend;
+import dev.verigen.support.observability.DroppedMessages;
+import dev.verigen.support.observability.JobSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +47,16 @@ public class EngineJobBinding {
     }
 
     @Bean
-    WorkerMetrics workerMetrics(MeterRegistry registry, WorkerProperties properties, EngineBackend backend) {
-        return new WorkerMetrics(registry, properties.pool(), backend.name());
+    WorkerMetrics workerMetrics(MeterRegistry registry, WorkerProperties properties, EngineBackend backend,
+                                ObjectProvider<SimBackend> simulator) {
+        SimBackend sim = simulator.getIfAvailable();
+        return new WorkerMetrics(registry, properties.pool(), backend.name(), sim == null ? null : sim::waitingSequences);
     }
 
     @Bean
     EngineJobProcessor engineJobProcessor(WorkerProperties properties, EngineBackend backend, WorkerMetrics metrics,
-                                          Clock clock) {
-        return new EngineJobProcessor(properties.pool(), backend, metrics, clock);
+                                          Clock clock, ObjectProvider<JobSpans> spans) {
+        return new EngineJobProcessor(properties.pool(), backend, metrics, clock, spans.getIfAvailable(JobSpans::noop));
     }
 
     @Bean
@@ -75,13 +80,15 @@ public class EngineJobBinding {
     /** Returns null for an undecodable message: Spring Cloud Stream then sends nothing, and the record is skipped. */
     @Bean
     Function<Message<byte[]>, Message<byte[]>> engine(EngineJobProcessor processor, InFlightJobs inFlight,
-                                                      ObjectProvider<StreamBridge> bridge) {
+                                                      ObjectProvider<StreamBridge> bridge, MeterRegistry registry) {
         return message -> {
             EngineRequest request;
             try {
                 request = Json.read(message.getPayload(), EngineRequest.class);
             } catch (Json.MalformedMessageException e) {
                 log.warn("dropping undecodable engine request: {}", e.getMessage());
+                DroppedMessages.count(registry, String.valueOf(message.getHeaders()
+                        .get(org.springframework.kafka.support.KafkaHeaders.RECEIVED_TOPIC)), DroppedMessages.MALFORMED);
                 return null;
             }
             var job = inFlight.start(request, progress -> sendProgress(bridge, progress));
@@ -96,7 +103,6 @@ public class EngineJobBinding {
                     .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
                             result.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
                     .setHeader(KafkaHeaders.JOB_ID, result.meta().jobId().toString().getBytes(StandardCharsets.UTF_8))
-                    .copyHeadersIfAbsent(traceContext(message))
                     .build();
             String topic = request.meta().resultTopic(Topics.GENERATION_RESULTS);
             if (topic.equals(Topics.GENERATION_RESULTS)) {

@@ -102,8 +102,13 @@ public class LlamaCppBackend implements EngineBackend, AutoCloseable {
                         sampling.logprobs() ? c.logprob() : null))
                 .toList();
         long engineMs = TimeUnit.NANOSECONDS.toMillis(generation.engineNanos());
+        // samples are decoded one after another after the shared prefill
+        long decoded = generation.completionTokens();
+        double prefillMs = generation.prefillNanos() / 1e6;
+        var timing = decoded == 0 ? null : new EngineOutput.Timing(prefillMs,
+                (generation.engineNanos() / 1e6 - prefillMs) / decoded);
         return new EngineOutput(samples, new Usage(generation.promptTokens(), generation.completionTokens(),
-                generation.cancelled() ? samples.size() : request.n(), engineMs, 0), generation.cancelled());
+                generation.cancelled() ? samples.size() : request.n(), engineMs, 0), generation.cancelled(), timing);
     }
 
     /** Scoring mode: one sample per continuation, its logprob the teacher-forced sum over its tokens. */

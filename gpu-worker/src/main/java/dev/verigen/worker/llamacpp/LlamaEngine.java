@@ -65,12 +65,14 @@ public final class LlamaEngine implements AutoCloseable {
     /**
      * A request's samples; the prompt was prefilled once for all of them.
      *
-     * @param cancelled the request was cancelled: the last completion is cut (finish reason {@code cancelled}) and
-     *                  the samples after it were never started
+     * @param prefillNanos the shared prefill's share of {@code engineNanos}
+     * @param cancelled    the request was cancelled: the last completion is cut (finish reason {@code cancelled}) and
+     *                     the samples after it were never started
      */
-    public record Generation(int promptTokens, List<Completion> completions, long engineNanos, boolean cancelled) {
-        public Generation(int promptTokens, List<Completion> completions, long engineNanos) {
-            this(promptTokens, completions, engineNanos, false);
+    public record Generation(int promptTokens, List<Completion> completions, long engineNanos, long prefillNanos,
+                             boolean cancelled) {
+        public Generation(int promptTokens, List<Completion> completions, long engineNanos, long prefillNanos) {
+            this(promptTokens, completions, engineNanos, prefillNanos, false);
         }
 
         public long completionTokens() {
@@ -129,6 +131,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             ctx.truncate(0);
             float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
+            long prefilled = System.nanoTime() - start;
             prefills.incrementAndGet();
             List<Completion> completions = new ArrayList<>(n);
             for (int i = 0; i < n && !control.cancelled(); i++) {
@@ -136,7 +139,7 @@ public final class LlamaEngine implements AutoCloseable {
                 completions.add(sample(ctx, i, promptLogits, sampling, new SplittableRandom(seed + i), control,
                         progressTokens));
             }
-            return new Generation(promptTokens.length, completions, System.nanoTime() - start, control.cancelled());
+            return new Generation(promptTokens.length, completions, System.nanoTime() - start, prefilled, control.cancelled());
         } catch (LlamaContext.LlamaDecodeException e) {
             throw new EngineException(EngineErrors.ENGINE_ERROR, e.getMessage(), true,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -227,6 +230,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             ctx.truncate(0);
             float[] promptLogits = ctx.decode(promptTokens, 0, promptTokens.length);
+            long prefilled = System.nanoTime() - start;
             prefills.incrementAndGet();
             List<ContinuationScore> scores = new ArrayList<>(tokenized.size());
             for (int[] tokens : tokenized) {

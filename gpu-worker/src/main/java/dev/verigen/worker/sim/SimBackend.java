@@ -75,6 +75,11 @@ public class SimBackend implements EngineBackend {
         return NAME;
     }
 
+    /** Sequences beyond the simulated batch, which wait for a slot (vLLM's num_requests_waiting, in sequences). */
+    public int waitingSequences() {
+        return Math.max(0, activeSequences.get() - config.latency().maxBatchSize());
+    }
+
     /** The simulated judgments (likelihoods, judge verdicts), exposed for tests. */
     public SimJudgments judgments() {
         return judgments;
@@ -175,7 +180,11 @@ public class SimBackend implements EngineBackend {
                         engineMs);
             }
             long calls = request.scoringMode() ? samples.size() : request.n();
-            return new EngineOutput(samples, new Usage(promptTokens + scoredTokens, completionTokens, calls, engineMs, 0));
+            // the batch decodes its longest sample token by token after the prefill: that is what a client would see
+            EngineOutput.Timing seen = longest == 0 ? null : new EngineOutput.Timing(timing.prefillMs(),
+                    longest > 1 ? timing.decodeMs() / longest : 0);
+            return new EngineOutput(samples, new Usage(promptTokens + scoredTokens, completionTokens, calls, engineMs, 0),
+                    seen);
         } finally {
             activeSequences.addAndGet(-request.n());
         }

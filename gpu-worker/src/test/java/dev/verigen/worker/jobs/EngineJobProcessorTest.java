@@ -66,9 +66,42 @@ class EngineJobProcessorTest {
         assertThat(result.backend()).isEqualTo("stub");
         assertThat(result.samples()).containsExactly(sample);
         assertThat(result.usage().engineMs()).isEqualTo(20);
-        assertThat(registry.counter("verigen.worker.tokens", "pool", "sim-math", "backend", "stub", "kind", "completion")
-                .count()).isEqualTo(3.0);
+        assertThat(registry.get("verigen.worker.tokens").tags("pool", "sim-math", "backend", "stub", "kind", "completion",
+                "gen_ai.token.type", "output").counter().count()).isEqualTo(3.0);
         assertThat(registry.get("verigen.worker.inflight").gauge().value()).isZero();
+        assertThat(registry.get("verigen.worker.job.duration").timer().count()).isEqualTo(1);
+        assertThat(registry.find("vllm:time_to_first_token").timer()).as("vLLM's names only for the simulator").isNull();
+    }
+
+    @Test
+    void engineTimingBecomesTimeToFirstTokenAndInterTokenLatencyAndTheSimulatorAlsoSpeaksVllm() {
+        registry = new SimpleMeterRegistry();
+        var metrics = new WorkerMetrics(registry, "sim-math", "sim", () -> 3);
+        EngineBackend backend = new EngineBackend() {
+            @Override
+            public String name() {
+                return "sim";
+            }
+
+            @Override
+            public EngineOutput generate(EngineRequest request) {
+                return new EngineOutput(List.of(new GenerationResult.Sample(0, "Answer: 2", "length", 40, null)),
+                        new Usage(5, 40, 1, 90, 0), new EngineOutput.Timing(50, 2.5));
+            }
+        };
+        new EngineJobProcessor("sim-math", backend, metrics, Clock.fixed(NOW, ZoneOffset.UTC))
+                .process(request("sim-math", NOW.plusSeconds(5)));
+        var ttft = registry.get("verigen.worker.time.to.first.token").tags("pool", "sim-math").timer();
+        assertThat(ttft.count()).isEqualTo(1);
+        assertThat(ttft.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(50.0);
+        assertThat(registry.get("verigen.worker.inter.token.latency").timer()
+                .totalTime(java.util.concurrent.TimeUnit.MICROSECONDS)).isEqualTo(2500.0);
+        assertThat(registry.get("vllm:time_to_first_token").tag("model_name", "sim-math").timer().count()).isEqualTo(1);
+        assertThat(registry.get("vllm:inter_token_latency").timer().count()).isEqualTo(1);
+        assertThat(registry.get("vllm:generation_tokens").counter().count()).isEqualTo(40.0);
+        assertThat(registry.get("vllm:request_success").tag("finished_reason", "length").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("vllm:num_requests_waiting").gauge().value()).isEqualTo(3.0);
+        assertThat(registry.get("vllm:num_requests_running").gauge().value()).isZero();
     }
 
     @Test

@@ -161,7 +161,12 @@ class GpuWorkerKafkaTest {
         assertThat(response.body())
                 .containsPattern("verigen_worker_jobs_total\\{[^}]*backend=\"sim\"[^}]*outcome=\"ok\"[^}]*pool=\"sim-math\"")
                 .containsPattern("verigen_worker_tokens_total\\{[^}]*kind=\"completion\"")
-                .contains("verigen_worker_inflight");
+                .contains("verigen_worker_inflight")
+                .contains("verigen_worker_time_to_first_token_seconds_bucket")
+                // vLLM's own names, colons and all, for the simulator
+                .contains("vllm:time_to_first_token_seconds_bucket{")
+                .contains("vllm:generation_tokens_total{")
+                .contains("vllm:num_requests_running{");
     }
 
     @Test

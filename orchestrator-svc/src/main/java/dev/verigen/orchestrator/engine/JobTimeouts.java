@@ -8,6 +8,8 @@ import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
 import dev.verigen.orchestrator.strategies.RunState;
 import dev.verigen.orchestrator.traces.EventLog;
+import dev.verigen.orchestrator.tracing.RunTracing;
+import dev.verigen.support.observability.Attributes;
 import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.StepRepository.StepRow;
 import java.time.Clock;
@@ -39,9 +41,12 @@ public class JobTimeouts {
     private final Outbox outbox;
     private final Clock clock;
     private final int maxAttempts;
+    private final RunTracing tracing;
 
     public JobTimeouts(TransactionTemplate tx, RunRepository runs, StepRepository steps, ResultApplier applier,
-                       EventLog events, Outbox outbox, Clock clock, OrchestratorProperties properties) {
+                       EventLog events, Outbox outbox, Clock clock, OrchestratorProperties properties,
+                       RunTracing tracing) {
+        this.tracing = tracing;
         this.tx = tx;
         this.runs = runs;
         this.steps = steps;
@@ -82,7 +87,14 @@ public class JobTimeouts {
             }
             Instant deadline = clock.instant().plusSeconds(run.get().spec().jobTimeoutSeconds());
             int attempt = steps.nextAttempt(step.id(), deadline);
-            outbox.add(step.topic(), run.get().id().toString(), withAttempt(step.payload(), attempt, deadline));
+            // the re-sent job stays in the run's trace, under the step that first sent it
+            try (RunTracing.Scoped span = tracing.resume(steps.traceParent(step.id()).orElse(null),
+                    "verigen.step redispatch")) {
+                span.tag(Attributes.RUN, run.get().id().toString()).tag(Attributes.STEP, step.id().toString())
+                        .tag(Attributes.JOB, jobId.toString()).tag(Attributes.ATTEMPT, attempt);
+                outbox.add(step.topic(), run.get().id().toString(), withAttempt(step.payload(), attempt, deadline),
+                        span.traceParent());
+            }
             events.append(run.get().id(), "step.redispatched", Map.of("stepId", step.id(), "attempt", attempt));
             log.warn("job {} of run {} got no result in time; sent again as attempt {}", jobId, run.get().id(), attempt);
             return true;

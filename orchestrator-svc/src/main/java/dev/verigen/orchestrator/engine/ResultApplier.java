@@ -27,6 +27,9 @@ import dev.verigen.orchestrator.traces.EventLog;
 import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.StepRepository.StepRow;
 import dev.verigen.orchestrator.traces.TraceRepository;
+import dev.verigen.orchestrator.metrics.RunMetrics;
+import dev.verigen.orchestrator.tracing.RunTracing;
+import dev.verigen.support.observability.Attributes;
 import dev.verigen.orchestrator.traces.TraceRepository.NewCandidate;
 import dev.verigen.contracts.CandidateRef;
 import java.nio.charset.StandardCharsets;
@@ -64,10 +67,14 @@ public class ResultApplier {
     private final EventLog events;
     private final RunDriver driver;
     private final ComputeEstimator compute;
+    private final RunTracing tracing;
+    private final RunMetrics metrics;
 
     public ResultApplier(TransactionTemplate tx, JdbcClient jdbc, RunRepository runs, StepRepository steps,
                          BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver,
-                         ComputeEstimator compute) {
+                         ComputeEstimator compute, RunTracing tracing, RunMetrics metrics) {
+        this.tracing = tracing;
+        this.metrics = metrics;
         this.tx = tx;
         this.jdbc = jdbc;
         this.runs = runs;
@@ -133,6 +140,9 @@ public class ResultApplier {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Verdict> verdicts = result.verdicts().stream().filter(v -> asked.contains(v.candidateId())).toList();
             traces.insertVerdicts(step.id(), run.spec().verifier().type(), verdicts);
+            metrics.verdicts(run, run.spec().verifier().type(), verdicts);
+            tracing.tag(Attributes.VERDICTS_PASS, Long.toString(count(verdicts, Verdict.Outcome.PASS)));
+            tracing.tag(Attributes.VERDICTS_FAIL, Long.toString(count(verdicts, Verdict.Outcome.FAIL)));
             return finishStep(run, step, List.of(), result.error());
         });
     }
@@ -142,8 +152,13 @@ public class ResultApplier {
             Set<UUID> asked = new HashSet<>(step.candidateIds());
             List<Score> scores = result.scores().stream().filter(s -> asked.contains(s.candidateId())).toList();
             traces.insertScores(step.id(), scorer(run, step), scores);
+            metrics.scores(run, scorer(run, step), scores);
             return finishStep(run, step, List.of(), result.error());
         });
+    }
+
+    private static long count(List<Verdict> verdicts, Verdict.Outcome outcome) {
+        return verdicts.stream().filter(v -> v.outcome() == outcome).count();
     }
 
     /** What a generation step's samples become: continuations carry their parent's text before the new step. */
@@ -234,6 +249,21 @@ public class ResultApplier {
 
     private void inTransaction(JobMeta meta, StepKind kind, Usage usage, List<GenerationResult.Sample> samples,
                                StepWork work) {
+        // a child of the binder's receive span: the result's effects, and the next steps it leads to, hang under it
+        try (RunTracing.Scoped span = tracing.child("verigen.result " + kind.name().toLowerCase(java.util.Locale.ROOT))) {
+            span.tag(Attributes.RUN, meta.runId().toString()).tag(Attributes.STEP, meta.stepId().toString())
+                    .tag(Attributes.JOB, meta.jobId().toString()).tag(Attributes.ATTEMPT, meta.attempt())
+                    .tag(Attributes.GEN_AI_INPUT_TOKENS, usage.promptTokens())
+                    .tag(Attributes.GEN_AI_OUTPUT_TOKENS, usage.completionTokens());
+            if (!samples.isEmpty()) {
+                span.tag(Attributes.CANDIDATES, samples.size());
+            }
+            applyInTransaction(meta, kind, usage, samples, work);
+        }
+    }
+
+    private void applyInTransaction(JobMeta meta, StepKind kind, Usage usage, List<GenerationResult.Sample> samples,
+                                    StepWork work) {
         tx.executeWithoutResult(status -> {
             boolean firstDelivery = jdbc.sql("""
                     insert into processed_jobs (job_id, attempt) values (:job, :attempt) on conflict do nothing""")
@@ -292,6 +322,7 @@ public class ResultApplier {
                     step.reservedCalls(), step.reservedFlops());
         }
         budgets.settle(run.id(), step.tenantBudgetId(), reserved, used);
+        metrics.spent(run.tenant(), used);
     }
 
     /** Gives a job's whole reservation back: it spent nothing that anyone reported. */

@@ -25,6 +25,9 @@ import dev.verigen.orchestrator.traces.EventLog;
 import dev.verigen.orchestrator.traces.StepRepository;
 import dev.verigen.orchestrator.traces.StepRepository.StepRow;
 import dev.verigen.orchestrator.traces.TraceRepository;
+import dev.verigen.orchestrator.metrics.RunMetrics;
+import dev.verigen.orchestrator.tracing.RunTracing;
+import dev.verigen.support.observability.Attributes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -56,10 +59,14 @@ public class RunDriver {
     private final Clock clock;
     private final ComputeEstimator compute;
     private final Aborts aborts;
+    private final RunTracing tracing;
+    private final RunMetrics metrics;
 
     public RunDriver(StrategyRegistry strategies, RunStateLoader loader, RunRepository runs, StepRepository steps,
                      BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock,
-                     ComputeEstimator compute, Aborts aborts) {
+                     ComputeEstimator compute, Aborts aborts, RunTracing tracing, RunMetrics metrics) {
+        this.tracing = tracing;
+        this.metrics = metrics;
         this.strategies = strategies;
         this.loader = loader;
         this.runs = runs;
@@ -100,6 +107,8 @@ public class RunDriver {
             case Action.Finish f -> {
                 runs.succeed(run.id(), f.candidateId(), f.reason());
                 stopInFlight(run, "the run finished");
+                metrics.finished(run, RunRepository.RunStatus.SUCCEEDED, null);
+                tracing.tag(Attributes.OUTCOME, "succeeded");
                 events.append(run.id(), "run.finished", Map.of("status", "SUCCEEDED", "candidateId", f.candidateId(),
                         "reason", f.reason()));
                 log.info("run {} succeeded: {}", run.id(), f.reason());
@@ -119,6 +128,9 @@ public class RunDriver {
     private void failRun(RunRow run, String code, String detail, Map<String, Object> more) {
         runs.fail(run.id(), code, detail);
         stopInFlight(run, "the run failed");
+        metrics.finished(run, RunRepository.RunStatus.FAILED, code);
+        tracing.tag(Attributes.OUTCOME, "failed");
+        tracing.tag(Attributes.ERROR_CODE, code);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", "FAILED");
         data.put("code", code);
@@ -154,14 +166,18 @@ public class RunDriver {
         var cost = new Amount(Costs.generationTokens(read, g.n(), maxTokens), g.n(),
                 Costs.generationFlops(compute, pool, read, g.n(), maxTokens));
         String topic = Topics.GENERATION_JOBS;
-        StepPlan plan = new StepPlan(StepKind.GENERATION, cost, List.of(), g.label(), Json.writeString(g));
+        StepPlan plan = new StepPlan(StepKind.GENERATION, cost, List.of(), g.label(), Json.writeString(g),
+                Map.of(Attributes.POOL, pool, Attributes.GEN_AI_MODEL, pool, Attributes.ROLE,
+                        (g.role() == null ? "generate" : g.role().name().toLowerCase(Locale.ROOT)),
+                        Attributes.SAMPLES, Integer.toString(g.n())));
         return dispatch(run, plan, topic, meta -> Json.write(new GenerationJob(meta, g.role(), pool, prompt, sampling,
                 g.n(), partial, g.oneStep(), List.of(), g.progressTokens())));
     }
 
     private boolean dispatchVerification(RunRow run, List<UUID> candidateIds) {
         List<CandidateRef> candidates = traces.candidateRefs(candidateIds);
-        StepPlan plan = new StepPlan(StepKind.VERIFICATION, Amount.ZERO, candidateIds, "", null);
+        StepPlan plan = new StepPlan(StepKind.VERIFICATION, Amount.ZERO, candidateIds, "", null,
+                Map.of(Attributes.VERIFIER, run.spec().verifier().type()));
         return dispatch(run, plan, Topics.VERIFICATION_JOBS, meta -> Json.write(new VerificationJob(meta,
                 run.spec().verifier(), run.input().prompt(), run.input().reference(), candidates)));
     }
@@ -175,12 +191,14 @@ public class RunDriver {
         var amount = new Amount(cost.tokens(), cost.calls(), Costs.scoringFlops(compute.forRun(run.spec().model()),
                 scorer, run.input().prompt(), texts));
         StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), s.label(),
-                Json.writeString(new Action.Score(s.candidateIds(), scorer, s.label())));
+                Json.writeString(new Action.Score(s.candidateIds(), scorer, s.label())), Map.of(Attributes.SCORER, scorer));
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
                 run.input().prompt(), candidates)));
     }
 
-    private record StepPlan(StepKind kind, Amount cost, List<UUID> candidateIds, String label, String action) {
+    /** @param attributes what the step's span says about it beyond kind, label, candidates and cost */
+    private record StepPlan(StepKind kind, Amount cost, List<UUID> candidateIds, String label, String action,
+                            Map<String, String> attributes) {
     }
 
     @FunctionalInterface
@@ -193,11 +211,27 @@ public class RunDriver {
      * fails the run, naming the budget and the units that refused, when either has no room.
      */
     private boolean dispatch(RunRow run, StepPlan plan, String topic, JobWriter writer) {
+        // one span per step, a child of whatever caused it (the run's creation, or the result it decides on); the
+        // job carries its context through the outbox to Kafka, so the workers' spans hang under it
+        try (RunTracing.Scoped span = tracing.child("verigen.step " + plan.kind().name().toLowerCase(Locale.ROOT))) {
+            span.tag(Attributes.RUN, run.id().toString()).tag(Attributes.STRATEGY, run.spec().strategy())
+                    .tag(Attributes.STEP_KIND, plan.kind().name()).tag(Attributes.STEP_LABEL, plan.label())
+                    .tag(Attributes.CANDIDATES, plan.candidateIds().size())
+                    .tag(Attributes.RESERVED_TOKENS, plan.cost().tokens());
+            plan.attributes().forEach(span::tag);
+            return dispatch(run, plan, topic, writer, span);
+        }
+    }
+
+    private boolean dispatch(RunRow run, StepPlan plan, String topic, JobWriter writer, RunTracing.Scoped span) {
         Amount cost = plan.cost();
         UUID tenantBudget;
         switch (budgets.reserve(run.id(), run.tenant(), cost)) {
             case Reservation.Granted granted -> tenantBudget = granted.tenantBudgetId();
             case Reservation.Refused refused -> {
+                metrics.refused(run.tenant(), refused.scope().label(),
+                        refused.units().stream().map(Reservation.Unit::label).toList());
+                span.tag(Attributes.ERROR_CODE, "budget_exhausted");
                 failRun(run, "budget_exhausted", "no room for a " + plan.kind().name().toLowerCase(Locale.ROOT)
                         + " job in the " + refused.describe(), Map.of("budget", refused.scope().label(),
                         "units", refused.units().stream().map(Reservation.Unit::label).toList()));
@@ -206,14 +240,17 @@ public class RunDriver {
         }
         UUID stepId = UUID.randomUUID();
         UUID jobId = UUID.randomUUID();
+        span.tag(Attributes.STEP, stepId.toString()).tag(Attributes.JOB, jobId.toString());
+        String traceParent = span.traceParent();
         var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
         // the wire reservation carries tokens and calls; FLOPs are an orchestrator-side estimate kept on the step
         var meta = new JobMeta(jobId, run.id(), stepId, 1, run.tenant(),
                 new JobMeta.Reservation(cost.tokens(), cost.calls()), deadline);
         byte[] payload = writer.write(meta);
         steps.insert(new StepRow(stepId, run.id(), jobId, plan.kind(), null, 1, cost.tokens(), cost.calls(),
-                cost.flops(), tenantBudget, plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline);
-        outbox.add(topic, run.id().toString(), payload);
+                cost.flops(), tenantBudget, plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline,
+                traceParent);
+        outbox.add(topic, run.id().toString(), payload, traceParent);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("stepId", stepId);
         data.put("kind", plan.kind().name());

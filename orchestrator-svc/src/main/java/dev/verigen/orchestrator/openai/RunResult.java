@@ -82,7 +82,7 @@ public record RunResult(RunView run, List<Candidate> candidates) {
         }
         var b = run.budget();
         var u = run.usage();
-        return ordered("run_id", run.id(), "status", run.status(), "strategy", run.pipeline().strategy(),
+        return ordered("run_id", run.id(), "trace_id", run.traceId(), "status", run.status(), "strategy", run.pipeline().strategy(),
                 "pool", run.pipeline().model(), "n", run.pipeline().n(),
                 "reason", run.result() == null ? null : run.result().reason(),
                 "selected_index", selectedIndex, "candidates", listed, "votes", votes,

@@ -22,8 +22,14 @@ public class Outbox {
     }
 
     public void add(String topic, String key, byte[] payload) {
-        jdbc.sql("insert into outbox (topic, msg_key, payload) values (:topic, :key, :payload)")
-                .param("topic", topic)
+        add(topic, key, payload, null);
+    }
+
+    /** @param traceParent the W3C trace context the record is to carry (the dispatching step's span), or null */
+    public void add(String topic, String key, byte[] payload, String traceParent) {
+        jdbc.sql("""
+                insert into outbox (topic, msg_key, payload, trace_parent) values (:topic, :key, :payload, :trace)""")
+                .param("topic", topic).param("trace", traceParent)
                 .param("key", key == null ? null : key.getBytes(StandardCharsets.UTF_8))
                 .param("payload", payload)
                 .update();

@@ -2,6 +2,8 @@ package dev.verigen.orchestrator.outbox;
 
 import dev.verigen.contracts.Topics;
 import dev.verigen.orchestrator.OrchestratorProperties;
+import dev.verigen.orchestrator.tracing.RunTracing;
+import io.micrometer.tracing.Span;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +48,14 @@ public class OutboxRelay implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final OutboxSignal signal;
     private final OrchestratorProperties.Outbox config;
+    private final RunTracing tracing;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile Thread worker;
     private volatile boolean running;
 
-    public OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, OutboxSignal signal, OrchestratorProperties properties) {
+    public OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, OutboxSignal signal, OrchestratorProperties properties,
+                       RunTracing tracing) {
+        this.tracing = tracing;
         this.jdbc = jdbc;
         this.tx = tx;
         this.signal = signal;
@@ -117,27 +122,38 @@ public class OutboxRelay implements SmartLifecycle {
     int relayBatch() {
         Integer sent = tx.execute(status -> {
             List<Row> rows = jdbc.sql("""
-                    select id, topic, msg_key, payload from outbox order by id limit :limit for update skip locked""")
+                    select id, topic, msg_key, payload, trace_parent from outbox order by id limit :limit
+                       for update skip locked""")
                     .param("limit", config.batchSize())
-                    .query((rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getBytes(4)))
+                    .query((rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getBytes(4),
+                            rs.getString(5)))
                     .list();
             if (rows.isEmpty()) {
                 return 0;
             }
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+            List<Span> spans = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                acks.add(producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload())));
+                var record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+                // continues the dispatching step's span and writes its context into the record's headers
+                spans.add(tracing.send(row.traceParent(), row.topic(), record.headers()));
+                acks.add(producer.send(record));
             }
             producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                try {
-                    ack.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    throw new IllegalStateException("Kafka did not acknowledge an outbox record", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while relaying", e);
+            try {
+                for (Future<RecordMetadata> ack : acks) {
+                    try {
+                        ack.get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        spans.forEach(s -> s.error(e));
+                        throw new IllegalStateException("Kafka did not acknowledge an outbox record", e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while relaying", e);
+                    }
                 }
+            } finally {
+                spans.forEach(Span::end);
             }
             jdbc.sql("delete from outbox where id = any(string_to_array(:ids, ',')::bigint[])")
                     .param("ids", rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")))
@@ -173,6 +189,6 @@ public class OutboxRelay implements SmartLifecycle {
         return running;
     }
 
-    private record Row(long id, String topic, byte[] key, byte[] payload) {
+    private record Row(long id, String topic, byte[] key, byte[] payload, String traceParent) {
     }
 }

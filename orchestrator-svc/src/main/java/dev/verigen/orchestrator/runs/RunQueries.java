@@ -59,6 +59,7 @@ public class RunQueries {
                 result, traces.totalUsage(run.id()),
                 new RunView.BudgetView(b.maxTokens(), b.maxCalls(), b.maxFlops(), b.usedTokens(), b.usedCalls(),
                         b.usedFlops(), b.reservedTokens(), b.reservedCalls(), b.reservedFlops()),
-                candidates, run.errorCode() == null ? null : new RunView.Error(run.errorCode(), run.errorDetail()));
+                candidates, run.errorCode() == null ? null : new RunView.Error(run.errorCode(), run.errorDetail()),
+                run.traceId());
     }
 }

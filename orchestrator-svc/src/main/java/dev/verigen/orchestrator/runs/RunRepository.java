@@ -19,7 +19,7 @@ public class RunRepository {
 
     private static final String COLUMNS = """
             id, tenant_id, status, strategy, spec, input, selected_candidate_id, result_reason, error_code,
-            error_detail, created_at, finished_at, memo::text as memo""";
+            error_detail, created_at, finished_at, memo::text as memo, trace_id""";
 
     private final JdbcClient jdbc;
 
@@ -30,13 +30,19 @@ public class RunRepository {
     /** @return false when the tenant already has a run under this idempotency key (nothing is written then) */
     public boolean insert(UUID id, String tenant, String idempotencyKey, String requestHash, PipelineSpec spec,
                           RunInput input) {
+        return insert(id, tenant, idempotencyKey, requestHash, spec, input, null);
+    }
+
+    /** @param traceId the run's distributed trace (null without tracing) */
+    public boolean insert(UUID id, String tenant, String idempotencyKey, String requestHash, PipelineSpec spec,
+                          RunInput input, String traceId) {
         return jdbc.sql("""
-                insert into runs (id, tenant_id, idempotency_key, request_hash, strategy, spec, input, status)
-                values (:id, :tenant, :key, :hash, :strategy, :spec::jsonb, :input::jsonb, 'RUNNING')
+                insert into runs (id, tenant_id, idempotency_key, request_hash, strategy, spec, input, status, trace_id)
+                values (:id, :tenant, :key, :hash, :strategy, :spec::jsonb, :input::jsonb, 'RUNNING', :trace)
                 on conflict (tenant_id, idempotency_key) do nothing""")
                 .param("id", id).param("tenant", tenant).param("key", idempotencyKey).param("hash", requestHash)
                 .param("strategy", spec.strategy()).param("spec", Json.writeString(spec))
-                .param("input", Json.writeString(input))
+                .param("input", Json.writeString(input)).param("trace", traceId)
                 .update() == 1;
     }
 
@@ -95,7 +101,8 @@ public class RunRepository {
                 Json.read(rs.getString("input").getBytes(StandardCharsets.UTF_8), RunInput.class),
                 rs.getObject("selected_candidate_id", UUID.class), rs.getString("result_reason"),
                 rs.getString("error_code"), rs.getString("error_detail"),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("finished_at")), memo(rs.getString("memo")));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("finished_at")), memo(rs.getString("memo")),
+                rs.getString("trace_id"));
     }
 
     @SuppressWarnings("unchecked")
@@ -112,7 +119,7 @@ public class RunRepository {
 
     public record RunRow(UUID id, String tenant, RunStatus status, PipelineSpec spec, RunInput input,
                          UUID selectedCandidateId, String resultReason, String errorCode, String errorDetail,
-                         Instant createdAt, Instant finishedAt, Map<String, Object> memo) {
+                         Instant createdAt, Instant finishedAt, Map<String, Object> memo, String traceId) {
     }
 
     public enum RunStatus { RUNNING, SUCCEEDED, FAILED, CANCELLED }

@@ -5,6 +5,8 @@ import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.engine.RunDriver;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.traces.EventLog;
+import dev.verigen.orchestrator.tracing.RunTracing;
+import dev.verigen.orchestrator.metrics.RunMetrics;
 import dev.verigen.support.problems.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,9 +27,13 @@ public class RunService {
     private final BudgetRepository budgets;
     private final RunDriver driver;
     private final EventLog events;
+    private final RunTracing tracing;
+    private final RunMetrics metrics;
 
     public RunService(TransactionTemplate tx, RunRepository runs, BudgetRepository budgets, RunDriver driver,
-                      EventLog events) {
+                      EventLog events, RunTracing tracing, RunMetrics metrics) {
+        this.tracing = tracing;
+        this.metrics = metrics;
         this.tx = tx;
         this.runs = runs;
         this.budgets = budgets;
@@ -41,9 +47,21 @@ public class RunService {
      *                       for a different request
      */
     public Created create(String tenant, CreateRun request, String idempotencyKey, String requestHash) {
+        UUID id = UUID.randomUUID();
+        // the run's span: its trace id is the run's, and the first jobs are dispatched inside it
+        try (RunTracing.Scoped span = tracing.run(id, request.spec().strategy(), tenant)) {
+            Created created = create(id, tenant, request, idempotencyKey, requestHash, span.traceId());
+            if (created.created()) {
+                metrics.started(request.spec().strategy());
+            }
+            return created;
+        }
+    }
+
+    private Created create(UUID id, String tenant, CreateRun request, String idempotencyKey, String requestHash,
+                           String traceId) {
         return tx.execute(status -> {
-            UUID id = UUID.randomUUID();
-            if (!runs.insert(id, tenant, idempotencyKey, requestHash, request.spec(), request.input())) {
+            if (!runs.insert(id, tenant, idempotencyKey, requestHash, request.spec(), request.input(), traceId)) {
                 var existing = runs.findByIdempotencyKey(tenant, idempotencyKey).orElseThrow();
                 if (!existing.requestHash().equals(requestHash)) {
                     throw new ApiProblem(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused",
@@ -74,6 +92,7 @@ public class RunService {
             if (locked.status() == RunRepository.RunStatus.RUNNING && runs.cancel(id, reason)) {
                 driver.stopInFlight(locked, "the run was cancelled: " + reason);
                 events.append(id, "run.finished", java.util.Map.of("status", "CANCELLED", "reason", reason));
+                metrics.finished(locked, RunRepository.RunStatus.CANCELLED, "cancelled");
                 return java.util.Optional.of(RunRepository.RunStatus.CANCELLED);
             }
             return java.util.Optional.of(locked.status());

@@ -7,10 +7,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A run as {@code GET /v1/runs/{id}} shows it. */
+/**
+ * A run as {@code GET /v1/runs/{id}} shows it.
+ *
+ * @param traceId the W3C trace id of the run's distributed trace (every hop of the run, and every log line about it,
+ *                carries it); null for runs created before tracing was added
+ */
 public record RunView(UUID id, String status, Instant createdAt, Instant finishedAt, PipelineSpec pipeline,
                       RunInput input, Result result, UsageView usage, BudgetView budget, List<CandidateView> candidates,
-                      Error error) {
+                      Error error, String traceId) {
 
     /** The selected candidate and why it was chosen. */
     public record Result(UUID candidateId, String text, String extracted, String verdict, Double score,

@@ -30,14 +30,19 @@ public class StepRepository {
     }
 
     public void insert(StepRow step, Instant deadline) {
+        insert(step, deadline, null);
+    }
+
+    /** @param traceParent the W3C trace context of the step's span, so a re-sent job continues the same trace */
+    public void insert(StepRow step, Instant deadline, String traceParent) {
         jdbc.sql("""
                 insert into steps (id, run_id, job_id, seq, kind, status, attempt, reserved_tokens, reserved_calls,
                                    reserved_flops, tenant_budget_id, candidate_ids, deadline, label, action, topic,
-                                   payload)
+                                   payload, trace_parent)
                 values (:id, :run, :job, (select coalesce(max(seq), 0) + 1 from steps where run_id = :run),
                         :kind, 'PENDING', :attempt, :tokens, :calls, :flops, :tenantBudget,
                         coalesce(string_to_array(:candidates, ',')::uuid[], '{}'), :deadline, :label,
-                        cast(:action as jsonb), :topic, :payload)""")
+                        cast(:action as jsonb), :topic, :payload, :trace)""")
                 .param("id", step.id()).param("run", step.runId()).param("job", step.jobId())
                 .param("kind", step.kind().name()).param("attempt", step.attempt())
                 .param("tokens", step.reservedTokens()).param("calls", step.reservedCalls())
@@ -46,8 +51,14 @@ public class StepRepository {
                         : step.candidateIds().stream().map(UUID::toString).collect(Collectors.joining(",")))
                 .param("deadline", Timestamp.from(deadline))
                 .param("label", step.label()).param("action", step.action()).param("topic", step.topic())
-                .param("payload", step.payload())
+                .param("payload", step.payload()).param("trace", traceParent)
                 .update();
+    }
+
+    /** The W3C trace context the step was dispatched in, if it was traced. */
+    public Optional<String> traceParent(UUID stepId) {
+        return jdbc.sql("select trace_parent from steps where id = :id").param("id", stepId)
+                .query((rs, i) -> rs.getString(1)).optional().filter(java.util.Objects::nonNull);
     }
 
     /** Jobs whose deadline passed without a result (cancelled ones still holding budget too), oldest first. */

@@ -2,13 +2,19 @@ package dev.verigen.reward.jobs;
 
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.ScoringJob;
+import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringResult;
+import dev.verigen.contracts.Topics;
+import dev.verigen.support.observability.Attributes;
+import dev.verigen.support.observability.DroppedMessages;
+import dev.verigen.support.observability.JobSpans;
 import dev.verigen.reward.scoring.ScoringService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -26,7 +32,9 @@ class ScoringBindings {
     private static final Logger log = LoggerFactory.getLogger(ScoringBindings.class);
 
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> score(ScoringService service, MeterRegistry meters) {
+    Function<Message<byte[]>, Message<byte[]>> score(ScoringService service, MeterRegistry meters,
+                                                     ObjectProvider<JobSpans> jobSpans) {
+        JobSpans spans = jobSpans.getIfAvailable(JobSpans::noop);
         return message -> {
             ScoringJob job;
             try {
@@ -34,20 +42,30 @@ class ScoringBindings {
             } catch (Json.MalformedMessageException e) {
                 // nothing to answer to without a job id; retrying cannot fix the bytes, so drop it loudly
                 meters.counter("verigen.reward.malformed").increment();
+                DroppedMessages.count(meters, Topics.SCORING_JOBS, DroppedMessages.MALFORMED);
                 log.warn("dropping malformed scoring job (topic {}, offset {}): {}",
                         message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC),
                         message.getHeaders().get(KafkaHeaders.OFFSET), e.getMessage());
                 return null; // a null result sends nothing
             }
-            ScoringResult result = service.score(job);
+            ScoringResult result;
+            // a child of the binder's receive span; judge and likelihood generations sent meanwhile are its children
+            try (JobSpans.Job span = spans.start("verigen.reward.score", job.meta().runId(), job.meta().stepId(),
+                    job.meta().jobId(), job.meta().attempt())) {
+                span.tag(Attributes.SCORER, job.scorer()).tag(Attributes.CANDIDATES, job.candidates().size());
+                result = service.score(job);
+                result.scores().stream().mapToDouble(Score::value).max()
+                        .ifPresent(max -> span.tag(Attributes.SCORE_MAX, max));
+                span.tag(Attributes.GEN_AI_INPUT_TOKENS, result.usage().promptTokens())
+                        .tag(Attributes.GEN_AI_OUTPUT_TOKENS, result.usage().completionTokens());
+                if (result.error() != null) {
+                    span.failed(result.error().code(), result.error().message());
+                }
+            }
             MessageBuilder<byte[]> out = MessageBuilder.withPayload(Json.write(result))
                     .setHeader(KafkaHeaders.KEY, job.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
                     .setHeader(dev.verigen.contracts.KafkaHeaders.JOB_ID,
                             job.meta().jobId().toString().getBytes(StandardCharsets.UTF_8));
-            Object traceparent = message.getHeaders().get(dev.verigen.contracts.KafkaHeaders.TRACEPARENT);
-            if (traceparent != null) {
-                out.setHeader(dev.verigen.contracts.KafkaHeaders.TRACEPARENT, traceparent);
-            }
             return out.build();
         };
     }

@@ -1,13 +1,21 @@
 package dev.verigen.verifier.jobs;
 
 import dev.verigen.contracts.Json;
+import dev.verigen.contracts.Topics;
+import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationJob;
+import dev.verigen.support.observability.Attributes;
+import dev.verigen.support.observability.DroppedMessages;
+import dev.verigen.support.observability.JobSpans;
+import java.util.Map;
+import java.util.stream.Collectors;
 import dev.verigen.contracts.VerificationResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -25,7 +33,9 @@ class VerificationBindings {
     private static final Logger log = LoggerFactory.getLogger(VerificationBindings.class);
 
     @Bean
-    Function<Message<byte[]>, Message<byte[]>> verify(VerificationService service, MeterRegistry meters) {
+    Function<Message<byte[]>, Message<byte[]>> verify(VerificationService service, MeterRegistry meters,
+                                                      ObjectProvider<JobSpans> jobSpans) {
+        JobSpans spans = jobSpans.getIfAvailable(JobSpans::noop);
         return message -> {
             VerificationJob job;
             try {
@@ -33,20 +43,30 @@ class VerificationBindings {
             } catch (Json.MalformedMessageException e) {
                 // nothing to answer to without a job id; retrying cannot fix the bytes, so drop it loudly
                 meters.counter("verigen.verifier.malformed").increment();
+                DroppedMessages.count(meters, Topics.VERIFICATION_JOBS, DroppedMessages.MALFORMED);
                 log.warn("dropping malformed verification job (topic {}, offset {}): {}",
                         message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC),
                         message.getHeaders().get(KafkaHeaders.OFFSET), e.getMessage());
                 return null; // a null result sends nothing
             }
-            VerificationResult result = service.verify(job);
+            VerificationResult result;
+            try (JobSpans.Job span = spans.start("verigen.verifier.verify", job.meta().runId(), job.meta().stepId(),
+                    job.meta().jobId(), job.meta().attempt())) {
+                span.tag(Attributes.VERIFIER, job.verifier().type()).tag(Attributes.CANDIDATES, job.candidates().size());
+                result = service.verify(job);
+                Map<Verdict.Outcome, Long> outcomes = result.verdicts().stream()
+                        .collect(Collectors.groupingBy(Verdict::outcome, Collectors.counting()));
+                span.tag(Attributes.VERDICTS_PASS, outcomes.getOrDefault(Verdict.Outcome.PASS, 0L))
+                        .tag(Attributes.VERDICTS_FAIL, outcomes.getOrDefault(Verdict.Outcome.FAIL, 0L))
+                        .tag(Attributes.VERDICTS_ERROR, outcomes.getOrDefault(Verdict.Outcome.ERROR, 0L));
+                if (result.error() != null) {
+                    span.failed(result.error().code(), result.error().message());
+                }
+            }
             MessageBuilder<byte[]> out = MessageBuilder.withPayload(Json.write(result))
                     .setHeader(KafkaHeaders.KEY, job.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
                     .setHeader(dev.verigen.contracts.KafkaHeaders.JOB_ID,
                             job.meta().jobId().toString().getBytes(StandardCharsets.UTF_8));
-            Object traceparent = message.getHeaders().get(dev.verigen.contracts.KafkaHeaders.TRACEPARENT);
-            if (traceparent != null) {
-                out.setHeader(dev.verigen.contracts.KafkaHeaders.TRACEPARENT, traceparent);
-            }
             return out.build();
         };
     }

@@ -57,7 +57,7 @@ public final class ResilientEngineBackend implements EngineBackend, AutoCloseabl
         }
         Usage u = output.usage();
         return new EngineOutput(output.samples(), new Usage(u.promptTokens(), u.completionTokens(), u.calls(),
-                u.engineMs() + outcome.failedAttemptsMs(), u.wallMs()), output.cancelled());
+                u.engineMs() + outcome.failedAttemptsMs(), u.wallMs()), output.cancelled(), output.timing());
     }
 
     @Override
