@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -31,8 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The admin dashboard (issue 14) in real headless Chromium against the running platform: sign-in, runs of several
  * strategies, a particle filter followed live until it finishes, its tree and selected answer checked against the API,
  * escaping, tenant isolation, sessions and CSRF. Screenshots land in {@code e2e-tests/target/dashboard-screenshots/}.
- * Runs inside {@link PlatformScenarios} (a nested class), on the platform it started.
+ * Runs inside {@link PlatformScenarios} (a nested class), on the platform it started; alone with
+ * {@code -Dtest=EndToEndIT -Dgroups=dashboard}.
  */
+@Tag("dashboard")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class DashboardScenarios {
