@@ -148,6 +148,10 @@ abstract class DashboardScenarios {
                 .isEqualTo(run.at("/result/text").asString().strip());
         assertThat(web().findElements(By.cssSelector("svg#timeline g.step"))).isNotEmpty();
         browser.screenshot("run-particle-filter");
+        browser.size(1400, 2200);
+        web().get(url("/ui/runs/" + id)); // from the top: the README's screenshot (docs/images/dashboard-run.png)
+        browser.screenshot("dashboard-run");
+        browser.size(1400, 1000);
 
         web().get(url("/ui/runs?strategy=particle_filter"));
         assertThat(web().findElements(By.cssSelector("tr[data-run='" + id + "']"))).hasSize(1);
@@ -194,6 +198,67 @@ abstract class DashboardScenarios {
         // a tenant admin cannot reach another tenant's keys by editing the URL
         assertThat(api("GET", "/v1/tenants/default/keys", null, token).statusCode()).isEqualTo(404);
         browser.screenshot("tenant-refused");
+    }
+
+    @Test
+    @Order(5)
+    void anOperatorMakesATenantAndAKeyThatWorksUntilItIsRevoked() throws Exception {
+        signIn(platform().adminKey());
+        web().get(url("/ui/tenants"));
+        web().findElement(By.name("id")).sendKeys("dash-keys");
+        web().findElement(By.name("name")).sendKeys("Keys made in the browser");
+        web().findElement(By.cssSelector("form[aria-label='Create a tenant'] button")).click();
+        new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> d.findElement(By.id("notice")).getText()
+                .contains("dash-keys"));
+        web().findElement(By.id("keyName")).sendKeys("made-in-browser");
+        web().findElement(By.id("makeKey")).click();
+        String token = new WebDriverWait(web(), Duration.ofSeconds(20))
+                .until(d -> d.findElement(By.id("newKeyToken"))).getText().strip();
+        assertThat(token).startsWith("vg_");
+        browser.screenshot("key-made");
+        JsonNode me = JSON.readTree(api("GET", "/v1/whoami", null, token).body());
+        assertThat(me.get("tenant").asString()).isEqualTo("dash-keys");
+        String keyId = token.substring(3, 15);
+        // the token is shown once: reloading the page shows the key, never its token
+        web().get(url("/ui/tenants?tenant=dash-keys"));
+        assertThat(web().getPageSource()).contains(keyId).doesNotContain(token);
+        web().findElement(By.cssSelector("tr[data-key='" + keyId + "'] button")).click();
+        new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> d.findElement(By.id("notice")).getText()
+                .contains("revoked"));
+        assertThat(api("GET", "/v1/whoami", null, token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(6)
+    void anExperimentIsStartedFromJsonAndItsPlotsAndCsvAreShown() throws Exception {
+        signIn(platform().adminKey());
+        web().get(url("/ui/experiments"));
+        WebElement json = web().findElement(By.id("experimentJson"));
+        json.clear();
+        json.sendKeys("""
+                {"name": "dashboard plot", "dataset": {"suite": "sim-math", "limit": 3},
+                 "pipelines": [
+                   {"name": "bon-4", "pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math", "rewardModel": "sim-orm", "maxTokens": 128}},
+                   {"name": "maj-4", "pipeline": {"strategy": "self_consistency", "n": 4, "model": "sim-math", "maxTokens": 128}}],
+                 "budgets": [{"name": "1k", "maxTokens": 1000}, {"name": "4k", "maxTokens": 4000}],
+                 "seeds": [1], "concurrency": 8}""");
+        web().findElement(By.id("createFromJson")).click();
+        new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().matches(".*/ui/experiments/[0-9a-f-]{36}$"));
+        new WebDriverWait(web(), Duration.ofSeconds(240)).pollingEvery(Duration.ofSeconds(1))
+                .until(d -> "SUCCEEDED".equals(d.findElement(By.id("experimentStatus")).getText()));
+        web().navigate().refresh();
+        new WebDriverWait(web(), Duration.ofSeconds(20))
+                .until(d -> d.findElement(By.id("accuracyChart")).getAttribute("data-drawn") != null);
+        assertThat(web().findElements(By.cssSelector("canvas[data-drawn]")).size()).isGreaterThanOrEqualTo(3);
+        assertThat(web().findElements(By.cssSelector("#results tbody tr"))).hasSize(4);
+        browser.screenshot("experiment");
+        String cookie = "VERIGEN_UI=" + web().manage().getCookieNamed("VERIGEN_UI").getValue();
+        String csvPath = new URI(web().findElement(By.id("csvDownload")).getAttribute("href")).getPath();
+        HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(url(csvPath))).header("Cookie", cookie)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.body().lines().count()).isGreaterThan(4);
     }
 
     // ------------------------------------------------------------------------------------------------- helpers

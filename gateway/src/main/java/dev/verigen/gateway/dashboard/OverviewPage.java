@@ -68,7 +68,7 @@ public class OverviewPage {
         series.forEach((status, values) -> datasets.add(Map.of("label", status.toLowerCase(java.util.Locale.ROOT),
                 "data", values)));
         return Map.of("type", "bar", "data", Map.of("labels", labels, "datasets", datasets),
-                "options", Map.of("stacked", true, "yTitle", "runs per minute"));
+                "options", Map.of("yTitle", "runs per minute"));
     }
 
     @SuppressWarnings("unchecked")

@@ -152,7 +152,10 @@ public class RunPages {
         }));
     }
 
-    /** Answers and how many complete candidates gave each (a self-consistency vote; shown for every strategy). */
+    /**
+     * Answers and how many candidates stated each (a self-consistency vote; shown for every strategy). Candidates that
+     * state no answer — a search's partial paths, critiques, streamed snapshots — do not vote.
+     */
     record Vote(String answer, long count, long passes, boolean winner) {
     }
 
@@ -162,7 +165,10 @@ public class RunPages {
             if ("partial".equals(c.get("finishReason"))) {
                 continue;
             }
-            String answer = c.get("extracted") == null ? "(none extracted)" : c.get("extracted").toString();
+            if (c.get("extracted") == null || c.get("extracted").toString().isBlank()) {
+                continue;
+            }
+            String answer = c.get("extracted").toString();
             long[] n = counts.computeIfAbsent(answer, a -> new long[2]);
             n[0]++;
             if ("PASS".equals(c.get("verdict"))) {
