@@ -72,8 +72,8 @@ public class OverviewQueries {
         List<Overview.UsageMinute> usageMinutes = usage.entrySet().stream()
                 .map(e -> new Overview.UsageMinute(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
 
-        String verdictJoin = tenant == null ? "" : """
-                 join candidates c on c.id = v.candidate_id join runs r on r.id = c.run_id and r.tenant_id = :tenant""";
+        String verdictJoin = tenant == null ? ""
+                : " join candidates c on c.id = v.candidate_id join runs r on r.id = c.run_id and r.tenant_id = :tenant";
         long[] verdicts = params(jdbc.sql("select count(*) filter (where v.outcome = 'PASS'), count(*) from verdicts v"
                         + verdictJoin + " where v.created_at >= :since"), tenant, since)
                 .query((rs, i) -> new long[]{rs.getLong(1), rs.getLong(2)}).single();
