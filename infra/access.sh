@@ -12,12 +12,14 @@ Usage: ./verigen key <command> | ./verigen tenant <command>
   tenant list               every tenant
   key create --tenant T [--scopes runs,experiments] [--name N] [--rpm N] [--burst N] [--max-body-bytes N]
                             a new key of tenant T; prints the token on stdout, ONLY this once (only its hash is
-                            stored). Scopes: runs, experiments, admin. Limits left out take the orchestrator's
-                            defaults (600 requests/minute, burst 100, the gateway's body-size limit).
+                            stored). Scopes: runs, experiments, admin (its own tenant), operator (every tenant;
+                            only an operator makes one). Limits left out take the orchestrator's defaults
+                            (600 requests/minute, burst 100, the gateway's body-size limit).
   key list --tenant T       the tenant's keys without secrets, revoked ones too
   key revoke --tenant T ID  revoke a key (ID, or the whole vg_... token); the gateway refuses it at once
 
-Needs an admin key: VERIGEN_API_KEY, else the development key of ./verigen up.
+Needs an admin key (its own tenant) or an operator key (tenants, any tenant): VERIGEN_API_KEY, else the development
+operator key of ./verigen up.
   e.g. ./verigen tenant create acme "Acme Corp" && export ACME_KEY=\$(./verigen key create --tenant acme)
 USAGE
 }

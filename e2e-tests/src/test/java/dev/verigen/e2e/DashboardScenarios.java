@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -119,7 +120,9 @@ abstract class DashboardScenarios {
             }
         }
         assertThat(sawRunning).as("a particle-filter run caught while RUNNING").isTrue();
+        // htmx replaces the live part every 2 s: an element read during a swap is stale, read it again
         new WebDriverWait(web(), Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(250))
+                .ignoring(StaleElementReferenceException.class)
                 .until(d -> !"RUNNING".equals(d.findElement(By.id("runStatus")).getText()));
         assertThat(js("return window.__stillThisPage === true;")).as("followed live, without a reload").isEqualTo(true);
         assertThat(web().findElement(By.id("runStatus")).getText()).isEqualTo("SUCCEEDED");
@@ -245,6 +248,7 @@ abstract class DashboardScenarios {
         web().findElement(By.id("createFromJson")).click();
         new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().matches(".*/ui/experiments/[0-9a-f-]{36}$"));
         new WebDriverWait(web(), Duration.ofSeconds(240)).pollingEvery(Duration.ofSeconds(1))
+                .ignoring(StaleElementReferenceException.class)
                 .until(d -> "SUCCEEDED".equals(d.findElement(By.id("experimentStatus")).getText()));
         web().navigate().refresh();
         new WebDriverWait(web(), Duration.ofSeconds(20))

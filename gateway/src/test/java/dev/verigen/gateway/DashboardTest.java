@@ -37,6 +37,7 @@ class DashboardTest {
     private static final KeyDatabase.Key OTHER = DB.createKey("other", Scope.RUNS);
     private static final String RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0001";
     private static final String BIG_RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0002";
+    private static final String EXPERIMENT = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0003";
 
     static {
         API.answer("acme", "GET", "/v1/whoami",
@@ -51,6 +52,19 @@ class DashboardTest {
         API.answer("acme", "GET", "/v1/runs/" + RUN + "/trace", json(trace(RUN, 3)));
         API.answer("acme", "GET", "/v1/runs/" + BIG_RUN, json(run(BIG_RUN, 1000)));
         API.answer("acme", "GET", "/v1/runs/" + BIG_RUN + "/trace", json(trace(BIG_RUN, 1000)));
+        API.answer("acme", "GET", "/v1/experiments", json(List.of(map("id", EXPERIMENT, "name", "<b>bon</b> vs vote",
+                "status", "SUCCEEDED", "dataset", "sim-math", "items", 3, "arms", List.of(), "createdAt",
+                "2026-01-01T00:00:00Z"))));
+        API.answer("acme", "GET", "/v1/experiments/" + EXPERIMENT, json(map("id", EXPERIMENT, "name", "bon vs vote",
+                "status", "SUCCEEDED", "dataset", "sim-math", "items", 3, "seeds", List.of(1),
+                "arms", List.of(map("name", "bon-4@1k", "strategy", "best_of_n", "pool", "sim-math", "planned", 3,
+                        "started", 3, "running", 0, "succeeded", 3, "failed", 0, "cancelled", 0, "graded", 3)))));
+        API.answer("acme", "GET", "/v1/experiments/" + EXPERIMENT + "/results", json(map("id", EXPERIMENT,
+                "status", "SUCCEEDED", "complete", true, "report", map("seed", 1, "items", List.of(),
+                        "arms", List.of(arm("bon-4@1k", 300, 0.6), arm("bon-4@4k", 1200, 0.8))))));
+        API.answer("acme", "GET", "/v1/verifiers", "{\"types\": [\"numeric\"]}");
+        API.answer("acme", "POST", "/v1/verifications", json(map("outcome", "PASS", "extracted", "85",
+                "evidence", "<i>85</i> equals 85")));
         API.answer("acme", "POST", "/v1/runs/" + RUN + "/cancel", "{\"id\":\"" + RUN + "\",\"status\":\"SUCCEEDED\"}");
     }
 
@@ -183,7 +197,46 @@ class DashboardTest {
         assertThat(page.body().length()).isLessThan(2_000_000);
     }
 
+    @Test
+    void experimentPagesShowProgressAndPlots() throws Exception {
+        String cookie = signIn(ACME);
+        HttpResponse<String> list = get("/ui/experiments", cookie);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("&lt;b&gt;bon&lt;/b&gt; vs vote").contains("id=\"experimentJson\"");
+        HttpResponse<String> page = get("/ui/experiments/" + EXPERIMENT, cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"accuracyChart\"").contains("&quot;logX&quot;:true")
+                .contains("bon-4@4k").contains("results.csv");
+        // a form without the token is refused before anything reaches the API
+        assertThat(post("/ui/experiments", Map.of("json", "{}"), cookie).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theVerifierPlaygroundShowsTheVerdictEscaped() throws Exception {
+        String cookie = signIn(ACME);
+        String token = csrfOf(get("/ui/verifiers", cookie).body());
+        HttpResponse<String> verdict = post("/ui/verifiers", Map.of("_csrf", token, "verifier", "numeric",
+                "candidate", "Answer: 85", "reference", "85"), cookie);
+        assertThat(verdict.statusCode()).isEqualTo(200);
+        assertThat(verdict.body()).contains(">PASS<").contains("&lt;i&gt;85&lt;/i&gt; equals 85");
+    }
+
+    @Test
+    void tenantsAndKeysAreForAdminsOnly() throws Exception {
+        String cookie = signIn(ACME); // runs and experiments, no admin
+        HttpResponse<String> page = get("/ui/tenants", cookie);
+        assertThat(page.statusCode()).isEqualTo(403);
+        assertThat(page.body()).doesNotContain("Make key");
+    }
+
     // ------------------------------------------------------------------------------------------------- fixtures
+
+    private static Map<String, Object> arm(String name, double tokens, double accuracy) {
+        return map("arm", name, "runs", 3, "items", 3, "accuracy", accuracy, "answered", 1.0, "tokensMean", tokens,
+                "passAtK", List.of(map("k", 1, "value", accuracy - 0.1, "runs", 3), map("k", 4, "value", accuracy, "runs", 3)),
+                "majorityAtK", List.of(map("k", 1, "value", accuracy - 0.1, "runs", 3)),
+                "verifier", map("falsePositiveRate", 0.0, "falseNegativeRate", 0.1));
+    }
 
     private static Map<String, Object> candidate(String run, int i, boolean selected) {
         String text = i == 1 ? "<script>alert(1)</script> so the answer is 85" : "step " + i + " answer " + (80 + i % 7);

@@ -139,6 +139,7 @@ public class RunPages {
             model.addAttribute("trace", trace);
             model.addAttribute("running", "RUNNING".equals(r.get("status")));
             model.addAttribute("tree", tree);
+            model.addAttribute("generations", Generations.of(roots, (Map<String, Object>) r.get("pipeline")));
             List<Map<String, Object>> listed = SearchTree.listed(tree);
             int cap = all ? Integer.MAX_VALUE : 100;
             model.addAttribute("nodes", listed.size() > cap ? listed.subList(0, cap) : listed);
