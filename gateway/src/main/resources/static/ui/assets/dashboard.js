@@ -74,6 +74,17 @@
     }
   }
 
+  // a saved experiment file (docs/experiments/*.json) read into the JSON form's text area
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input.dataset || !input.dataset.loadInto || !input.files || !input.files[0]) {
+      return;
+    }
+    input.files[0].text().then(function (text) {
+      document.getElementById(input.dataset.loadInto).value = text;
+    });
+  });
+
   window.addEventListener('hashchange', openNode);
   document.addEventListener('DOMContentLoaded', function () {
     charts(document);

@@ -183,8 +183,10 @@ public final class SearchTree {
         } else if (selectedPath.contains(id)) {
             css.append(" on-path");
         }
-        if (!Boolean.TRUE.equals(c.get("complete")) || "partial".equals(c.get("finishReason"))) {
-            css.append(" partial");
+        if ("partial".equals(c.get("finishReason"))) {
+            css.append(" partial"); // a snapshot of a sample still being generated
+        } else if (!Boolean.TRUE.equals(c.get("complete"))) {
+            css.append(" step"); // a partial solution a step-wise search continues
         }
         String role = Objects.toString(c.get("role"), "GENERATE");
         if (!"GENERATE".equals(role)) {
