@@ -33,7 +33,7 @@ final class Platform implements AutoCloseable {
      * fronting an OpenAI-compatible server, set up by configuration alone.
      */
     private static final Map<String, String> MODULE = Map.of("gpu-worker-arith", "gpu-worker",
-            "gpu-worker-openai", "gpu-worker", SECOND_ORCHESTRATOR, "orchestrator-svc");
+            "gpu-worker-openai", "gpu-worker", "orchestrator-svc-2", "orchestrator-svc");
     /** A second orchestrator instance beside the first (the fault suite's), on its own port. */
     static final String SECOND_ORCHESTRATOR = "orchestrator-svc-2";
     /** What the fault suite runs: the platform's path for sim-math runs, without the real and the OpenAI pools. */
