@@ -23,7 +23,7 @@ import java.util.Set;
  * runs' tokens plus in-flight purchases' {@code maxTokens} never exceed the batch budget. {@link #decisions} gives
  * every item's answer at any point.
  *
- * <p><b>Final answer.</b> The latest search run's own answer when a search arm was bought (its curve is that
+ * <p><b>Final answer.</b> The latest search or verifying run's own answer when one was bought (its curve is that
  * answer's accuracy); otherwise the {@link PooledVote} over all the item's voting samples, pilot included.
  */
 public final class ComputeOptimal {
@@ -125,7 +125,7 @@ public final class ComputeOptimal {
         var sampling = new SamplingParams(options.temperature(), 1.0, options.sampleMaxTokens(), seed, List.of(), false);
         VerifierSpec verifier = arm.voting() && options.verifier() != null ? VerifierSpec.of(options.verifier()) : null;
         var spec = new PipelineSpec(arm.strategy(), arm.voting() ? samples : arm.n(), options.model(), verifier,
-                options.rewardModel(), sampling, 300, arm.options());
+                arm.rewardModel(options.rewardModel()), sampling, 300, arm.options());
         return new Purchase(item.id(), tag, arm.name(), spec, cap, Math.min(cap, Math.round(expected)));
     }
 
