@@ -97,15 +97,19 @@ public final class ComputeOptimal {
             long cap = arm.voting() ? assessor.votingCap(samples) : arm.maxTokens();
             double expected = arm.voting() ? assessor.votingCost(samples) : step.increment().cost();
             if (cap > room || !assessor.fitsItem(item, cap)) {
-                // the batch's last tokens: nothing will come back to make room, so buy fewer samples that fit
+                // the batch's last tokens: nothing will come back to make room, so buy fewer samples that fit (also
+                // in place of a search or verifying run, whose budget reserves far more than it is expected to spend)
                 long itemRoom = options.maxTokensPerItem() <= 0 ? Long.MAX_VALUE
                         : options.maxTokensPerItem() - item.spent() - item.reserved();
                 long fits = (Math.min(room, itemRoom) - options.promptTokens()) / options.sampleMaxTokens();
-                if (!arm.voting() || !idle || !purchases.isEmpty() || fits < 1) {
+                // a search or verifying run that no longer fits: more samples instead, where more are allowed
+                int more = arm.voting() ? samples : options.maxSamples() - item.votes().size();
+                if (!idle || !purchases.isEmpty() || fits < 1 || more < 1) {
                     waiting.add(item.id());
                     continue;
                 }
-                samples = (int) Math.min(samples, fits);
+                arm = options.votingArm();
+                samples = (int) Math.min(more, fits);
                 cap = assessor.votingCap(samples);
                 expected = assessor.votingCost(samples);
             }
