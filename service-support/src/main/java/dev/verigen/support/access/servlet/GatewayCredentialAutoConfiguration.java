@@ -9,11 +9,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Every servlet service of the platform answers only the gateway's credential (the gateway itself is reactive). */
+/**
+ * Every servlet service of the platform answers only the gateway's credential (the gateway itself is reactive). The
+ * credential is a bean in any application (a service sends it when it calls another); the filter only where there
+ * is a servlet web server.
+ */
 @AutoConfiguration
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(ServiceAccessProperties.class)
 public class GatewayCredentialAutoConfiguration {
 
@@ -30,13 +34,19 @@ public class GatewayCredentialAutoConfiguration {
         return credential;
     }
 
-    @Bean
-    FilterRegistrationBean<GatewayCredentialFilter> gatewayCredentialFilter(GatewayCredential credential,
-                                                                           ServiceAccessProperties properties) {
-        var registration = new FilterRegistrationBean<>(new GatewayCredentialFilter(credential, properties.openPaths()));
-        // before everything else, the observation and problem filters included: nothing runs for a stranger
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        registration.addUrlPatterns("/*");
-        return registration;
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Servlet {
+
+        @Bean
+        FilterRegistrationBean<GatewayCredentialFilter> gatewayCredentialFilter(GatewayCredential credential,
+                                                                               ServiceAccessProperties properties) {
+            var filter = new GatewayCredentialFilter(credential, properties.openPaths());
+            var registration = new FilterRegistrationBean<>(filter);
+            // before everything else, the observation and problem filters included: nothing runs for a stranger
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
     }
 }
