@@ -199,7 +199,9 @@ final class Observability {
         Set<String> names = new TreeSet<>();
         for (String service : SERVICES) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(platform.url(service) + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create(platform.url(service) + "/actuator/prometheus")).timeout(Duration.ofSeconds(10))
+                    // every service answers metrics only with the gateway's credential, as Prometheus presents it
+                    .header("Authorization", "Bearer " + platform.gatewaySecret()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(service).isEqualTo(200);
             Matcher m = EXPOSED.matcher(response.body());

@@ -138,6 +138,11 @@ final class Platform implements AutoCloseable {
         return adminKey;
     }
 
+    /** What the gateway sends every service behind it, and what a metrics scraper presents as a bearer token. */
+    String gatewaySecret() {
+        return gatewaySecret;
+    }
+
     String gatewayUrl() {
         return "http://127.0.0.1:" + ports.get("gateway");
     }
