@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -714,6 +715,15 @@ abstract class PlatformScenarios {
              ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** The admin dashboard in real headless Chromium (issue 14), against this platform. */
+    @Nested
+    class Dashboard extends DashboardScenarios {
+        @Override
+        Platform platform() {
+            return platform;
         }
     }
 }
