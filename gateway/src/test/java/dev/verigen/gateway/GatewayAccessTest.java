@@ -209,10 +209,24 @@ class GatewayAccessTest {
 
     @Test
     void publicPathsNeedNoKey() throws Exception {
-        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/info",
-                "/openapi.yaml", "/v1/openapi.yaml")) {
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/openapi.yaml", "/v1/openapi.yaml")) {
             assertThat(send(to(path)).statusCode()).as(path).isEqualTo(200);
         }
+        assertThat(ORCHESTRATOR.received()).isEmpty();
+    }
+
+    @Test
+    void actuatorEndpointsOtherThanHealthAreNotPublicWhateverKeyIsSent() throws Exception {
+        for (String path : List.of("/actuator/prometheus", "/actuator/info", "/actuator", "/actuator/env",
+                "/actuator/metrics")) {
+            assertProblem(send(to(path)), 404, "not-found");
+            assertProblem(send(to(path).header("Authorization", ADMIN_AND_RUNS.bearer())), 404, "not-found");
+            assertProblem(send(to(path).header("Authorization", "Bearer not-the-secret")), 404, "not-found");
+        }
+        // the platform's scraper presents the gateway secret as a bearer token
+        HttpResponse<String> metrics = send(to("/actuator/prometheus").header("Authorization", "Bearer " + SECRET));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("verigen_gateway_key_lookups_total");
         assertThat(ORCHESTRATOR.received()).isEmpty();
     }
 

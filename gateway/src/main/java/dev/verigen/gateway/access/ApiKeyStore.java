@@ -2,6 +2,8 @@ package dev.verigen.gateway.access;
 
 import dev.verigen.support.access.ApiKeyTokens;
 import dev.verigen.support.access.Scope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,9 +62,12 @@ public class ApiKeyStore {
             """;
 
     private final JdbcTemplate jdbc;
+    private final Counter lookups;
 
-    public ApiKeyStore(JdbcTemplate jdbc) {
+    public ApiKeyStore(JdbcTemplate jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.lookups = Counter.builder("verigen.gateway.key.lookups")
+                .description("API keys looked up in the database (one query each)").register(meters);
     }
 
     /**
@@ -73,6 +78,7 @@ public class ApiKeyStore {
     public Mono<Optional<KeyCheck>> check(ApiKeyTokens.Presented presented, Optional<Scope> needed) {
         String scope = needed.map(Scope::wire).orElse(null);
         return Mono.fromCallable(() -> {
+            lookups.increment();
             // typed setters: a null left for JdbcTemplate to type would cost a metadata round trip per request
             List<KeyCheck> rows = jdbc.query(SQL, ps -> {
                 ps.setBytes(1, presented.secretHash());
