@@ -190,6 +190,7 @@ class DashboardTest {
         HttpResponse<String> page = get("/ui/runs/" + BIG_RUN, cookie);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(page.statusCode()).isEqualTo(200);
+        System.out.printf("a 1,000-candidate run's page: %d ms, %d bytes%n", ms, page.body().length());
         assertThat(ms).as("render time in ms").isLessThan(3000);
         int circles = page.body().split("<circle", -1).length - 1;
         assertThat(circles).isBetween(20, 450);
