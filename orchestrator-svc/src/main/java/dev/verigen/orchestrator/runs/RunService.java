@@ -128,6 +128,7 @@ public class RunService {
             var locked = runs.lock(id).orElseThrow();
             if (locked.status() == RunRepository.RunStatus.RUNNING && runs.cancel(id, reason)) {
                 driver.stopInFlight(locked, "the run was cancelled: " + reason);
+                budgets.releaseLease(id);
                 events.append(id, "run.finished", java.util.Map.of("status", "CANCELLED", "reason", reason));
                 metrics.finished(locked, RunRepository.RunStatus.CANCELLED, "cancelled");
                 return java.util.Optional.of(RunRepository.RunStatus.CANCELLED);
