@@ -141,6 +141,14 @@ ensure_deploy_test_tools() {
   ensure_cmd nsenter util-linux
 }
 
+# what the dashboard's browser tests drive (e2e-tests, DashboardScenarios): Debian's headless-capable Chromium and
+# the matching chromedriver, at the paths the tests use (Selenium Manager never downloads a browser here)
+ensure_browser_test_tools() {
+  [[ "$(uname -s)" == Linux ]] || return 0
+  ensure_file /usr/bin/chromium chromium
+  ensure_file /usr/bin/chromedriver chromium-driver
+}
+
 ensure_tools() {
   ensure_cmd mvn maven
   ensure_cmd curl curl
@@ -351,12 +359,13 @@ ensure_dev_credentials() {
 dev_key() { [[ -s "$DEV_KEY_FILE" ]] && printf '%s\n' "$(<"$DEV_KEY_FILE")"; }
 gateway_secret() { [[ -s "$GATEWAY_SECRET_FILE" ]] && printf '%s\n' "$(<"$GATEWAY_SECRET_FILE")"; }
 
-# access_env <service>: the credentials a service starts with, as NAME=value lines (empty for most services)
+# access_env <service>: the credentials a service starts with, as NAME=value lines
 access_env() {
   case "$1" in
     orchestrator-svc) printf '%s\n' "VERIGEN_BOOTSTRAP_KEY=$(dev_key)" "VERIGEN_GATEWAY_SECRET=$(gateway_secret)" ;;
-    # the services the gateway routes to trust its identity headers only with the secret beside them
-    gateway|verifier-svc) printf '%s\n' "VERIGEN_GATEWAY_SECRET=$(gateway_secret)" ;;
+    # the gateway sends the secret upstream; every other service answers only requests that carry it (health
+    # probes aside) and refuses to start without it
+    *) printf '%s\n' "VERIGEN_GATEWAY_SECRET=$(gateway_secret)" ;;
   esac
 }
 

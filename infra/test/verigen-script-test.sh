@@ -96,8 +96,8 @@ first=$(cat "$st/dev-admin-key" 2>/dev/null || true); secret=$(cat "$st/gateway-
   && pass "dev key and gateway secret made once, kept, mode 600" || fail "dev credentials: '$first' '$secret'"
 envs=$("${LIB_ENV[@]}" bash -c 'source "$VERIGEN_ROOT/infra/lib.sh"; for s in orchestrator-svc gateway generator-svc; do echo "$s: $(access_env $s | tr "\n" " ")"; done')
 [[ "$envs" == *"orchestrator-svc: VERIGEN_BOOTSTRAP_KEY=$first VERIGEN_GATEWAY_SECRET=$secret "* \
-   && "$envs" == *"gateway: VERIGEN_GATEWAY_SECRET=$secret "* && "$envs" == *"generator-svc: "$'\n'* || "$envs" == *"generator-svc: " ]] \
-  && pass "orchestrator gets the bootstrap key and secret, the gateway the secret" || fail "access_env: $envs"
+   && "$envs" == *"gateway: VERIGEN_GATEWAY_SECRET=$secret "* && "$envs" == *"generator-svc: VERIGEN_GATEWAY_SECRET=$secret "* ]] \
+  && pass "orchestrator gets the bootstrap key and secret, every other service the secret" || fail "access_env: $envs"
 
 cat > "$TMP/fake-gateway.py" <<'PY'
 import json, sys

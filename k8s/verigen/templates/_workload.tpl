@@ -257,5 +257,11 @@ spec:
     - port: http
       path: /actuator/prometheus
       interval: {{ $root.Values.metrics.serviceMonitor.interval }}
+      # every service answers metrics only with the gateway's credential, here as a bearer token
+      authorization:
+        type: Bearer
+        credentials:
+          name: {{ $root.Values.auth.gatewaySecret.existingSecret | default (include "verigen.authSecretName" $root) }}
+          key: {{ $root.Values.auth.gatewaySecret.key }}
 {{- end }}
 {{- end -}}

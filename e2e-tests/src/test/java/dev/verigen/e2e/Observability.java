@@ -162,7 +162,7 @@ final class Observability {
             assertThat(missing).as("queried but exported by no running service").isEmpty();
         });
         assertThat(wanted).contains("verigen_queue_depth", "verigen_budget_refusals_total",
-                "verigen_messages_dropped_total", "vllm:time_to_first_token_seconds_bucket");
+                "verigen_dead_letters_total", "vllm:time_to_first_token_seconds_bucket");
     }
 
     /** Metric names per dashboard panel or alert, from the files the chart and compose ship. */
@@ -199,7 +199,9 @@ final class Observability {
         Set<String> names = new TreeSet<>();
         for (String service : SERVICES) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(platform.url(service) + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create(platform.url(service) + "/actuator/prometheus")).timeout(Duration.ofSeconds(10))
+                    // every service answers metrics only with the gateway's credential, as Prometheus presents it
+                    .header("Authorization", "Bearer " + platform.gatewaySecret()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(service).isEqualTo(200);
             Matcher m = EXPOSED.matcher(response.body());

@@ -32,6 +32,7 @@ class GatewayAccessTest {
     private static final KeyDatabase.Key RUNS = DB.createKey("acme", Scope.RUNS);
     private static final KeyDatabase.Key EXPERIMENTS = DB.createKey("acme", Scope.EXPERIMENTS);
     private static final KeyDatabase.Key ADMIN_AND_RUNS = DB.createKey("platform", Scope.ADMIN, Scope.RUNS);
+    private static final KeyDatabase.Key OPERATOR = DB.createKey("platform", Scope.OPERATOR);
     private static final KeyDatabase.Key SMALL_BODIES = DB.createKey("acme", 100_000, 10_000, 100L, Scope.RUNS);
     private static final KeyDatabase.Key LARGE_BODIES = DB.createKey("acme", 100_000, 10_000, 3L << 20, Scope.RUNS);
 
@@ -169,7 +170,9 @@ class GatewayAccessTest {
                 new Case(EXPERIMENTS, "/v1/verifiers", "runs"),
                 new Case(RUNS, "/v1/experiments", "experiments"),
                 new Case(RUNS, "/v1/datasets/d-1", "experiments"),
-                new Case(RUNS, "/v1/tenants", "admin"),
+                new Case(RUNS, "/v1/tenants", "operator"),
+                new Case(ADMIN_AND_RUNS, "/v1/tenants", "operator"),
+                new Case(ADMIN_AND_RUNS, "/v1/platform/health", "operator"),
                 new Case(RUNS, "/v1/tenants/acme/keys", "admin"));
 
         for (Case c : cases) {
@@ -195,11 +198,35 @@ class GatewayAccessTest {
     }
 
     @Test
+    void anOperatorKeyPassesWhereAdminIsNeededAndOnItsOwnPaths() throws Exception {
+        for (String path : List.of("/v1/tenants/acme/keys", "/v1/tenants", "/v1/platform/health")) {
+            send(to(path).header("Authorization", OPERATOR.bearer()));
+        }
+        assertThat(ORCHESTRATOR.received()).extracting(FakeOrchestrator.Received::path)
+                .containsExactly("/v1/tenants/acme/keys", "/v1/tenants", "/v1/platform/health");
+        assertThat(ORCHESTRATOR.received().getFirst().header("X-Verigen-Scopes")).isEqualTo("operator");
+    }
+
+    @Test
     void publicPathsNeedNoKey() throws Exception {
-        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/info",
-                "/openapi.yaml", "/v1/openapi.yaml")) {
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/openapi.yaml", "/v1/openapi.yaml")) {
             assertThat(send(to(path)).statusCode()).as(path).isEqualTo(200);
         }
+        assertThat(ORCHESTRATOR.received()).isEmpty();
+    }
+
+    @Test
+    void actuatorEndpointsOtherThanHealthAreNotPublicWhateverKeyIsSent() throws Exception {
+        for (String path : List.of("/actuator/prometheus", "/actuator/info", "/actuator", "/actuator/env",
+                "/actuator/metrics")) {
+            assertProblem(send(to(path)), 404, "not-found");
+            assertProblem(send(to(path).header("Authorization", ADMIN_AND_RUNS.bearer())), 404, "not-found");
+            assertProblem(send(to(path).header("Authorization", "Bearer not-the-secret")), 404, "not-found");
+        }
+        // the platform's scraper presents the gateway secret as a bearer token
+        HttpResponse<String> metrics = send(to("/actuator/prometheus").header("Authorization", "Bearer " + SECRET));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("verigen_gateway_key_lookups_total");
         assertThat(ORCHESTRATOR.received()).isEmpty();
     }
 

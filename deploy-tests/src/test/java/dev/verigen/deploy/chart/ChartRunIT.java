@@ -62,6 +62,8 @@ class ChartRunIT {
     private Manifests manifests;
     private String adminKey;
     private String gateway;
+    /** every service answers metrics only with it, as the ServiceMonitors present it */
+    private String gatewaySecret;
 
     @BeforeAll
     void install() throws Exception {
@@ -104,6 +106,7 @@ class ChartRunIT {
         gateway = cluster.serviceUrl("vg-verigen-gateway", 8080);
         Secret auth = manifests.get(Secret.class, "vg-verigen-auth");
         adminKey = new String(Base64.getDecoder().decode(auth.getData().get("bootstrap-key")), StandardCharsets.UTF_8);
+        gatewaySecret = new String(Base64.getDecoder().decode(auth.getData().get("gateway-secret")), StandardCharsets.UTF_8);
     }
 
     @AfterAll
@@ -187,7 +190,8 @@ class ChartRunIT {
             long limit = pod.container().spec().memoryLimit();
             int port = LocalCluster.port(pod.spec().getContainers().getFirst(), new io.fabric8.kubernetes.api.model.IntOrString("http"));
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://" + pod.address().address() + ":" + port
-                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + gatewaySecret)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
             double max = 0;
             Matcher m = heap.matcher(metrics);
             while (m.find()) {

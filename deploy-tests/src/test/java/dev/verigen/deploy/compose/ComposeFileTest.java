@@ -153,7 +153,9 @@ class ComposeFileTest {
             assertThat(ServiceEnvironment.of(module).reads(variable)).as("%s binds %s", m.group(1), m.group(2)).isTrue();
             assertThat(compose.at("/services/" + m.group(1) + "/volumes").toString()).contains("/run/verigen");
         }
-        assertThat(files).isEqualTo(3);
+        // the gateway's secret and the bootstrap key for the gateway and the orchestrator, the gateway's credential for
+        // every service behind it (orchestrator, generator, three workers, reward model, verifier)
+        assertThat(files).isEqualTo(10);
         assertThat(env("orchestrator")).doesNotContainKeys("VERIGEN_BOOTSTRAP_KEY", "VERIGEN_GATEWAY_SECRET");
         assertThat(env("verifier").get("VERIGEN_SANDBOX_SCRATCH_DIR")).isEqualTo("/sandbox");
         assertThat(compose.at("/services/verifier/cap_add").toString())

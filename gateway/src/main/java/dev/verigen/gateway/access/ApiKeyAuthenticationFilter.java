@@ -5,7 +5,13 @@ import dev.verigen.gateway.errors.GatewayProblemException;
 import dev.verigen.gateway.limits.BodyLimit;
 import dev.verigen.support.access.IdentityHeaders;
 import dev.verigen.support.problems.ApiProblem;
+import dev.verigen.support.access.GatewayCredential;
+import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
@@ -30,17 +36,28 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     /** After the global body limit for requests without credentials (RequestBodyLimitFilter). */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
+    private static final PathPattern ACTUATOR = PathPatternParser.defaultInstance.parse("/actuator/**");
+
     private final AccessPolicy policy;
     private final Gatekeeper gatekeeper;
     private final long defaultMaxBodyBytes;
-    private final String gatewaySecret;
+    private final GatewayCredential credential;
 
+    /**
+     * @throws IllegalStateException without a gateway secret, unless the development flag is set: the services
+     *                               behind would refuse every request (or, in development, take anyone's)
+     */
     public ApiKeyAuthenticationFilter(AccessPolicy policy, Gatekeeper gatekeeper, GatewayProperties gateway,
                                       AccessProperties access) {
         this.policy = policy;
         this.gatekeeper = gatekeeper;
         this.defaultMaxBodyBytes = gateway.maxRequestBodySize().toBytes();
-        this.gatewaySecret = access.gatewaySecret();
+        this.credential = GatewayCredential.of(access.gatewaySecret(), access.development(), "gateway");
+        if (!credential.required()) {
+            log.warn("{} is unset and {}=true: services behind this gateway cannot tell it from anyone else "
+                     + "(development only)", GatewayCredential.SECRET_VARIABLE, GatewayCredential.DEVELOPMENT_VARIABLE);
+        }
     }
 
     @Override
@@ -59,7 +76,15 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
         if (policy.isPublic(path)) {
             return chain.filter(withIdentity(exchange, null));
         }
-        return gatekeeper.admit(Credentials.token(request.getHeaders()), policy.requiredScope(path), path.value())
+        if (ACTUATOR.matches(path)) {
+            // the gateway's own metrics and the like: for the platform's scraper (the gateway secret as a bearer
+            // token) only, never for a client, whatever its key
+            return credential.required() && credential.admits(null, request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
+                    ? chain.filter(withIdentity(exchange, null))
+                    : Mono.error(new GatewayProblemException(ApiProblem.notFound("No such resource: " + path.value())));
+        }
+        return gatekeeper.admit(Credentials.token(request.getHeaders()), policy.requiredScope(path), path.value(),
+                        clientAddress(request))
                 .flatMap(key -> {
                     exchange.getAttributes().put(AuthenticatedKey.ATTRIBUTE, key);
                     exchange.getResponse().beforeCommit(() -> {
@@ -84,11 +109,22 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
                 headers.set(IdentityHeaders.TENANT, key.tenant());
                 headers.set(IdentityHeaders.KEY_ID, key.keyId());
                 headers.set(IdentityHeaders.SCOPES, key.scopesHeader());
-                if (gatewaySecret != null) {
-                    headers.set(IdentityHeaders.GATEWAY_SECRET, gatewaySecret);
-                }
             }
+            // on every request that goes upstream: the services behind answer nothing else
+            credential.secret().ifPresent(secret -> headers.set(IdentityHeaders.GATEWAY_SECRET, secret));
         }).build();
         return exchange.mutate().request(request).build();
+    }
+
+    /**
+     * The address failed key checks are counted against: the peer's, or the client's as a trusted proxy reports it
+     * where {@code server.forward-headers-strategy} is set (behind an ingress every client would otherwise share one).
+     */
+    private static String clientAddress(ServerHttpRequest request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote == null) {
+            return "unknown";
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 }

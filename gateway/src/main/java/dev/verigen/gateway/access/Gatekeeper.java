@@ -4,6 +4,7 @@ import dev.verigen.gateway.errors.GatewayProblemException;
 import dev.verigen.support.access.ApiKeyTokens;
 import dev.verigen.support.access.Scope;
 import dev.verigen.support.problems.ApiProblem;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,26 +31,43 @@ public class Gatekeeper {
     private static final long DB_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
     private final ApiKeyStore store;
+    private final FailedKeyChecks failures;
     private final AtomicLong lastDbWarning = new AtomicLong(System.nanoTime() - DB_WARNING_INTERVAL_NANOS);
 
-    public Gatekeeper(ApiKeyStore store) {
+    public Gatekeeper(ApiKeyStore store, FailedKeyChecks failures) {
         this.store = store;
+        this.failures = failures;
     }
 
-    public Mono<AuthenticatedKey> admit(Optional<String> token, Optional<Scope> needed, String path) {
+    /**
+     * @param client the client's address: its failed checks are counted, and once over their limit its keys are
+     *               refused with 429 before any database query
+     */
+    public Mono<AuthenticatedKey> admit(Optional<String> token, Optional<Scope> needed, String path, String client) {
         if (token.isEmpty()) {
             return Mono.error(unauthorized("This endpoint needs an API key: send 'Authorization: Bearer <key>' "
                                            + "or 'X-Api-Key: <key>'.", "Bearer realm=\"verigen\""));
         }
+        Duration blocked = failures.blockedFor(client);
+        if (!blocked.isZero()) {
+            return Mono.error(new GatewayProblemException(ApiProblem.rateLimited("Too many requests with invalid API "
+                    + "keys from this address; retry later.", blocked)));
+        }
         Optional<ApiKeyTokens.Presented> presented = ApiKeyTokens.parse(token.get());
         if (presented.isEmpty()) {
+            failures.failed(client);
             return Mono.error(invalidKey());
         }
         return store.check(presented.get(), needed)
                 .onErrorMap(e -> !(e instanceof GatewayProblemException), this::databaseUnavailable)
                 .flatMap(found -> found
                         .map(check -> decide(presented.get(), check, needed, path))
-                        .orElseGet(() -> Mono.error(invalidKey())));
+                        .orElseGet(() -> Mono.error(invalidKey())))
+                .doOnError(GatewayProblemException.class, e -> {
+                    if (e.problem().status() == HttpStatus.UNAUTHORIZED) {
+                        failures.failed(client);
+                    }
+                });
     }
 
     private static Mono<AuthenticatedKey> decide(ApiKeyTokens.Presented presented, KeyCheck check,
@@ -57,7 +75,7 @@ public class Gatekeeper {
         if (!ApiKeyTokens.matches(presented, check.secretHash()) || check.revoked()) {
             return Mono.error(invalidKey());
         }
-        if (needed.isPresent() && !check.scopes().contains(needed.get())) {
+        if (needed.isPresent() && !needed.get().grantedBy(check.scopes())) {
             return Mono.error(new GatewayProblemException(ApiProblem.forbidden("This API key does not have the '"
                     + needed.get().wire() + "' scope, which " + path + " needs.")));
         }

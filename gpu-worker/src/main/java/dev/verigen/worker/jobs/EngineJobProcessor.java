@@ -46,7 +46,8 @@ public final class EngineJobProcessor {
     }
 
     /** As {@link #process(EngineRequest)}, with the job's control: a cancelled job answers with what it generated. */
-    public GenerationResult process(EngineRequest request, EngineControl control) {
+    public GenerationResult process(EngineRequest sent, EngineControl control) {
+        EngineRequest request = ReservationCap.fit(sent);
         Instant start = clock.instant();
         long started = System.nanoTime();
         metrics.started();

@@ -38,13 +38,30 @@ public class BudgetRepository {
             and (max_calls is null or used_calls + reserved_calls + :calls <= max_calls)
             and (max_flops is null or used_flops + reserved_flops + :flops <= max_flops)""";
 
+    /**
+     * Releases the reservation and books the usage, each unit as far as its cap leaves room once the reservation is
+     * released ({@link #BOOKABLE}); the rest goes to {@code overrun_*}. So {@code used + reserved <= max} holds after
+     * every settlement, even for a job that spent more than it reserved or a late result that reserved nothing any
+     * more, and {@code used + overrun} is what was really spent.
+     */
     private static final String SETTLE = """
             reserved_tokens = greatest(0, reserved_tokens - :reservedTokens),
             reserved_calls  = greatest(0, reserved_calls - :reservedCalls),
             reserved_flops  = greatest(0, reserved_flops - :reservedFlops),
-            used_tokens     = used_tokens + :usedTokens,
-            used_calls      = used_calls + :usedCalls,
-            used_flops      = used_flops + :usedFlops""";
+            used_tokens     = used_tokens + %1$s,
+            used_calls      = used_calls + %2$s,
+            used_flops      = used_flops + %3$s,
+            overrun_tokens  = overrun_tokens + :usedTokens - %1$s,
+            overrun_calls   = overrun_calls + :usedCalls - %2$s,
+            overrun_flops   = overrun_flops + :usedFlops - %3$s""".formatted(
+            bookable("tokens", "usedTokens", "reservedTokens"), bookable("calls", "usedCalls", "reservedCalls"),
+            bookable("flops", "usedFlops", "reservedFlops"));
+
+    /** The part of a unit's usage that fits under its cap (SET expressions read the row as it was before). */
+    private static String bookable(String unit, String used, String reserved) {
+        return "least(:%2$s, case when max_%1$s is null then :%2$s else greatest(0, max_%1$s - used_%1$s - greatest(0, reserved_%1$s - :%3$s)) end)"
+                .formatted(unit, used, reserved);
+    }
 
     /** What the run's lease has free, and what the run may still reserve under its own caps (null: no cap). */
     private static final String RUN_ROOM = """
@@ -264,6 +281,14 @@ public class BudgetRepository {
             jdbc.sql("update budgets set " + SETTLE + " where id = :id")
                     .params(settlement(reserved, used)).param("id", tenantBudgetId).update();
         }
+    }
+
+    /** What the run's jobs spent beyond its caps (booked nowhere else): tokens, calls, FLOPs. */
+    public Amount overrunForRun(UUID runId) {
+        return jdbc.sql("select overrun_tokens, overrun_calls, overrun_flops from budgets where run_id = :run")
+                .param("run", runId)
+                .query((rs, i) -> new Amount(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3).doubleValue()))
+                .optional().orElse(Amount.ZERO);
     }
 
     public RunState.Budget forRun(UUID runId) {

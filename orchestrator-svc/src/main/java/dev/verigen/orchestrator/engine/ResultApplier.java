@@ -13,6 +13,7 @@ import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationResult;
 import dev.verigen.orchestrator.budgets.Amount;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
+import dev.verigen.orchestrator.delivery.CrashPoint;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
@@ -69,10 +70,12 @@ public class ResultApplier {
     private final ComputeEstimator compute;
     private final RunTracing tracing;
     private final RunMetrics metrics;
+    private final CrashPoint crash;
 
     public ResultApplier(TransactionTemplate tx, JdbcClient jdbc, RunRepository runs, StepRepository steps,
                          BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver,
-                         ComputeEstimator compute, RunTracing tracing, RunMetrics metrics) {
+                         ComputeEstimator compute, RunTracing tracing, RunMetrics metrics, CrashPoint crash) {
+        this.crash = crash;
         this.tracing = tracing;
         this.metrics = metrics;
         this.tx = tx;
@@ -285,8 +288,9 @@ public class ResultApplier {
             StepRow current = step.get();
             RunRow run = locked.get();
             if (current.attempt() != meta.attempt()) {
-                log.info("stale result for job {} (attempt {}, step at attempt {}) ignored", meta.jobId(),
-                        meta.attempt(), current.attempt());
+                log.info("stale result for job {} (attempt {}, step at attempt {}): booked, not decided on",
+                        meta.jobId(), meta.attempt(), current.attempt());
+                bookLate(run, current, meta.attempt(), kind, usage, samples, "a later attempt of the job was sent");
                 return;
             }
             if (current.status() == RunState.Step.Status.CANCELLED) {
@@ -296,10 +300,14 @@ public class ResultApplier {
                 return;
             }
             if (current.status() != RunState.Step.Status.PENDING) {
-                log.info("result for job {} whose step is already {} ignored", meta.jobId(), current.status());
+                log.info("result for job {} whose step is already {}: booked, not decided on", meta.jobId(),
+                        current.status());
+                bookLate(run, current, meta.attempt(), kind, usage, samples,
+                        "the step was already " + current.status().name().toLowerCase(java.util.Locale.ROOT));
                 return;
             }
             settle(run, current, kind, usage, samples);
+            crash.reached(CrashPoint.Point.MID_APPLY);
             RunEvent event = work.apply(run, current);
             if (run.status() == RunStatus.RUNNING) {
                 driver.advance(run, event);
@@ -307,13 +315,44 @@ public class ResultApplier {
         });
     }
 
-    private void settle(RunRow run, StepRow step, StepKind kind, Usage usage, List<GenerationResult.Sample> samples) {
+    /**
+     * Books the work of a result that came after its step stopped waiting for it (the step timed out and released
+     * its reservation, a later attempt was sent, or the run ended): the engine ran all the same, so its usage is
+     * recorded (marked late), booked to the run and its tenant as far as their caps allow (the rest as overrun:
+     * {@link BudgetRepository#settle}) and shown as a {@code step.late_result} event. Nothing is decided on it.
+     */
+    private void bookLate(RunRow run, StepRow step, int attempt, StepKind kind, Usage usage,
+                          List<GenerationResult.Sample> samples, String why) {
+        Amount used = usedBy(run, step, kind, usage, samples);
+        if (used.equals(Amount.ZERO) && usage.promptTokens() == 0 && usage.completionTokens() == 0) {
+            return; // nothing ran (refused before the engine, cancelled before it started)
+        }
+        traces.recordLateUsage(run.id(), step.id(), kind, usage, used.flops());
+        budgets.settle(run.id(), step.tenantBudgetId(), Amount.ZERO, used);
+        metrics.spent(run.tenant(), used);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("stepId", step.id());
+        data.put("kind", kind.name());
+        data.put("attempt", attempt);
+        data.put("tokens", used.tokens());
+        data.put("calls", used.calls());
+        data.put("flops", used.flops());
+        data.put("reason", why);
+        events.append(run.id(), "step.late_result", data);
+    }
+
+    /** What a job's usage costs each budget unit. */
+    private Amount usedBy(RunRow run, StepRow step, StepKind kind, Usage usage, List<GenerationResult.Sample> samples) {
         // Generation and the model-backed scorers (judge, likelihood) spend the token and FLOPs budgets; every model
         // call spends the call budget.
         boolean spendsTokens = kind == StepKind.GENERATION
                 || (kind == StepKind.SCORING && Costs.scoringSpendsTokens(scorer(run, step)));
         long tokensUsed = spendsTokens ? usage.totalTokens() : 0;
-        var used = new Amount(tokensUsed, usage.calls(), spendsTokens ? flops(run, step, usage, samples) : 0);
+        return new Amount(tokensUsed, usage.calls(), spendsTokens ? flops(run, step, usage, samples) : 0);
+    }
+
+    private void settle(RunRow run, StepRow step, StepKind kind, Usage usage, List<GenerationResult.Sample> samples) {
+        var used = usedBy(run, step, kind, usage, samples);
         traces.recordUsage(run.id(), step.id(), kind, usage, used.flops());
         Amount reserved = reserved(step);
         // a closed cancelled step holds nothing any more: its late result is booked without a reservation
@@ -321,8 +360,8 @@ public class ResultApplier {
         if (holds && (used.tokens() > reserved.tokens() || used.calls() > reserved.calls()
                 || used.flops() > reserved.flops())) {
             log.warn("job {} of run {} used more than it reserved: {} against {} tokens, {} calls, {} FLOPs; the cost "
-                    + "bounds are too low for it", step.jobId(), run.id(), used, step.reservedTokens(),
-                    step.reservedCalls(), step.reservedFlops());
+                    + "bounds are too low for it (what does not fit the caps is booked as overrun)", step.jobId(),
+                    run.id(), used, step.reservedTokens(), step.reservedCalls(), step.reservedFlops());
         }
         budgets.settle(run.id(), step.tenantBudgetId(), reserved, used);
         if (run.status() != RunStatus.RUNNING) {

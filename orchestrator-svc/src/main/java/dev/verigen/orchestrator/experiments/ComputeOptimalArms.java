@@ -176,7 +176,7 @@ public class ComputeOptimalArms implements BatchArms {
 
     /** What was learned for this pool and suite, or the prior. */
     private CurveBook book(ExperimentRepository.ExperimentRow row, Options options) {
-        return curves.find(options.model(), row.spec().suite()).orElseGet(() -> CurveBook.prior(options.model(),
+        return curves.find(row.id(), options.model(), row.spec().suite()).orElseGet(() -> CurveBook.prior(options.model(),
                 row.spec().suite(), options.votingArm().name(), options.pilotSamples(), options.maxSamples(),
                 options.bins(), options.promptTokens() + options.sampleMaxTokens() / 2.0));
     }

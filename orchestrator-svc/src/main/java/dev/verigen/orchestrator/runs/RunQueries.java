@@ -60,10 +60,12 @@ public class RunQueries {
                 .map(c -> new RunView.Result(c.id(), c.text(), c.extracted(), c.verdict(), c.score(), run.resultReason()))
                 .orElse(null);
         var b = budgets.forRun(run.id());
+        var overrun = budgets.overrunForRun(run.id());
         return new RunView(run.id(), run.status().name(), run.createdAt(), run.finishedAt(), run.spec(), run.input(),
                 result, traces.totalUsage(run.id()),
                 new RunView.BudgetView(b.maxTokens(), b.maxCalls(), b.maxFlops(), b.usedTokens(), b.usedCalls(),
-                        b.usedFlops(), b.reservedTokens(), b.reservedCalls(), b.reservedFlops()),
+                        b.usedFlops(), b.reservedTokens(), b.reservedCalls(), b.reservedFlops(), overrun.tokens(),
+                        overrun.calls(), overrun.flops()),
                 candidates, run.errorCode() == null ? null : new RunView.Error(run.errorCode(), run.errorDetail()),
                 run.traceId());
     }

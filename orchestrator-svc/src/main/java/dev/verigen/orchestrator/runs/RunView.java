@@ -22,9 +22,13 @@ public record RunView(UUID id, String status, Instant createdAt, Instant finishe
                          String reason) {
     }
 
-    /** The run's own budget; FLOPs are estimated (see {@code ComputeEstimator}). Caps are null when absent. */
+    /**
+     * The run's own budget; FLOPs are estimated (see {@code ComputeEstimator}). Caps are null when absent. Used never
+     * exceeds a cap; {@code overrun*} is what the run's jobs spent beyond it (late results, too-low cost bounds).
+     */
     public record BudgetView(Long maxTokens, Long maxCalls, Double maxFlops, long usedTokens, long usedCalls,
-                             double usedFlops, long reservedTokens, long reservedCalls, double reservedFlops) {
+                             double usedFlops, long reservedTokens, long reservedCalls, double reservedFlops,
+                             long overrunTokens, long overrunCalls, double overrunFlops) {
     }
 
     /**

@@ -104,6 +104,19 @@ public class TraceRepository {
                 .update();
     }
 
+    /** A late result's usage (its step had stopped waiting for it): recorded and counted, marked late. */
+    public void recordLateUsage(UUID runId, UUID stepId, StepKind kind, Usage usage, double flops) {
+        jdbc.sql("""
+                insert into usage (run_id, step_id, kind, prompt_tokens, completion_tokens, calls, engine_ms, wall_ms,
+                                   flops, late)
+                values (:run, :step, :kind, :prompt, :completion, :calls, :engine, :wall, :flops, true)""")
+                .param("flops", flops)
+                .param("run", runId).param("step", stepId).param("kind", kind.name())
+                .param("prompt", usage.promptTokens()).param("completion", usage.completionTokens())
+                .param("calls", usage.calls()).param("engine", usage.engineMs()).param("wall", usage.wallMs())
+                .update();
+    }
+
     public UsageView totalUsage(UUID runId) {
         return jdbc.sql("""
                 select coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(calls), 0),

@@ -51,6 +51,7 @@ public class GenerationClient implements DisposableBean {
 
     private static final int REPLY_PARTITIONS = 6;
     private static final Duration PARTITION_CHECK = Duration.ofSeconds(2);
+    static final Duration REPLY_RETENTION = Duration.ofHours(1);
 
     private final StreamBridge bridge;
     private final String brokers;
@@ -110,7 +111,7 @@ public class GenerationClient implements DisposableBean {
         return pending.size();
     }
 
-    private void ensureStarted() {
+    void ensureStarted() {
         if (poller != null) {
             return;
         }
@@ -143,7 +144,10 @@ public class GenerationClient implements DisposableBean {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             // as many partitions as the binders' min-partition-count: a worker's binder would otherwise add partitions
             // to the topic when it first sends a reply, and a reply on a partition this instance does not read is lost
-            admin.createTopics(List.of(new NewTopic(replyTopic, Optional.of(REPLY_PARTITIONS), Optional.empty()))).all().get();
+            // replies matter for seconds: an hour's retention keeps an orphaned topic (an instance killed before it
+            // could delete its own) from holding data
+            admin.createTopics(List.of(new NewTopic(replyTopic, Optional.of(REPLY_PARTITIONS), Optional.empty())
+                    .configs(Map.of("retention.ms", Long.toString(REPLY_RETENTION.toMillis()))))).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create reply topic " + replyTopic + ": " + e.getCause(), e);
@@ -215,6 +219,11 @@ public class GenerationClient implements DisposableBean {
         }
     }
 
+    /**
+     * Stops reading and deletes this instance's reply topic, so that instances that come and go (every restart of a
+     * random instance id, every pod of a rollout) do not leave a topic each behind. Nothing waits on it any more: a
+     * reply still on its way would be dropped all the same.
+     */
     @Override
     public void destroy() {
         closed = true;
@@ -223,5 +232,27 @@ public class GenerationClient implements DisposableBean {
             c.wakeup();
         }
         pending.values().forEach(f -> f.cancel(false));
+        Thread t = poller;
+        if (t != null) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTopic();
+        }
+    }
+
+    private void deleteTopic() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            admin.deleteTopics(List.of(replyTopic)).all().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            log.info("deleted reply topic {}", replyTopic);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            log.warn("could not delete reply topic {} (it expires its messages after {}): {}", replyTopic,
+                    REPLY_RETENTION, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -76,6 +76,18 @@ public class JudgeScorer implements Scorer {
         return Optional.empty();
     }
 
+    /**
+     * The judge samples per candidate the job's reservation pays for: the orchestrator reserves k model calls per
+     * candidate for the k it knows of (the scorer's {@code k=}, else its default of 4), so a larger k configured here
+     * ({@code judge-k}) is cut to what was reserved rather than spending calls and tokens nobody reserved. A job
+     * that reserved nothing (sent by hand, or by a platform before reservations) keeps k.
+     */
+    static int affordableK(int k, ScoringJob job) {
+        long calls = job.meta().reservation().calls();
+        int candidates = Math.max(1, job.candidates().size());
+        return calls <= 0 ? k : (int) Math.max(1, Math.min(k, calls / candidates));
+    }
+
     static String judgePrompt(String task, String candidate) {
         return "Task:\n" + task + "\n\nAnswer to judge:\n" + candidate;
     }
@@ -95,11 +107,12 @@ public class JudgeScorer implements Scorer {
         String target = ModelScorers.requirePool(NAME, pool);
         var sampling = new SamplingParams(properties.judgeTemperature(), 1.0, properties.judgeMaxTokens(), null,
                 List.of(), false);
+        int samples = affordableK(k, job);
         List<GenerationJob> jobs = new ArrayList<>();
         List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
         for (CandidateRef candidate : job.candidates()) {
             var generation = new GenerationJob(ModelScorers.meta(job, client.replyTopic()), GenerationJob.Role.JUDGE,
-                    target, judgePrompt(job.prompt(), candidate.text()), sampling, k);
+                    target, judgePrompt(job.prompt(), candidate.text()), sampling, samples);
             jobs.add(generation);
             futures.add(client.submit(generation));
         }
@@ -108,13 +121,13 @@ public class JudgeScorer implements Scorer {
         ModelScorers.failOnError(results);
         List<Score> scores = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            List<GenerationResult.Sample> samples = results.get(i).samples();
-            if (samples.isEmpty()) {
+            List<GenerationResult.Sample> judged = results.get(i).samples();
+            if (judged.isEmpty()) {
                 throw new ScorerException("malformed_response", "the judge returned no samples", true,
                         ModelScorers.usage(results));
             }
-            long correct = samples.stream().filter(s -> saysCorrect(s.text())).count();
-            scores.add(new Score(job.candidates().get(i).candidateId(), correct / (double) samples.size()));
+            long correct = judged.stream().filter(s -> saysCorrect(s.text())).count();
+            scores.add(new Score(job.candidates().get(i).candidateId(), correct / (double) judged.size()));
         }
         return new Scored(scores, ModelScorers.usage(results));
     }

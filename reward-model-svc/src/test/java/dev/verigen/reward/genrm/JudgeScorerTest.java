@@ -2,9 +2,14 @@ package dev.verigen.reward.genrm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.verigen.contracts.CandidateRef;
+import dev.verigen.contracts.JobMeta;
+import dev.verigen.contracts.ScoringJob;
 import dev.verigen.reward.scoring.ScorerRegistry;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class JudgeScorerTest {
@@ -32,5 +37,22 @@ class JudgeScorerTest {
         assertThat(registry.find("likelihood:arith-tiny")).isPresent();
         assertThat(registry.find("likelihood:arith-tiny:k=2")).isEmpty();
         assertThat(registry.find("likelihood:Bad Pool")).isEmpty();
+    }
+
+    @Test
+    void aJudgeAsksForNoMoreSamplesThanTheJobReservedCallsFor() {
+        List<CandidateRef> three = List.of(new CandidateRef(UUID.randomUUID(), "a"),
+                new CandidateRef(UUID.randomUUID(), "b"), new CandidateRef(UUID.randomUUID(), "c"));
+        // reserved for k = 4 per candidate (the orchestrator's default) while this service is set to 8
+        assertThat(JudgeScorer.affordableK(8, job(12, three))).isEqualTo(4);
+        assertThat(JudgeScorer.affordableK(2, job(12, three))).isEqualTo(2);
+        assertThat(JudgeScorer.affordableK(8, job(2, three))).as("at least one sample").isEqualTo(1);
+        assertThat(JudgeScorer.affordableK(8, job(0, three))).as("nothing reserved: as configured").isEqualTo(8);
+    }
+
+    private static ScoringJob job(long calls, List<CandidateRef> candidates) {
+        JobMeta meta = new JobMeta(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "t",
+                new JobMeta.Reservation(10_000, calls), Instant.now().plusSeconds(60));
+        return new ScoringJob(meta, "judge:qwen", "p", candidates);
     }
 }

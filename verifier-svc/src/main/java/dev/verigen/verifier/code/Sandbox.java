@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -29,16 +30,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * Runs the test harness over a candidate's code in a throwaway sandbox:
  * <pre>
- * setpriv --reuid=U --regid=U --clear-groups                     (an unprivileged uid, so RLIMIT_NPROC holds)
+ * sh -c 'echo $$ > CGROUP/cgroup.procs; exec "$@"'                (a cgroup of its own: {@link SandboxCgroups})
+ * setpriv --reuid=U --regid=U --clear-groups                     (an unprivileged uid of its own, so RLIMIT_NPROC
+ *                                                                 holds and concurrent sandboxes do not share it)
  *   prlimit --nproc --as --cpu --fsize --core=0 --               (per-process limits)
  *   bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session
  *         --ro-bind /usr /usr (+ /lib /lib64 /bin symlinks)  --tmpfs /tmp (sized)  --proc /proc (where allowed,
  *         see {@link ProcMount})  --dev /dev
- *         --bind SCRATCH/work /work  --ro-bind SCRATCH/in /verigen  --chdir /work
+ *         --tmpfs /work (sized)  --ro-bind SCRATCH/in /verigen  --chdir /work
  *         python3 -I -S /verigen/harness.py
  * </pre>
  * Nothing of the host but {@code /usr} is visible (no {@code /etc}, no home, no other scratch dir); the network
- * namespace is empty. The JVM enforces the wall time and the output size (killing the whole process tree) and
+ * namespace is empty. Everything a candidate can write ({@code /work}, {@code /tmp}) is a size-limited tmpfs whose
+ * pages count against the sandbox's memory cgroup: the host's disk is never written, and the memory, process and CPU
+ * limits hold for the sandbox as a whole, not per process. The JVM enforces the wall time and the output size (killing the whole process tree) and
  * deletes the scratch directory. The harness's results count only on lines carrying a per-run random nonce,
  * which reaches the harness through its stdin and nowhere else.
  */
@@ -51,13 +56,24 @@ public class Sandbox {
     private static final List<String> HARNESS_FILES = List.of("harness.py", "run_python.py", "run_node.js");
 
     private final SandboxProperties props;
-    private final Semaphore slots;
+    /** One uid per concurrent sandbox: RLIMIT_NPROC counts per uid, so one candidate cannot starve the others. */
+    private final BlockingQueue<Integer> uids;
     private final ProcMount procMount;
+    private final SandboxCgroups cgroups;
 
     public Sandbox(SandboxProperties props) {
         this.props = props;
-        this.slots = new Semaphore(props.maxConcurrent(), true);
+        this.uids = new ArrayBlockingQueue<>(props.maxConcurrent(), true);
+        for (int i = 0; i < props.maxConcurrent(); i++) {
+            uids.add(props.uid() + i);
+        }
         this.procMount = new ProcMount(props.proc(), ProcMount::exitsCleanly);
+        this.cgroups = SandboxCgroups.detect(props.cgroups());
+    }
+
+    /** Which cgroup hierarchy bounds each sandbox as a whole; NONE: per-process limits only. */
+    public String cgroupMode() {
+        return cgroups.mode().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public SandboxProperties properties() {
@@ -95,21 +111,31 @@ public class Sandbox {
         if (why != null) {
             return SandboxRun.failed(why);
         }
+        int uid;
         try {
-            slots.acquire();
+            uid = uids.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SandboxRun.failed("interrupted while waiting for a sandbox slot");
         }
         Path scratch = null;
+        SandboxCgroups.Group group = null;
         try {
             scratch = prepare(language, code, suite);
-            return execute(language, scratch);
+            if (cgroups.enabled()) {
+                group = cgroups.create(scratch.getFileName().toString(), props.sandboxMemory().toBytes(),
+                        props.processes(), props.cpus());
+            }
+            SandboxRun run = execute(language, scratch, uid, group);
+            return group == null ? run : run.withMemoryPeak(group.peakBytes());
         } catch (IOException | UncheckedIOException e) {
             log.warn("sandbox failed", e);
             return SandboxRun.failed("sandbox setup failed: " + e);
         } finally {
-            slots.release();
+            if (group != null) {
+                cgroups.destroy(group);
+            }
+            uids.add(uid);
             if (scratch != null) {
                 deleteTree(scratch);
             }
@@ -134,10 +160,6 @@ public class Sandbox {
         writeReadOnly(in.resolve(language.solutionFile()), code.getBytes(StandardCharsets.UTF_8));
         writeReadOnly(in.resolve("tests.json"), suite.specJson(childCommand(language),
                 props.testTimeout().toMillis(), props.outputExcerpt().toBytes()).getBytes(StandardCharsets.UTF_8));
-        Path work = Files.createDirectory(scratch.resolve("work"));
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
-        Files.setAttribute(work, "unix:uid", props.uid());
-        Files.setAttribute(work, "unix:gid", props.uid());
         return scratch;
     }
 
@@ -155,12 +177,24 @@ public class Sandbox {
     }
 
     List<String> command(Language language, Path scratch) {
-        List<String> command = new ArrayList<>(isolation(language));
-        if (procMount.enabled(command, props.python())) {
+        return command(language, scratch, props.uid(), null);
+    }
+
+    List<String> command(Language language, Path scratch, int uid, SandboxCgroups.Group group) {
+        List<String> command = new ArrayList<>();
+        if (group != null) {
+            // the shell joins the run's cgroup while still privileged, then becomes the sandbox: every process of
+            // the candidate is born inside the group, none can escape it before the limits apply
+            command.addAll(List.of("/bin/sh", "-c", SandboxCgroups.joinScript(group), "verigen-sandbox"));
+        }
+        List<String> isolation = isolation(language, uid);
+        command.addAll(isolation);
+        if (procMount.enabled(isolation, props.python())) {
             command.addAll(List.of("--proc", "/proc"));
         }
         command.addAll(List.of("--dev", "/dev",
-                "--bind", scratch.resolve("work").toString(), "/work",
+                // the candidate's working directory: RAM (charged to its cgroup), never the host's disk
+                "--size", Long.toString(props.workSize().toBytes()), "--tmpfs", "/work",
                 "--ro-bind", scratch.resolve("in").toString(), "/verigen",
                 "--chdir", "/work",
                 props.python(), "-I", "-S", "/verigen/harness.py"));
@@ -168,9 +202,9 @@ public class Sandbox {
     }
 
     /** The sandbox's uid, limits and namespaces, up to the mounts that depend on the run. */
-    private List<String> isolation(Language language) {
+    private List<String> isolation(Language language, int sandboxUid) {
         long as = (language == Language.JAVASCRIPT ? props.nodeMemory() : props.memory()).toBytes();
-        String uid = Integer.toString(props.uid());
+        String uid = Integer.toString(sandboxUid);
         return List.of(
                 props.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                 props.prlimit(), "--nproc=" + props.processes(), "--as=" + as, "--cpu=" + props.cpuSeconds(),
@@ -181,11 +215,12 @@ public class Sandbox {
                 "--size", Long.toString(props.tmpSize().toBytes()), "--tmpfs", "/tmp");
     }
 
-    private SandboxRun execute(Language language, Path scratch) throws IOException {
+    private SandboxRun execute(Language language, Path scratch, int uid, SandboxCgroups.Group group)
+            throws IOException {
         byte[] nonceBytes = new byte[16];
         RANDOM.nextBytes(nonceBytes);
         String nonce = HexFormat.of().formatHex(nonceBytes);
-        ProcessBuilder pb = new ProcessBuilder(command(language, scratch)).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command(language, scratch, uid, group)).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.clear(); // nothing of the service's environment (credentials, proxies) reaches the sandbox
         env.put("PATH", "/usr/bin");

@@ -24,12 +24,18 @@ import org.springframework.validation.annotation.Validated;
  * @param outputBytes      how much of the harness's output the JVM reads; more kills the run
  * @param outputExcerpt    how much of one test's stdout/stderr is kept for evidence
  * @param maxTests         most test cases one job may define
- * @param maxConcurrent    sandboxes running at once; they share one uid and so its process limit
- * @param uid              uid (and gid) the sandbox runs as, set by setpriv before bwrap
+ * @param maxConcurrent    sandboxes running at once, each with a uid of its own ({@code uid} … {@code uid + n - 1})
+ * @param uid              the first uid (and gid) sandboxes run as, set by setpriv before bwrap
  * @param scratchDir       where scratch directories are made; empty: {@code java.io.tmpdir}
  * @param proc             whether the sandbox gets a fresh {@code /proc}: {@code auto} (if the kernel allows it here;
  *                         container runtimes mask parts of theirs, and the kernel then refuses a new one), {@code mount}
  *                         or {@code none}
+ * @param cgroups          which cgroup hierarchy bounds each sandbox as a whole ({@link SandboxCgroups}): {@code auto}
+ *                         (v2 where it offers memory and pids, else v1, else none), {@code v2}, {@code v1} or
+ *                         {@code none} (per-process rlimits only)
+ * @param sandboxMemory    memory of one whole sandbox (every process, and its tmpfs pages); swap refused
+ * @param cpus             CPUs one whole sandbox may use (a CFS quota); 0: no quota
+ * @param workSize         size of the candidate's {@code /work} (a tmpfs: the sandbox never writes the host's disk)
  */
 @Validated
 @ConfigurationProperties("verigen.verifier.sandbox")
@@ -47,26 +53,39 @@ public record SandboxProperties(
         @DefaultValue("2KB") DataSize outputExcerpt,
         @DefaultValue("100") @Min(1) @Max(1000) int maxTests,
         @DefaultValue("1") @Min(1) int maxConcurrent,
-        @DefaultValue("65534") @Min(1) int uid,
+        @DefaultValue("61000") @Min(1) int uid,
         @DefaultValue("/usr/bin/python3") @NotBlank String python,
         @DefaultValue("/usr/bin/node") @NotBlank String node,
         @DefaultValue("/usr/bin/bwrap") @NotBlank String bwrap,
         @DefaultValue("/usr/bin/setpriv") @NotBlank String setpriv,
         @DefaultValue("/usr/bin/prlimit") @NotBlank String prlimit,
         @DefaultValue("") String scratchDir,
-        @DefaultValue("auto") ProcMount.Mode proc) {
+        @DefaultValue("auto") ProcMount.Mode proc,
+        @DefaultValue("auto") SandboxCgroups.Mode cgroups,
+        @DefaultValue("768MB") DataSize sandboxMemory,
+        @DefaultValue("1") @jakarta.validation.constraints.PositiveOrZero double cpus,
+        @DefaultValue("64MB") DataSize workSize) {
 
     /** The defaults, for tests and for code that runs without Spring. */
     public static SandboxProperties defaults() {
         return new SandboxProperties(Duration.ofSeconds(30), Duration.ofSeconds(5), 5, DataSize.ofMegabytes(512),
                 DataSize.ofGigabytes(2), DataSize.ofMegabytes(256), 32, DataSize.ofMegabytes(16),
-                DataSize.ofMegabytes(32), DataSize.ofMegabytes(1), DataSize.ofKilobytes(2), 100, 1, 65534,
+                DataSize.ofMegabytes(32), DataSize.ofMegabytes(1), DataSize.ofKilobytes(2), 100, 1, 61000,
                 "/usr/bin/python3", "/usr/bin/node", "/usr/bin/bwrap", "/usr/bin/setpriv", "/usr/bin/prlimit", "",
-                ProcMount.Mode.AUTO);
+                ProcMount.Mode.AUTO, SandboxCgroups.Mode.AUTO, DataSize.ofMegabytes(768), 1, DataSize.ofMegabytes(64));
+    }
+
+    /** As these, with what tests vary: the concurrency, the scratch root, /proc and the whole-sandbox limits. */
+    public SandboxProperties with(int concurrent, String scratch, ProcMount.Mode procMode, SandboxCgroups.Mode cgroupMode,
+                                  DataSize wholeMemory, DataSize work) {
+        return new SandboxProperties(wallTime, testTimeout, cpuSeconds, memory, nodeMemory, nodeHeap, processes, fileSize,
+                tmpSize, outputBytes, outputExcerpt, maxTests, concurrent, uid, python, node, bwrap, setpriv, prlimit,
+                scratch, procMode, cgroupMode, wholeMemory, cpus, work);
     }
 
     public SandboxProperties withTimes(Duration wall, Duration test) {
         return new SandboxProperties(wall, test, cpuSeconds, memory, nodeMemory, nodeHeap, processes, fileSize, tmpSize,
-                outputBytes, outputExcerpt, maxTests, maxConcurrent, uid, python, node, bwrap, setpriv, prlimit, scratchDir, proc);
+                outputBytes, outputExcerpt, maxTests, maxConcurrent, uid, python, node, bwrap, setpriv, prlimit, scratchDir, proc,
+                cgroups, sandboxMemory, cpus, workSize);
     }
 }

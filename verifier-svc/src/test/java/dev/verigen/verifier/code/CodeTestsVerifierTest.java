@@ -181,7 +181,7 @@ class CodeTestsVerifierTest {
         SandboxProperties noBwrap = new SandboxProperties(p.wallTime(), p.testTimeout(), p.cpuSeconds(), p.memory(),
                 p.nodeMemory(), p.nodeHeap(), p.processes(), p.fileSize(), p.tmpSize(), p.outputBytes(), p.outputExcerpt(),
                 p.maxTests(), p.maxConcurrent(), p.uid(), p.python(), p.node(), "/nonexistent/bwrap", p.setpriv(),
-                p.prlimit(), p.scratchDir(), p.proc());
+                p.prlimit(), p.scratchDir(), p.proc(), p.cgroups(), p.sandboxMemory(), p.cpus(), p.workSize());
         Verdict v = new CodeTestsVerifier(noBwrap).verify(new CandidateRef(UUID.randomUUID(), "def total(xs): return 0"),
                 PY_TESTS, new VerifierOptions(Map.of()));
         assertThat(v.outcome()).isEqualTo(Outcome.ERROR);

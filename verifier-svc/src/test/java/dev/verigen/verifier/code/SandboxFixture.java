@@ -43,9 +43,7 @@ final class SandboxFixture {
             throw new AssertionError(e);
         }
         SandboxProperties d = SandboxProperties.defaults().withTimes(WALL, TEST);
-        this.props = new SandboxProperties(d.wallTime(), d.testTimeout(), d.cpuSeconds(), d.memory(), d.nodeMemory(),
-                d.nodeHeap(), d.processes(), d.fileSize(), d.tmpSize(), d.outputBytes(), d.outputExcerpt(), d.maxTests(),
-                d.maxConcurrent(), d.uid(), d.python(), d.node(), d.bwrap(), d.setpriv(), d.prlimit(), scratchRoot.toString(), proc);
+        this.props = d.with(d.maxConcurrent(), scratchRoot.toString(), proc, d.cgroups(), d.sandboxMemory(), d.workSize());
         this.verifier = new CodeTestsVerifier(props);
         this.sandboxUidBefore = processesOf(props.uid());
     }

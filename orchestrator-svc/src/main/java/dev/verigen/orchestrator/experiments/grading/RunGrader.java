@@ -3,6 +3,7 @@ package dev.verigen.orchestrator.experiments.grading;
 import dev.verigen.contracts.suites.SuiteItem;
 import dev.verigen.contracts.suites.TaskKind;
 import dev.verigen.orchestrator.experiments.ExperimentProperties;
+import dev.verigen.support.access.GatewayCredential;
 import dev.verigen.orchestrator.experiments.metrics.GradedRun;
 import dev.verigen.orchestrator.experiments.metrics.GradedSample;
 import dev.verigen.orchestrator.strategies.Answers;
@@ -26,12 +27,14 @@ public class RunGrader {
     private final Map<TaskKind, Grader> graders;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public RunGrader(JdbcClient jdbc, ExperimentProperties properties) {
+    public RunGrader(JdbcClient jdbc, ExperimentProperties properties, GatewayCredential credential) {
         this.jdbc = jdbc;
         Grader numeric = new NumericGrader();
         this.graders = Map.of(TaskKind.NUMERIC, numeric,
-                TaskKind.SQL, new VerifierServiceGrader(properties.graderUrl(), properties.graderTimeout(), TaskKind.SQL),
-                TaskKind.CODE, new VerifierServiceGrader(properties.graderUrl(), properties.graderTimeout(), TaskKind.CODE));
+                TaskKind.SQL, new VerifierServiceGrader(properties.graderUrl(), properties.graderTimeout(), TaskKind.SQL,
+                        credential.secret()),
+                TaskKind.CODE, new VerifierServiceGrader(properties.graderUrl(), properties.graderTimeout(), TaskKind.CODE,
+                        credential.secret()));
     }
 
     RunGrader(JdbcClient jdbc, Map<TaskKind, Grader> graders) {

@@ -2,9 +2,11 @@ package dev.verigen.orchestrator.experiments.grading;
 
 import dev.verigen.contracts.suites.SuiteItem;
 import dev.verigen.contracts.suites.TaskKind;
+import dev.verigen.support.access.IdentityHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -22,11 +24,16 @@ public final class VerifierServiceGrader implements Grader {
     private final RestClient client;
     private final TaskKind kind;
 
-    public VerifierServiceGrader(URI verifierService, Duration timeout, TaskKind kind) {
+    /**
+     * @param gatewaySecret sent as {@link IdentityHeaders#GATEWAY_SECRET}: verifier-svc answers nobody without it
+     */
+    public VerifierServiceGrader(URI verifierService, Duration timeout, TaskKind kind, Optional<String> gatewaySecret) {
         var factory = new SimpleClientHttpRequestFactory();
         factory.setConnectTimeout(timeout);
         factory.setReadTimeout(timeout);
-        this.client = RestClient.builder().baseUrl(verifierService.toString()).requestFactory(factory).build();
+        RestClient.Builder builder = RestClient.builder().baseUrl(verifierService.toString()).requestFactory(factory);
+        gatewaySecret.ifPresent(secret -> builder.defaultHeader(IdentityHeaders.GATEWAY_SECRET, secret));
+        this.client = builder.build();
         this.kind = kind;
     }
 
