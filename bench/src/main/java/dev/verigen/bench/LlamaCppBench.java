@@ -21,7 +21,7 @@ public final class LlamaCppBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        var args = new Args(argv, "gateway", "model", "n", "runs", "concurrency", "threads", "seed", "timeout");
+        var args = new Args(argv, "gateway", "model", "n", "runs", "concurrency", "threads", "seed", "timeout", "client");
         int n = args.getInt("n", 8);
         int runs = args.getInt("runs", 200);
         int concurrency = args.getInt("concurrency", 4);
@@ -50,7 +50,8 @@ public final class LlamaCppBench {
         }
 
         URI gateway = PlatformThroughputBench.localGateway(args.get("gateway", "http://localhost:8080"));
-        var platform = new PlatformThroughputBench(gateway, "arith-tiny", n, null, 8, 10, seed,
+        var platform = new PlatformThroughputBench(gateway, "arith-tiny", n, null, 8, 10,
+                !args.get("client", "wait").equals("poll"), 1, seed,
                 Duration.ofSeconds(args.getLong("timeout", 600)));
         var warm = platform.round("warmup", 50, concurrency);
         if (warm.ok() == 0) {
@@ -68,7 +69,7 @@ public final class LlamaCppBench {
                 + "benchmark's JVM, one request of " + n + " samples after another (one prefill shared by the " + n
                 + " samples). **Platform**: best-of-" + n + " runs through the gateway → orchestrator → Kafka → "
                 + "generator-svc → the `gpu-worker-arith` worker (one llama.cpp context) → verifier-svc, each run "
-                + "polled until it ends. Tokens are completion tokens, counted the same way on both sides.");
+                + "waited for with GET /v1/runs/{id}?wait=30s (long-poll). Tokens are completion tokens, counted the same way on both sides.");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("bare engine, in process", Report.f0(bareTokensPerS), Report.f1(bareRequestsPerS), "1.00×", "-"));
         for (var r : rounds) {

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Drives a RUNNING platform (./verigen up) through the gateway with best-of-N runs: POST /v1/runs, then poll
- * GET /v1/runs/{id} until the run ends. A fixed number of runs with a fixed concurrency, after a warm-up; every
- * request has a timeout and the whole bench a deadline, so it always stops. Only localhost is accepted.
+ * Drives a RUNNING platform (./verigen up) through the gateway with best-of-N runs: POST /v1/runs (or
+ * POST /v1/runs:batch with {@code --batch K}), then GET /v1/runs/{id}?wait=30s, which answers when the run ends
+ * ({@code --client poll} polls every {@code --poll-ms} instead, as the bench did before the long-poll existed). A fixed
+ * number of runs with a fixed concurrency, after a warm-up; every request has a timeout and the whole bench a
+ * deadline, so it always stops. Only localhost is accepted. Each round also reads the CPU time every platform process
+ * spent ({@link ProcessCpu}), the figure that stays comparable on a shared machine.
  */
 public final class PlatformThroughputBench {
 
@@ -42,14 +45,26 @@ public final class PlatformThroughputBench {
     private final String rewardModel;
     private final Integer maxTokens;
     private final long pollMs;
+    private final boolean longPoll;
+    private final int batch;
     private final long seed;
     private final long deadlineNanos;
     private final String tag = Long.toString(System.currentTimeMillis(), 36);
+    private final ProcessCpu cpu = new ProcessCpu(java.nio.file.Path.of(".verigen/pids"), "verigen");
 
     record RunResult(String status, long latencyNanos, long completionTokens, int candidates, boolean pass) {
     }
 
-    record Round(String label, int runs, int concurrency, double wallS, List<RunResult> results) {
+    record Round(String label, int runs, int concurrency, double wallS, List<RunResult> results,
+                 java.util.Map<String, Double> cpuS) {
+        double cpuTotalS() {
+            return cpuS.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        double cpuMsPerCandidate() {
+            return candidates() == 0 ? Double.NaN : cpuTotalS() * 1000 / candidates();
+        }
+
         long ok() {
             return results.stream().filter(r -> r.status().equals("SUCCEEDED")).count();
         }
@@ -74,7 +89,9 @@ public final class PlatformThroughputBench {
     }
 
     PlatformThroughputBench(URI gateway, String pool, int n, String rewardModel, Integer maxTokens, long pollMs,
-                            long seed, Duration timeout) {
+                            boolean longPoll, int batch, long seed, Duration timeout) {
+        this.longPoll = longPoll;
+        this.batch = Math.max(1, batch);
         this.gateway = gateway;
         this.pool = pool;
         this.n = n;
@@ -109,7 +126,7 @@ public final class PlatformThroughputBench {
                 plus ? a + b : hi - lo);
     }
 
-    String body(int i) {
+    ObjectNode body(int i) {
         Question q = question(i);
         String prompt = q.prompt();
         long reference = q.reference();
@@ -125,35 +142,96 @@ public final class PlatformThroughputBench {
         }
         root.putObject("input").put("prompt", prompt).put("reference", Long.toString(reference));
         root.putObject("budget").put("maxTokens", 20_000 + 300L * n).put("maxCalls", Math.max(64, 4 * n));
-        return json.writeValueAsString(root);
+        return root;
+    }
+
+    /** Gives the bench's tenant (the development key's, {@code default}) a budget of its own. */
+    void putTenantBudget(String maxTokens) throws Exception {
+        var put = HttpRequest.newBuilder(gateway.resolve("/v1/tenants/default/budget")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"maxTokens\": " + Long.parseLong(maxTokens) + "}")).build();
+        HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("PUT /v1/tenants/default/budget answered " + r.statusCode() + ": " + r.body());
+        }
     }
 
     boolean pastDeadline() {
         return System.nanoTime() - deadlineNanos > 0;
     }
 
-    RunResult one(String label, int i) throws Exception {
+    private String key(String label, int i) {
+        return "bench-" + tag + "-" + label + "-" + i;
+    }
+
+    /** Submits runs {@code first .. first+count-1} and waits for each; one result per run. */
+    List<RunResult> submitAndWait(String label, int first, int count) throws Exception {
         long start = System.nanoTime();
-        var post = HttpRequest.newBuilder(gateway.resolve("/v1/runs")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + API_KEY)
-                .header("Content-Type", "application/json").header("Idempotency-Key", "bench-" + tag + "-" + label + "-" + i)
-                .POST(HttpRequest.BodyPublishers.ofString(body(i))).build();
-        HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() / 100 != 2) {
-            return new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false);
+        List<String> ids = new ArrayList<>(count);
+        List<RunResult> out = new ArrayList<>(count);
+        if (batch == 1) {
+            var post = HttpRequest.newBuilder(gateway.resolve("/v1/runs")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + API_KEY)
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key(label, first))
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body(first)))).build();
+            HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() / 100 != 2) {
+                return List.of(new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false));
+            }
+            ids.add(json.readTree(created.body()).path("id").asString());
+        } else {
+            ObjectNode req = json.createObjectNode();
+            var items = req.putArray("runs");
+            for (int i = first; i < first + count; i++) {
+                ObjectNode item = body(i);
+                item.put("idempotencyKey", key(label, i));
+                items.add(item);
+            }
+            var post = HttpRequest.newBuilder(gateway.resolve("/v1/runs:batch")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(req))).build();
+            HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() / 100 != 2) {
+                for (int i = 0; i < count; i++) {
+                    out.add(new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false));
+                }
+                return out;
+            }
+            for (JsonNode r : json.readTree(created.body()).path("runs")) {
+                ids.add(r.path("id").asString());
+            }
         }
-        String id = json.readTree(created.body()).path("id").asString();
-        var get = HttpRequest.newBuilder(gateway.resolve("/v1/runs/" + id)).timeout(Duration.ofSeconds(30))
+        // every run is waited for at once (virtual threads): each latency is its own POST-to-finished time
+        List<java.util.concurrent.Future<RunResult>> waits = new ArrayList<>(ids.size());
+        try (ExecutorService waiters = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String id : ids) {
+                waits.add(waiters.submit(() -> await(id, start)));
+            }
+            for (var w : waits) {
+                out.add(w.get());
+            }
+        }
+        return out;
+    }
+
+    private RunResult await(String id, long start) throws Exception {
+        var get = HttpRequest.newBuilder(gateway.resolve("/v1/runs/" + id + (longPoll ? "?wait=30s" : "")))
+                .timeout(Duration.ofSeconds(longPoll ? 45 : 30))
                 .header("Authorization", "Bearer " + API_KEY).GET().build();
         while (!pastDeadline()) {
-            Thread.sleep(pollMs);
+            if (!longPoll) {
+                Thread.sleep(pollMs);
+            }
             HttpResponse<String> got = http.send(get, HttpResponse.BodyHandlers.ofString());
             if (got.statusCode() != 200) {
+                if (longPoll) {
+                    Thread.sleep(pollMs);
+                }
                 continue;
             }
             JsonNode run = json.readTree(got.body());
             String status = run.path("status").asString();
-            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
+            if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
                 return new RunResult(status, System.nanoTime() - start,
                         run.path("usage").path("completionTokens").asLong(0), run.path("candidates").size(),
                         "PASS".equals(run.path("result").path("verdict").asString("")));
@@ -166,14 +244,17 @@ public final class PlatformThroughputBench {
         var results = new ConcurrentLinkedQueue<RunResult>();
         var next = new AtomicInteger();
         var errors = new AtomicInteger();
+        var cpuBefore = cpu.snapshot();
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
-            for (int t = 0; t < concurrency; t++) {
+        // concurrency = runs in flight: with batches of K, concurrency/K clients each submit K runs at a time
+        int clients = Math.max(1, concurrency / batch);
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            for (int t = 0; t < clients; t++) {
                 pool.submit(() -> {
                     int i;
-                    while (!pastDeadline() && (i = next.getAndIncrement()) < runs) {
+                    while (!pastDeadline() && (i = next.getAndAdd(batch)) < runs) {
                         try {
-                            results.add(one(label, i));
+                            results.addAll(submitAndWait(label, i, Math.min(batch, runs - i)));
                         } catch (ConnectException e) {
                             if (errors.incrementAndGet() == 1) {
                                 System.err.println("cannot reach " + gateway + ": " + e);
@@ -194,7 +275,8 @@ public final class PlatformThroughputBench {
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        return new Round(label, runs, concurrency, wall, List.copyOf(results));
+        return new Round(label, runs, concurrency, wall, List.copyOf(results),
+                ProcessCpu.delta(cpuBefore, cpu.snapshot()));
     }
 
     /** The key the bench authenticates with: {@code VERIGEN_API_KEY}, else the development key {@code ./verigen up} made. */
@@ -222,7 +304,7 @@ public final class PlatformThroughputBench {
 
     public static void main(String[] argv) throws Exception {
         var args = new Args(argv, "gateway", "pool", "n", "runs", "concurrency", "warmup", "rounds", "timeout",
-                "poll-ms", "reward-model", "max-tokens", "seed");
+                "poll-ms", "reward-model", "max-tokens", "seed", "client", "batch", "tenant-budget");
         URI gateway = localGateway(args.get("gateway", "http://localhost:8080"));
         String pool = args.get("pool", "sim-math");
         int n = args.getInt("n", 8);
@@ -234,8 +316,17 @@ public final class PlatformThroughputBench {
         rewardModel = rewardModel.equals("none") ? null : rewardModel;
         String maxTokensArg = args.get("max-tokens", pool.startsWith("sim") ? "" : "8");
         Integer maxTokens = maxTokensArg.isEmpty() ? null : Integer.valueOf(maxTokensArg);
+        String client = args.get("client", "wait");
+        if (!client.equals("wait") && !client.equals("poll")) {
+            throw new IllegalArgumentException("--client must be wait (GET ?wait=30s) or poll (GET every --poll-ms)");
+        }
+        int batch = args.getInt("batch", 1);
+        String tenantBudget = args.get("tenant-budget", "");
         var bench = new PlatformThroughputBench(gateway, pool, n, rewardModel, maxTokens, args.getLong("poll-ms", 20),
-                args.getLong("seed", 1), Duration.ofSeconds(args.getLong("timeout", 600)));
+                client.equals("wait"), batch, args.getLong("seed", 1), Duration.ofSeconds(args.getLong("timeout", 600)));
+        if (!tenantBudget.isEmpty()) {
+            bench.putTenantBudget(tenantBudget);
+        }
 
         System.err.printf("warm-up: %d runs, concurrency %d%n", warmup, concurrency);
         Round warm = bench.round("warmup", warmup, concurrency);
@@ -255,23 +346,55 @@ public final class PlatformThroughputBench {
         report.para("Best-of-" + n + " runs on pool `" + pool + "`" + (rewardModel == null ? "" : " with reward model `"
                 + rewardModel + "`") + ", numeric verifier, through the gateway of a running `./verigen up` "
                 + "(the services, Kafka, PostgreSQL and this load generator all on this one machine). " + runs
-                + " runs per round at concurrency " + concurrency + " after " + warmup + " warm-up runs; each run is "
-                + "POST /v1/runs then GET /v1/runs/{id} every " + bench.pollMs + " ms until it ends. Latency is POST "
-                + "to the first poll that sees the run finished. Candidates = candidates in the finished runs; "
-                + "tokens = `usage.completionTokens`. Ratio: candidates/s over LIMITS.md's bare pipeline "
-                + "(38,100 candidates/s: 2 Kafka round trips + 1 batched trace row per candidate, no services).");
+                + " runs per round at concurrency " + concurrency + " after " + warmup + " warm-up runs; "
+                + (batch == 1 ? "each run is POST /v1/runs" : "runs are submitted " + batch + " at a time by POST /v1/runs:batch")
+                + (bench.longPoll ? ", then GET /v1/runs/{id}?wait=30s, which answers when the run ends"
+                        : ", then GET /v1/runs/{id} every " + bench.pollMs + " ms until it ends")
+                + (tenantBudget.isEmpty() ? "" : "; the tenant has a budget of its own (" + tenantBudget + " tokens), "
+                        + "so every job also reserves on the tenant's row")
+                + ". Latency is POST to the response that sees the run finished. Candidates = candidates in the "
+                + "finished runs; tokens = `usage.completionTokens`. Ratio: candidates/s over LIMITS.md's bare pipeline "
+                + "(38,100 candidates/s: 2 Kafka round trips + 1 batched trace row per candidate, no services). "
+                + "CPU = user + system seconds of every platform process over the round, from /proc/<pid>/stat "
+                + "(the service JVMs, Kafka, and PostgreSQL's backends of the verigen database), this load generator "
+                + "excluded: on a shared machine the robust figure, since wall-clock rates move with the other load.");
         List<List<String>> rows = new ArrayList<>();
         for (Round r : measured) {
             double cps = r.candidates() / r.wallS();
             long pass = r.results().stream().filter(RunResult::pass).count();
             rows.add(List.of(r.label(), r.ok() + "/" + r.results().size(), Report.f1(r.wallS()),
                     Report.f1(r.ok() / r.wallS()), Report.f0(cps), Report.f0(r.tokens() / r.wallS()),
-                    Report.f0(r.percentileMs(0.5)), Report.f0(r.percentileMs(0.95)),
+                    Report.f0(r.percentileMs(0.5)), Report.f0(r.percentileMs(0.95)), Report.f0(r.percentileMs(0.99)),
                     Report.pct(pass / (double) Math.max(1, r.ok())),
-                    String.format(java.util.Locale.ROOT, "%.4f", cps / BARE_PIPELINE_CANDIDATES_PER_S)));
+                    String.format(java.util.Locale.ROOT, "%.4f", cps / BARE_PIPELINE_CANDIDATES_PER_S),
+                    Report.f1(r.cpuTotalS()), Report.f2(r.cpuMsPerCandidate())));
         }
         report.table(List.of("round", "succeeded", "wall s", "runs/s", "candidates/s", "completion tokens/s",
-                "p50 ms", "p95 ms", "selected answer PASS", "candidates/s ÷ bare pipeline"), rows);
+                "p50 ms", "p95 ms", "p99 ms", "selected answer PASS", "candidates/s ÷ bare pipeline",
+                "platform CPU s", "CPU ms / candidate"), rows);
+        if (!measured.isEmpty() && !measured.getFirst().cpuS().isEmpty()) {
+            List<String> names = new ArrayList<>(measured.getFirst().cpuS().keySet());
+            List<String> header = new ArrayList<>(List.of("process"));
+            measured.forEach(r -> {
+                header.add(r.label() + " CPU s");
+                header.add(r.label() + " ms / candidate");
+            });
+            List<List<String>> cpuRows = new ArrayList<>();
+            for (String name : names) {
+                List<String> row = new ArrayList<>(List.of(name));
+                for (Round r : measured) {
+                    double s = r.cpuS().getOrDefault(name, 0.0);
+                    row.add(Report.f2(s));
+                    row.add(Report.f2(r.candidates() == 0 ? Double.NaN : s * 1000 / r.candidates()));
+                }
+                cpuRows.add(row);
+            }
+            report.para("CPU per process (user + system, /proc/<pid>/stat):");
+            report.table(header, cpuRows);
+        } else {
+            report.para("No per-process CPU: /proc or .verigen/pids is missing (the platform was not started by "
+                    + "./verigen up on Linux).");
+        }
         List<String> failures = measured.stream().flatMap(r -> r.results().stream()).map(RunResult::status)
                 .filter(s -> !s.equals("SUCCEEDED")).distinct().toList();
         if (!failures.isEmpty()) {

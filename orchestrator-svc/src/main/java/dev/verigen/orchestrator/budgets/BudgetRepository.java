@@ -13,9 +13,11 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Budgets of runs and tenants, in tokens, model calls and estimated FLOPs. A job's reservation is taken from its
- * run's row and, when the run's tenant has a budget of its own, from the tenant's row too. Each is one conditional
- * UPDATE that re-checks the caps under the row's lock, so concurrent jobs and runs can never hold or spend more than
- * a cap together. Settling releases a job's reservation and books what it really used on the same rows.
+ * run's row and, when the run's tenant has a budget of its own, from the run's lease of the tenant's budget: a block
+ * reserved on the tenant's row (topped up when it runs short, given back when the run ends), so a tenant's runs do
+ * not queue for the tenant's row on every job. Each reservation is one conditional UPDATE that re-checks the caps
+ * under the row's lock, so concurrent jobs and runs can never hold or spend more than a cap together (a tenant's row
+ * holds every lease as reserved). Settling releases a job's reservation and books what it really used.
  * <p>
  * Rows are always locked run row first, then tenant row, so two transactions never wait on each other in a cycle.
  * Every caller runs inside a transaction (the run row is locked by then).
@@ -61,6 +63,26 @@ public class BudgetRepository {
                 .formatted(unit, used, reserved);
     }
 
+    /** What the run's lease has free, and what the run may still reserve under its own caps (null: no cap). */
+    private static final String RUN_ROOM = """
+            lease_budget_id, lease_tokens - leased_used_tokens - leased_reserved_tokens as free_tokens,
+            lease_calls - leased_used_calls - leased_reserved_calls as free_calls,
+            lease_flops - leased_used_flops - leased_reserved_flops as free_flops,
+            max_tokens - used_tokens - reserved_tokens as left_tokens, max_calls - used_calls - reserved_calls as left_calls,
+            max_flops - used_flops - reserved_flops as left_flops""";
+
+    private static final String ADD_LEASED = """
+            leased_reserved_tokens = leased_reserved_tokens + :tokens, leased_reserved_calls = leased_reserved_calls + :calls,
+            leased_reserved_flops = leased_reserved_flops + :flops""";
+
+    private static final String SETTLE_LEASED = """
+            leased_reserved_tokens = greatest(0, leased_reserved_tokens - :reservedTokens),
+            leased_reserved_calls  = greatest(0, leased_reserved_calls - :reservedCalls),
+            leased_reserved_flops  = greatest(0, leased_reserved_flops - :reservedFlops),
+            leased_used_tokens     = leased_used_tokens + :usedTokens,
+            leased_used_calls      = leased_used_calls + :usedCalls,
+            leased_used_flops      = leased_used_flops + :usedFlops""";
+
     private final JdbcClient jdbc;
 
     public BudgetRepository(JdbcClient jdbc) {
@@ -79,35 +101,156 @@ public class BudgetRepository {
 
     /**
      * Holds {@code amount} for a job against the run's budget and the tenant's (if it has one), or against neither.
-     * When the tenant's row refuses, the run's reservation is taken back in the same transaction.
+     * The tenant's part comes from the run's lease when it has room; otherwise the lease is topped up from the
+     * tenant's row by a block (what is missing, plus up to {@link #LEASE_FACTOR} - 1 more jobs of this size, never
+     * more than the run could still spend nor more than a {@link #LEASE_SHARE}th of what the tenant has left, so a
+     * nearly spent budget is not stranded in other runs' leases). When the tenant's row refuses, the run's reservation
+     * is taken back in the same transaction.
      */
     public Reservation reserve(UUID runId, String tenant, Amount amount) {
-        boolean runHeld = jdbc.sql("update budgets set " + ADD_RESERVATION + " where run_id = :run and " + HAS_ROOM)
-                .params(amount(amount)).param("run", runId).update() == 1;
-        if (!runHeld) {
+        Optional<RunRoom> room = jdbc.sql("update budgets set " + ADD_RESERVATION + " where run_id = :run and "
+                        + HAS_ROOM + " returning " + RUN_ROOM)
+                .params(amount(amount)).param("run", runId).query(BudgetRepository::runRoom).optional();
+        if (room.isEmpty()) {
             return refusal(Reservation.Scope.RUN, amount, jdbc.sql("select " + COLUMNS + " from budgets where run_id = :run")
                     .param("run", runId).query(BudgetRepository::row).optional());
         }
-        // One round trip whether or not the tenant has a budget: t finds the row, u reserves on it if it has room.
-        TenantHold hold = jdbc.sql("""
-                with t as (select id from budgets where scope = 'tenant' and tenant_id = :tenant),
-                     u as (update budgets set %s where id = (select id from t) and %s returning id)
-                select (select id from t) as budget, (select id from u) as held""".formatted(ADD_RESERVATION, HAS_ROOM))
-                .params(amount(amount)).param("tenant", tenant)
-                .query((rs, i) -> new TenantHold(rs.getObject("budget", UUID.class), rs.getObject("held", UUID.class)))
-                .single();
-        if (hold.budget() == null || hold.held() != null) {
-            return new Reservation.Granted(hold.held());
+        RunRoom r = room.get();
+        if (r.leaseBudget() != null && r.leaseFits(amount)) {
+            // the common case once a run has a lease: one row, the run's own, is touched
+            jdbc.sql("update budgets set " + ADD_LEASED + " where run_id = :run")
+                    .params(amount(amount)).param("run", runId).update();
+            return new Reservation.Granted(r.leaseBudget());
+        }
+        Optional<BudgetRow> tenantRow = jdbc.sql("select " + COLUMNS
+                        + " from budgets where scope = 'tenant' and tenant_id = :tenant for update")
+                .param("tenant", tenant).query(BudgetRepository::row).optional();
+        if (tenantRow.isEmpty()) {
+            return new Reservation.Granted(null);
+        }
+        BudgetRow t = tenantRow.get();
+        Amount need = r.missing(amount);
+        Amount block = block(need, amount, r, t);
+        // the caps are checked again by the UPDATE itself, under the row's lock: it alone decides
+        boolean held = jdbc.sql("update budgets set " + ADD_RESERVATION + " where id = :id and " + HAS_ROOM)
+                .params(amount(block)).param("id", t.id()).update() == 1;
+        if (!held && !block.equals(need)) {
+            block = need;
+            held = jdbc.sql("update budgets set " + ADD_RESERVATION + " where id = :id and " + HAS_ROOM)
+                    .params(amount(block)).param("id", t.id()).update() == 1;
+        }
+        if (held) {
+            jdbc.sql("update budgets set lease_budget_id = :lease, lease_tokens = lease_tokens + :leaseTokens,"
+                            + " lease_calls = lease_calls + :leaseCalls, lease_flops = lease_flops + :leaseFlops, "
+                            + ADD_LEASED + " where run_id = :run")
+                    .params(amount(amount)).param("lease", t.id()).param("leaseTokens", block.tokens())
+                    .param("leaseCalls", block.calls()).param("leaseFlops", block.exactFlops()).param("run", runId)
+                    .update();
+            return new Reservation.Granted(t.id());
         }
         jdbc.sql("""
                 update budgets set reserved_tokens = reserved_tokens - :tokens, reserved_calls = reserved_calls - :calls,
                                    reserved_flops = reserved_flops - :flops
                  where run_id = :run""")
                 .params(amount(amount)).param("run", runId).update();
-        return refusal(Reservation.Scope.TENANT, amount, findById(hold.budget()));
+        // the tenant row is still locked by this transaction: the refusal is explained as the UPDATE saw it
+        return refusal(Reservation.Scope.TENANT, r.leaseBudget() == null ? amount : need, findById(t.id()));
     }
 
-    private record TenantHold(UUID budget, UUID held) {
+    /** Jobs of this size a lease block holds (the first job, and up to this many minus one more). */
+    static final int LEASE_FACTOR = 4;
+    /** A block takes at most this fraction (1/n) of what the tenant has left beyond what is missing. */
+    static final int LEASE_SHARE = 32;
+
+    /** What a top-up takes from the tenant: what is missing, plus a block bounded as {@link #reserve} says. */
+    private static Amount block(Amount need, Amount job, RunRoom run, BudgetRow tenant) {
+        Reservation.Remaining left = tenant.remaining();
+        long tokens = need.tokens() + extra(job.tokens() * (LEASE_FACTOR - 1), run.leftTokens(),
+                left.tokens() == null ? null : left.tokens() - need.tokens());
+        long calls = need.calls() + extra(job.calls() * (LEASE_FACTOR - 1), run.leftCalls(),
+                left.calls() == null ? null : left.calls() - need.calls());
+        double flops = need.flops() + Math.floor(extraFlops(job.flops() * (LEASE_FACTOR - 1), run.leftFlops(),
+                left.flops() == null ? null : left.flops() - need.flops()));
+        return new Amount(tokens, calls, flops);
+    }
+
+    private static long extra(long wanted, Long runLeft, Long tenantLeft) {
+        long e = wanted;
+        if (runLeft != null) {
+            e = Math.min(e, runLeft);
+        }
+        if (tenantLeft != null) {
+            e = Math.min(e, tenantLeft / LEASE_SHARE);
+        }
+        return Math.max(0, e);
+    }
+
+    private static double extraFlops(double wanted, Double runLeft, Double tenantLeft) {
+        double e = wanted;
+        if (runLeft != null) {
+            e = Math.min(e, runLeft);
+        }
+        if (tenantLeft != null) {
+            e = Math.min(e, tenantLeft / LEASE_SHARE);
+        }
+        return Math.max(0, e);
+    }
+
+    /**
+     * A run's row after its reservation: the tenant row its lease is from (null: none), what the lease has free, and
+     * what the run may still reserve under its own caps (null: no cap).
+     */
+    private record RunRoom(UUID leaseBudget, long freeTokens, long freeCalls, BigDecimal freeFlops, Long leftTokens,
+                           Long leftCalls, Double leftFlops) {
+
+        boolean leaseFits(Amount a) {
+            return a.tokens() <= freeTokens && a.calls() <= freeCalls && a.exactFlops().compareTo(freeFlops) <= 0;
+        }
+
+        /** What the lease lacks for {@code a}, per unit (all of it without a lease). */
+        Amount missing(Amount a) {
+            if (leaseBudget == null) {
+                return a;
+            }
+            double flops = a.exactFlops().subtract(freeFlops).max(BigDecimal.ZERO).doubleValue();
+            return new Amount(Math.max(0, a.tokens() - freeTokens), Math.max(0, a.calls() - freeCalls), flops);
+        }
+    }
+
+    private static RunRoom runRoom(ResultSet rs, int i) throws SQLException {
+        BigDecimal leftFlops = rs.getBigDecimal("left_flops");
+        return new RunRoom(rs.getObject("lease_budget_id", UUID.class), rs.getLong("free_tokens"),
+                rs.getLong("free_calls"), rs.getBigDecimal("free_flops"), (Long) rs.getObject("left_tokens"),
+                (Long) rs.getObject("left_calls"), leftFlops == null ? null : leftFlops.doubleValue());
+    }
+
+    /**
+     * Gives back what the run's lease holds beyond its jobs still in flight, and books what the lease spent on the
+     * tenant's row. Called when the run has ended (and again as its last jobs settle), in the caller's transaction.
+     */
+    public void releaseLease(UUID runId) {
+        jdbc.sql("""
+                with r as (select lease_budget_id as tid,
+                                  greatest(0, lease_tokens - leased_reserved_tokens) as back_tokens,
+                                  greatest(0, lease_calls - leased_reserved_calls) as back_calls,
+                                  greatest(0, lease_flops - leased_reserved_flops) as back_flops,
+                                  leased_used_tokens, leased_used_calls, leased_used_flops
+                             from budgets where run_id = :run and lease_budget_id is not null for update),
+                     t as (update budgets b
+                              set reserved_tokens = greatest(0, b.reserved_tokens - r.back_tokens),
+                                  reserved_calls = greatest(0, b.reserved_calls - r.back_calls),
+                                  reserved_flops = greatest(0, b.reserved_flops - r.back_flops),
+                                  used_tokens = b.used_tokens + r.leased_used_tokens,
+                                  used_calls = b.used_calls + r.leased_used_calls,
+                                  used_flops = b.used_flops + r.leased_used_flops
+                             from r where b.id = r.tid
+                           returning b.id)
+                update budgets set lease_tokens = least(lease_tokens, leased_reserved_tokens),
+                                   lease_calls = least(lease_calls, leased_reserved_calls),
+                                   lease_flops = least(lease_flops, leased_reserved_flops),
+                                   leased_used_tokens = 0, leased_used_calls = 0, leased_used_flops = 0
+                 where run_id = :run and lease_budget_id is not null and exists (select 1 from t)""")
+                .param("run", runId).update();
     }
 
     private static Reservation.Refused refusal(Reservation.Scope scope, Amount wanted, Optional<BudgetRow> row) {
@@ -120,13 +263,21 @@ public class BudgetRepository {
     }
 
     /**
-     * Releases a job's reservation and books what it really used, on the run's row and on the tenant row that
-     * held the reservation too (null: none did).
+     * Releases a job's reservation and books what it really used, on the run's row; a job that held a tenant's
+     * budget ({@code tenantBudgetId}, null: none did) held it through the run's lease, whose books are on the run's
+     * row too (the tenant's row hears of it when the lease goes back). A run without a lease (its job was reserved
+     * on the tenant's row directly, before leases) settles on the tenant's row as it was reserved.
      */
     public void settle(UUID runId, UUID tenantBudgetId, Amount reserved, Amount used) {
-        jdbc.sql("update budgets set " + SETTLE + " where run_id = :run")
-                .params(settlement(reserved, used)).param("run", runId).update();
-        if (tenantBudgetId != null) {
+        if (tenantBudgetId == null) {
+            jdbc.sql("update budgets set " + SETTLE + " where run_id = :run")
+                    .params(settlement(reserved, used)).param("run", runId).update();
+            return;
+        }
+        UUID lease = jdbc.sql("update budgets set " + SETTLE + ", " + SETTLE_LEASED
+                        + " where run_id = :run returning lease_budget_id")
+                .params(settlement(reserved, used)).param("run", runId).query(UUID.class).optional().orElse(null);
+        if (lease == null) {
             jdbc.sql("update budgets set " + SETTLE + " where id = :id")
                     .params(settlement(reserved, used)).param("id", tenantBudgetId).update();
         }

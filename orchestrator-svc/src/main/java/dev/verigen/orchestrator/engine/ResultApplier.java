@@ -214,6 +214,9 @@ public class ResultApplier {
             StepRow current = step.get();
             if (current.status() == RunState.Step.Status.CANCELLED) {
                 release(current);
+                if (run.status() != RunStatus.RUNNING) {
+                    budgets.releaseLease(run.id());
+                }
                 steps.closeCancelled(current.id());
                 return;
             }
@@ -361,6 +364,10 @@ public class ResultApplier {
                     run.id(), used, step.reservedTokens(), step.reservedCalls(), step.reservedFlops());
         }
         budgets.settle(run.id(), step.tenantBudgetId(), reserved, used);
+        if (run.status() != RunStatus.RUNNING) {
+            // a late result of an ended run: what its tenant lease held for this job goes back now
+            budgets.releaseLease(run.id());
+        }
         metrics.spent(run.tenant(), used);
     }
 

@@ -112,6 +112,7 @@ public class RunDriver {
             case Action.Finish f -> {
                 runs.succeed(run.id(), f.candidateId(), f.reason());
                 stopInFlight(run, "the run finished");
+                budgets.releaseLease(run.id());
                 metrics.finished(run, RunRepository.RunStatus.SUCCEEDED, null);
                 tracing.tag(Attributes.OUTCOME, "succeeded");
                 events.append(run.id(), "run.finished", Map.of("status", "SUCCEEDED", "candidateId", f.candidateId(),
@@ -133,6 +134,7 @@ public class RunDriver {
     private void failRun(RunRow run, String code, String detail, Map<String, Object> more) {
         runs.fail(run.id(), code, detail);
         stopInFlight(run, "the run failed");
+        budgets.releaseLease(run.id());
         metrics.finished(run, RunRepository.RunStatus.FAILED, code);
         tracing.tag(Attributes.OUTCOME, "failed");
         tracing.tag(Attributes.ERROR_CODE, code);

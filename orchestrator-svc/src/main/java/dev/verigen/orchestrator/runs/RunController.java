@@ -4,6 +4,11 @@ import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.support.problems.FieldError;
 import java.net.URI;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.context.request.async.DeferredResult;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +34,17 @@ public class RunController {
     private final RunRequestParser parser;
     private final RunService service;
     private final RunQueries queries;
-    private final SecureRandom random = new SecureRandom();
+    /** The longest {@code ?wait=} a client may ask for; the gateway's response timeout allows for it. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    public RunController(RunRequestParser parser, RunService service, RunQueries queries) {
+    private final SecureRandom random = new SecureRandom();
+    private final RunCompletions completions;
+
+    public RunController(RunRequestParser parser, RunService service, RunQueries queries, RunCompletions completions) {
         this.parser = parser;
         this.service = service;
         this.queries = queries;
+        this.completions = completions;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -65,5 +75,57 @@ public class RunController {
     @GetMapping("/{id}")
     public RunView get(Caller caller, @PathVariable UUID id) {
         return queries.find(id, caller.tenant()).orElseThrow(() -> ApiProblem.notFound("no run " + id));
+    }
+
+    /**
+     * Long-poll: answers as soon as the run has ended, or with the run as it stands once {@code wait} has passed. The
+     * request holds no thread while it waits (the run's end, announced after its commit, completes it).
+     */
+    @GetMapping(path = "/{id}", params = "wait")
+    public DeferredResult<RunView> await(Caller caller, @PathVariable UUID id, @RequestParam("wait") String wait) {
+        Duration timeout = parseWait(wait);
+        String tenant = caller.tenant();
+        DeferredResult<RunView> answer = new DeferredResult<>(Math.max(1, timeout.toMillis()));
+        // registered before the first read: a run that ends between the two is still seen
+        RunCompletions.Registration waiting = completions.await(id, () -> answer(answer, id, tenant));
+        answer.onCompletion(waiting::close);
+        answer.onTimeout(() -> answer(answer, id, tenant));
+        answer.onError(e -> waiting.close());
+        RunView now = queries.find(id, tenant).orElseThrow(() -> {
+            waiting.close();
+            return ApiProblem.notFound("no run " + id);
+        });
+        if (!"RUNNING".equals(now.status()) || timeout.isZero()) {
+            waiting.close();
+            answer.setResult(now);
+        }
+        return answer;
+    }
+
+    private void answer(DeferredResult<RunView> answer, UUID id, String tenant) {
+        try {
+            queries.find(id, tenant).ifPresentOrElse(answer::setResult,
+                    () -> answer.setErrorResult(ApiProblem.notFound("no run " + id)));
+        } catch (RuntimeException e) {
+            answer.setErrorResult(e);
+        }
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, ISO-8601 ({@code PT30S}) or plain seconds ({@code 30}), at most 30 s. */
+    static Duration parseWait(String wait) {
+        Duration d;
+        try {
+            String w = wait == null ? "" : wait.strip();
+            d = w.chars().allMatch(Character::isDigit) && !w.isEmpty() ? Duration.ofSeconds(Long.parseLong(w))
+                    : DurationStyle.detectAndParse(w, ChronoUnit.SECONDS);
+        } catch (RuntimeException e) {
+            throw ApiProblem.invalid(List.of(new FieldError("wait",
+                    "must be a duration such as 30s, 500ms or 30 (seconds), at most " + MAX_WAIT.toSeconds() + "s")));
+        }
+        if (d.isNegative() || d.compareTo(MAX_WAIT) > 0) {
+            throw ApiProblem.invalid(List.of(new FieldError("wait",
+                    "must be between 0s and " + MAX_WAIT.toSeconds() + "s")));
+        }
+        return d;
     }
 }

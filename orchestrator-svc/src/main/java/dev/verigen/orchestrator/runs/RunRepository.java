@@ -22,9 +22,11 @@ public class RunRepository {
             error_detail, created_at, finished_at, memo::text as memo, trace_id""";
 
     private final JdbcClient jdbc;
+    private final RunCompletions completions;
 
-    public RunRepository(JdbcClient jdbc) {
+    public RunRepository(JdbcClient jdbc, RunCompletions completions) {
         this.jdbc = jdbc;
+        this.completions = completions;
     }
 
     /** @return false when the tenant already has a run under this idempotency key (nothing is written then) */
@@ -70,6 +72,7 @@ public class RunRepository {
                                 updated_at = now(), finished_at = now()
                  where id = :id and status = 'RUNNING'""")
                 .param("id", id).param("candidate", candidateId).param("reason", reason).update();
+        completions.ended(id);
     }
 
     public void fail(UUID id, String code, String detail) {
@@ -78,15 +81,20 @@ public class RunRepository {
                                 finished_at = now()
                  where id = :id and status = 'RUNNING'""")
                 .param("id", id).param("code", code).param("detail", detail).update();
+        completions.ended(id);
     }
 
     /** Stops the run where it stands; steps already in flight settle their spend when they answer. */
     public boolean cancel(UUID id, String reason) {
-        return jdbc.sql("""
+        boolean cancelled = jdbc.sql("""
                 update runs set status = 'CANCELLED', cancel_reason = :reason, error_code = 'cancelled',
                                 error_detail = :reason, updated_at = now(), finished_at = now()
                  where id = :id and status = 'RUNNING'""")
                 .param("id", id).param("reason", reason).update() == 1;
+        if (cancelled) {
+            completions.ended(id);
+        }
+        return cancelled;
     }
 
     public void remember(UUID id, Object memo) {

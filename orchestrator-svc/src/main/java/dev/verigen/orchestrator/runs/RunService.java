@@ -58,6 +58,43 @@ public class RunService {
         }
     }
 
+    /** One run of a batch: its request, its own idempotency key (or null) and the request's fingerprint. */
+    public record Item(CreateRun request, String idempotencyKey, String requestHash) {
+    }
+
+    /**
+     * Starts every run of a batch in one transaction: all of them or none (one commit, and one flush of their first
+     * jobs, for the whole batch). A conflict or refusal of one item is thrown naming it as {@code runs[i]}.
+     */
+    public List<Created> createAll(String tenant, List<Item> items) {
+        List<Created> created = tx.execute(status -> {
+            List<Created> out = new java.util.ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                UUID id = UUID.randomUUID();
+                try (RunTracing.Scoped span = tracing.run(id, item.request().spec().strategy(), tenant)) {
+                    out.add(create(id, tenant, item.request(), item.idempotencyKey(), item.requestHash(),
+                            span.traceId()));
+                } catch (ApiProblem p) {
+                    String at = "runs[" + i + "]";
+                    throw new ApiProblem(p.status(), p.slug(), p.title(), at + ": " + p.getMessage(),
+                            p.errors().isEmpty() ? List.of(new dev.verigen.support.problems.FieldError(
+                                    at + (p.status() == HttpStatus.CONFLICT ? ".idempotencyKey" : ""),
+                                    p.getMessage()))
+                                    : p.errors().stream().map(e -> new dev.verigen.support.problems.FieldError(
+                                            at + "." + e.field(), e.message())).toList());
+                }
+            }
+            return out;
+        });
+        for (int i = 0; i < items.size(); i++) {
+            if (created.get(i).created()) {
+                metrics.started(items.get(i).request().spec().strategy());
+            }
+        }
+        return created;
+    }
+
     private Created create(UUID id, String tenant, CreateRun request, String idempotencyKey, String requestHash,
                            String traceId) {
         return tx.execute(status -> {
@@ -91,6 +128,7 @@ public class RunService {
             var locked = runs.lock(id).orElseThrow();
             if (locked.status() == RunRepository.RunStatus.RUNNING && runs.cancel(id, reason)) {
                 driver.stopInFlight(locked, "the run was cancelled: " + reason);
+                budgets.releaseLease(id);
                 events.append(id, "run.finished", java.util.Map.of("status", "CANCELLED", "reason", reason));
                 metrics.finished(locked, RunRepository.RunStatus.CANCELLED, "cancelled");
                 return java.util.Optional.of(RunRepository.RunStatus.CANCELLED);

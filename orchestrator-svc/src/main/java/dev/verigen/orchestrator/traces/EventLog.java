@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.ArrayList;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -15,15 +20,49 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class EventLog {
 
-    private final JdbcClient jdbc;
+    private static final String INSERT =
+            "insert into run_events (run_id, type, data) values (:run, :type, cast(:data as jsonb))";
 
-    public EventLog(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batch;
+
+    public EventLog(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
+    /**
+     * In a transaction the event is written just before it commits, with the transaction's other events in one batch
+     * (a result's transaction writes several: one round trip instead of one each); without one, at once.
+     */
     public void append(UUID runId, String type, Map<String, ?> data) {
-        jdbc.sql("insert into run_events (run_id, type, data) values (:run, :type, cast(:data as jsonb))")
-                .param("run", runId).param("type", type).param("data", Json.writeString(data)).update();
+        MapSqlParameterSource row = new MapSqlParameterSource().addValue("run", runId).addValue("type", type)
+                .addValue("data", Json.writeString(data));
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            batch.update(INSERT, row);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<MapSqlParameterSource> pending = (List<MapSqlParameterSource>) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            List<MapSqlParameterSource> rows = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(this, rows);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    // rows stay in append order: the ids (and so the streams' order) are as if written one by one
+                    batch.batchUpdate(INSERT, rows.toArray(MapSqlParameterSource[]::new));
+                    rows.clear();
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(EventLog.this);
+                }
+            });
+            pending = rows;
+        }
+        pending.add(row);
     }
 
     /** Events of a run after {@code afterId}, oldest first. */

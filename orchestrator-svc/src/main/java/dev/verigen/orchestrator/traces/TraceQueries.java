@@ -63,7 +63,7 @@ public class TraceQueries {
                 .list();
         Map<UUID, List<VerdictEntry>> verdicts = jdbc.sql("""
                 select v.candidate_id, v.verifier, v.outcome, v.extracted, v.evidence, v.step_id, v.created_at
-                  from verdicts v join candidates c on c.id = v.candidate_id
+                  from candidates c join lateral (select * from verdicts where candidate_id = c.id offset 0) v on true
                  where c.run_id = :run order by v.created_at, v.verifier""")
                 .param("run", run.id())
                 .query((rs, i) -> Map.entry(rs.getObject("candidate_id", UUID.class), new VerdictEntry(
@@ -73,7 +73,7 @@ public class TraceQueries {
                         Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
         Map<UUID, List<ScoreEntry>> scores = jdbc.sql("""
                 select s.candidate_id, s.scorer, s.value, s.step_id, s.created_at
-                  from scores s join candidates c on c.id = s.candidate_id
+                  from candidates c join lateral (select * from scores where candidate_id = c.id offset 0) s on true
                  where c.run_id = :run order by s.created_at, s.scorer""")
                 .param("run", run.id())
                 .query((rs, i) -> Map.entry(rs.getObject("candidate_id", UUID.class), new ScoreEntry(

@@ -138,7 +138,9 @@ public class TraceRepository {
                        c.parent_id, c.label, c.role, c.pool, c.complete, c.finish_reason, c.completion_tokens,
                        c.logprob
                   from candidates c
-                  left join verdicts v on v.candidate_id = c.id and v.verifier = :verifier
+                  -- per candidate by primary key, whatever the planner's statistics say about the verdicts table
+                  left join lateral (select outcome, extracted from verdicts
+                                      where candidate_id = c.id and verifier = :verifier limit 1) v on true
                  where c.run_id = :run
                  order by c.idx""")
                 .param("run", runId).param("verifier", verifier == null ? "" : verifier)

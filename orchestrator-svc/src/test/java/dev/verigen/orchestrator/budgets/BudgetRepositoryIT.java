@@ -148,6 +148,8 @@ class BudgetRepositoryIT {
                 }
                 refusedBy.add(((Reservation.Refused) r).scope());
                 if (held.isEmpty()) {
+                    // as a run the budget refuses ends: what its lease holds goes back to the tenant
+                    tx.executeWithoutResult(s -> budgets.releaseLease(run));
                     refusalsInARow++;
                     continue;
                 }
@@ -157,6 +159,7 @@ class BudgetRepositoryIT {
                     Math.floor(h.amount().flops() * random.nextDouble()));
             tx.executeWithoutResult(s -> budgets.settle(run, h.tenantBudget(), h.amount(), used));
         }
+        tx.executeWithoutResult(s -> budgets.releaseLease(run));
     }
 
     @Test
@@ -177,7 +180,9 @@ class BudgetRepositoryIT {
         Reservation granted = tx.execute(s -> budgets.reserve(run, tenant, new Amount(1_000, 1, 5)));
         UUID tenantBudget = budgets.forTenant(tenant).orElseThrow().id();
         assertThat((Object) granted).isEqualTo(new Reservation.Granted(tenantBudget));
-        assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).isEqualTo(new Amount(1_000, 1, 5));
+        // the lease: every token there is, and a block of the uncapped calls and FLOPs
+        assertThat(budgets.forTenant(tenant).orElseThrow().reserved())
+                .isEqualTo(new Amount(1_000, BudgetRepository.LEASE_FACTOR, 5 * BudgetRepository.LEASE_FACTOR));
     }
 
     @Test
@@ -225,6 +230,7 @@ class BudgetRepositoryIT {
             UUID tenantBudget = ((Reservation.Granted) r).tenantBudgetId();
             tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, big, new Amount(1, 1, 12_345)));
         }
+        tx.executeWithoutResult(s -> budgets.releaseLease(run));
         assertThat(exact(tenant, "reserved_flops")).isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(exact(tenant, "used_flops")).isEqualByComparingTo(new BigDecimal(5 * 12_345));
     }
@@ -237,6 +243,7 @@ class BudgetRepositoryIT {
         UUID tenantBudget = ((Reservation.Granted) tx.execute(s -> budgets.reserve(run, tenant, new Amount(80, 2, 1e8))))
                 .tenantBudgetId();
         tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, new Amount(80, 2, 1e8), new Amount(70, 2, 9e7)));
+        tx.executeWithoutResult(s -> budgets.releaseLease(run));
 
         assertThat(budgets.putTenant(tenant, 50L, null, null)).isFalse();
         BudgetRow row = budgets.forTenant(tenant).orElseThrow();
@@ -247,6 +254,76 @@ class BudgetRepositoryIT {
         assertThat(row.remaining()).isEqualTo(new Reservation.Remaining(0L, null, null));
         Reservation overCap = tx.execute(s -> budgets.reserve(run, tenant, new Amount(1, 0, 0)));
         assertThat((Object) overCap).isInstanceOf(Reservation.Refused.class);
+    }
+
+    @Test
+    void aRunReservesFromItsLeaseWithoutTouchingTheTenantsRowAndGivesTheRestBackWhenItEnds() throws Exception {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000_000L, null, null);
+        UUID run = run(tenant, 100_000L, null, null);
+        Amount job = new Amount(1_000, 8, 1e9);
+        UUID tenantBudget = ((Reservation.Granted) tx.execute(s -> budgets.reserve(run, tenant, job))).tenantBudgetId();
+        BudgetRow leased = budgets.forTenant(tenant).orElseThrow();
+        assertThat(leased.reservedTokens()).as("a block of %d jobs", BudgetRepository.LEASE_FACTOR)
+                .isEqualTo(4_000L);
+        tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, job, new Amount(900, 8, 9e8)));
+
+        // another transaction holds the tenant's row: the run's next jobs come from its lease and do not wait for it
+        var locked = new java.util.concurrent.CountDownLatch(1);
+        var done = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> holder = pool.submit(() -> tx.executeWithoutResult(s -> {
+            jdbc.sql("select id from budgets where id = :id for update").param("id", tenantBudget).query().listOfRows();
+            locked.countDown();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        locked.await(30, TimeUnit.SECONDS);
+        Reservation second = tx.execute(s -> {
+            jdbc.sql("set local lock_timeout = '2s'").update();
+            return budgets.reserve(run, tenant, job);
+        });
+        done.countDown();
+        holder.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat((Object) second).isEqualTo(new Reservation.Granted(tenantBudget));
+        assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).as("the tenant's row was not touched")
+                .isEqualTo(leased.reserved());
+
+        // the run ends with the second job in flight: the unspent lease goes back, the spent part is booked
+        tx.executeWithoutResult(s -> budgets.releaseLease(run));
+        BudgetRow afterEnd = budgets.forTenant(tenant).orElseThrow();
+        assertThat(afterEnd.usedTokens()).isEqualTo(900L);
+        assertThat(afterEnd.reservedTokens()).as("only the job in flight").isEqualTo(1_000L);
+        // its late result settles, and the rest of the lease goes back with it
+        tx.executeWithoutResult(s -> {
+            budgets.settle(run, tenantBudget, job, new Amount(500, 8, 5e8));
+            budgets.releaseLease(run);
+        });
+        BudgetRow settled = budgets.forTenant(tenant).orElseThrow();
+        assertThat(settled.used()).isEqualTo(new Amount(1_400, 16, 1.4e9));
+        assertThat(settled.reserved()).isEqualTo(Amount.ZERO);
+        assertThat(budgets.forRun(run).usedTokens()).isEqualTo(1_400L);
+    }
+
+    @Test
+    void aLeaseNeverTakesMoreThanTheRunCouldSpendNorAShareBeyondWhatTheTenantHasLeft() {
+        String unlimited = tenant();
+        budgets.putTenant(unlimited, null, 1_000L, null);
+        UUID capped = run(unlimited, 1_500L, null, null);
+        tx.execute(s -> budgets.reserve(capped, unlimited, new Amount(1_000, 1, 0)));
+        // the run may spend 500 more tokens: the block is the job plus those 500, not plus three more jobs
+        assertThat(budgets.forTenant(unlimited).orElseThrow().reservedTokens()).isEqualTo(1_500L);
+
+        String tight = tenant();
+        budgets.putTenant(tight, 10_000L, null, null);
+        UUID run = run(tight, null, null, null);
+        tx.execute(s -> budgets.reserve(run, tight, new Amount(3_200, 1, 0)));
+        // 10,000 - 3,200 = 6,800 left beyond the job: the block adds at most 1/32 of it, not three more jobs
+        assertThat(budgets.forTenant(tight).orElseThrow().reservedTokens()).isEqualTo(3_200L + 6_800L / 32);
     }
 
     private static BigDecimal exact(String tenant, String expression) {
