@@ -115,10 +115,15 @@ final class Observability {
         assertThat(trace).anyMatch(s -> s.name().equals("verigen.step verification")
                 && ancestors(s, byId).contains(applied));
 
-        // from the run to its log lines: the orchestrator logs the run's end inside its trace (the other services log
-        // per job only when something goes wrong; their lines then carry the id the same way)
+        // from the run to its log lines: the orchestrator logs the run's end inside its trace, and with verigen.jobs
+        // at DEBUG (as the platform runs here) every other service logs each job inside the job's span
         assertThat(platform.log("orchestrator-svc")).as("the orchestrator's log carries the trace id")
                 .containsPattern("\\[orchestrator-svc\\] \\[[^\\]]*\\] \\[" + traceId + "-[0-9a-f]{16}\\] .*run " + runId);
+        for (String service : List.of("generator-svc", "gpu-worker", "reward-model-svc", "verifier-svc")) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(platform.log(service)).as("the log of %s carries the run's trace id", service)
+                            .containsPattern("\\[" + traceId + "-[0-9a-f]{16}\\] .*run " + runId + " job "));
+        }
     }
 
     void everyMetricTheDashboardsAndAlertsQueryIsExported() throws Exception {

@@ -117,6 +117,8 @@ final class Platform implements AutoCloseable {
             env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", otlpEndpoint);
             env.put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
             env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "500ms");
+            // one log line per job in every service, inside the job's span (JobSpans): logs carry the trace id
+            env.put("LOGGING_LEVEL_VERIGEN_JOBS", "DEBUG");
         }
         env.put("VERIGEN_ORCHESTRATOR_QUEUEWATCHINTERVAL", "2s");
         this.commonEnv = env;

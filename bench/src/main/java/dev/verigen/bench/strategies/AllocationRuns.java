@@ -33,7 +33,17 @@ import java.util.function.Supplier;
  * @param workers the engine, scorers and checker the runs use (the simulator's, or the real arith model's)
  * @param score   which number becomes each sample's score for the allocator
  */
-record AllocationRuns(Workers workers, SampleScore score) {
+record AllocationRuns(Workers workers, SampleScore score, Options.BudgetUnit unit,
+                      java.util.concurrent.atomic.DoubleAdder flopsSpent) {
+
+    AllocationRuns(Workers workers, SampleScore score) {
+        this(workers, score, Options.BudgetUnit.TOKENS);
+    }
+
+    /** @param flopsSpent eFLOPs of every run, whatever the unit (what a tokens-priced allocation really cost) */
+    AllocationRuns(Workers workers, SampleScore score, Options.BudgetUnit unit) {
+        this(workers, score, unit, new java.util.concurrent.atomic.DoubleAdder());
+    }
 
     private static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(BestOfN.NAME, BestOfN::new,
             SelfConsistency.NAME, SelfConsistency::new, ParticleFilter.NAME, ParticleFilter::new, Dvts.NAME, Dvts::new,
@@ -43,15 +53,24 @@ record AllocationRuns(Workers workers, SampleScore score) {
         return run(purchase.itemId(), purchase.tag(), purchase.arm(), purchase.pipeline(), purchase.maxTokens(), task);
     }
 
+    /**
+     * @param maxTokens the run's budget in the unit: tokens, or eFLOPs (then the run's {@code maxFlops}, and what it
+     *                  spent is reported in eFLOPs too, as {@code ComputeEstimator.DEFAULTS} prices it)
+     */
     ItemRun run(String itemId, String tag, String arm, PipelineSpec spec, long maxTokens, Task task) {
         Strategy strategy = STRATEGIES.get(spec.strategy()).get();
-        var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()), maxTokens, null,
-                workers, InMemoryRun.Delivery.TIMED).run();
+        boolean flops = unit == Options.BudgetUnit.FLOPS;
+        var outcome = new InMemoryRun(strategy, spec, new RunInput(task.prompt(), task.reference()),
+                flops ? null : maxTokens, null, flops ? (double) maxTokens : null,
+                dev.verigen.orchestrator.strategies.ComputeEstimator.DEFAULTS, workers, InMemoryRun.Delivery.TIMED)
+                .run();
         List<Sample> samples = outcome.candidates().stream().filter(RunState.Candidate::isAnswer)
                 .filter(RunState.Candidate::complete).map(this::sample).toList();
         String answer = outcome.succeeded() ? Answers.of(outcome.answer()) : null;
         Double score = outcome.succeeded() ? outcome.answer().score() : null;
-        return new ItemRun(itemId, tag, arm, outcome.usedTokens(), samples, answer, score);
+        flopsSpent.add(outcome.usedFlops());
+        return new ItemRun(itemId, tag, arm, flops ? (long) Math.ceil(outcome.usedFlops()) : outcome.usedTokens(),
+                samples, answer, score);
     }
 
     Sample sample(RunState.Candidate c) {

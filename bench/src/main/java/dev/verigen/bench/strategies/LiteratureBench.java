@@ -464,6 +464,94 @@ public final class LiteratureBench {
         return report;
     }
 
+    // ---------------------------------------------------------------- Kinetics: cost beyond tokens
+
+    /**
+     * compute_optimal choosing between more samples of the 7B-shaped pool and a few samples of a 70B-shaped one
+     * ({@link SimWorkers#LARGE_POOL}: the same tasks, easier for it), its budget counted in tokens or in Kinetics
+     * eFLOPs ({@code ComputeEstimator.DEFAULTS}), at equal eFLOPs budgets.
+     */
+    static Report kinetics(List<Task> tasks, long seed, SimWorkers.World world, List<Task> train, long trainSeed,
+                           int orders) {
+        long promptBound = 0;
+        for (Task t : tasks) {
+            promptBound = Math.max(promptBound, dev.verigen.orchestrator.strategies.Costs.promptTokensBound(t.prompt()));
+        }
+        for (Task t : train) {
+            promptBound = Math.max(promptBound, dev.verigen.orchestrator.strategies.Costs.promptTokensBound(t.prompt()));
+        }
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put("model", "sim-math");
+        settings.put("pilotSamples", 4);
+        settings.put("maxSamples", 64);
+        settings.put("bins", 5);
+        settings.put("sampleMaxTokens", 128);
+        settings.put("promptTokens", promptBound);
+        settings.put("seed", seed);
+        settings.put("strategies", List.of(Map.of("name", "vote", "strategy", "self_consistency"),
+                Map.of("name", "large-4", "strategy", "self_consistency", "n", 4, "model", SimWorkers.LARGE_POOL,
+                        "maxTokens", 1_200),
+                Map.of("name", "large-8", "strategy", "self_consistency", "n", 8, "model", SimWorkers.LARGE_POOL,
+                        "maxTokens", 2_400)));
+        Options byTokens = Options.read(settings);
+        settings.put("budgetUnit", "flops");
+        Options byFlops = Options.read(settings);
+        var learned = AllocationTraining.learn(byTokens, "sim-math", train, trainSeed, orders,
+                new AllocationRuns(new SimWorkers(trainSeed, world), SampleScore.REWARD));
+        CurveBook book = learned.book();
+        var estimator = dev.verigen.orchestrator.strategies.ComputeEstimator.DEFAULTS;
+        long sample = Math.round(book.sampleTokens());
+        long prompt = Math.round(book.runTokens());
+        double smallToken = estimator.generation("sim-math", prompt, List.of(sample)) / (prompt + sample);
+        double largeToken = estimator.generation(SimWorkers.LARGE_POOL, prompt, List.of(sample)) / (prompt + sample);
+        List<List<String>> rows = new ArrayList<>();
+        for (double perTask : new double[]{0.5e12, 1e12, 2e12, 4e12, 8e12, 16e12}) {
+            for (Options options : List.of(byTokens, byFlops)) {
+                boolean flops = options == byFlops;
+                long budget = flops ? (long) (perTask * tasks.size())
+                        : (long) (perTask * tasks.size() / smallToken); // the same eFLOPs in the vote's tokens
+                var runs = new AllocationRuns(new SimWorkers(seed, world), SampleScore.REWARD, options.budgetUnit());
+                var outcome = AllocationBatch.run(new ComputeOptimal(options, book, estimator), tasks, budget, runs);
+                ComputeOptimalBench.Row row = ComputeOptimalBench.allocated(flops ? "eFLOPs" : "tokens", outcome,
+                        tasks);
+                double spent = runs.flopsSpent().sum() / tasks.size();
+                Map<String, Integer> bought = new java.util.TreeMap<>(outcome.purchasesByArm());
+                System.err.printf(Locale.ROOT, "kinetics %s @%.1e: %.3f at %.2e eFLOPs/task, %s%n",
+                        flops ? "eFLOPs" : "tokens", perTask, row.accuracy(), spent, bought);
+                rows.add(List.of(flops ? "eFLOPs (Kinetics)" : "tokens", String.format(Locale.ROOT, "%.1e", perTask),
+                        f3(row.accuracy()), String.format(Locale.ROOT, "%.2e", spent),
+                        bought.toString().replace("{", "").replace("}", "")));
+            }
+        }
+        var report = new Report("literature-kinetics", "Cost beyond tokens: compute_optimal in Kinetics eFLOPs, "
+                + "choosing between pools of different size");
+        report.para(header(tasks.size(), seed, 0, world).replace(", per-task budget 0 tokens", "") + " Two simulated "
+                + "pools: `sim-math`, priced as a 7B model (32 layers, KV 8 × 128), and `" + SimWorkers.LARGE_POOL
+                + "`, the same simulator with every task easier (solve-rate logit shifted by "
+                + (-SimWorkers.LARGE_DIFFICULTY) + ") priced as a 70B model (80 layers, KV 8 × 128); eFLOPs = 2 · "
+                + "parameters per token + KV-cache reads × 295 FLOPs/byte (`ComputeEstimator`, an H100's "
+                + "arithmetic intensity). At this prompt and sample length (" + prompt + " and " + sample
+                + " tokens) a token costs " + String.format(Locale.ROOT, "%.2e", smallToken) + " eFLOPs on the "
+                + "small pool and " + String.format(Locale.ROOT, "%.2e", largeToken) + " on the large one. compute_"
+                + "optimal (pilot of 4 small samples, majority vote, curves learned on " + train.size()
+                + " training tasks) may buy more small samples or 4 or 8 samples of the large pool voting among "
+                + "themselves. \"tokens\": its budget counts tokens, the eFLOPs budget converted at the small "
+                + "pool's price; \"eFLOPs\": it counts eFLOPs. Spent: eFLOPs of every run, as the platform books "
+                + "them.");
+        report.table(List.of("allocator counts", "budget (eFLOPs / task)", "accuracy", "eFLOPs spent / task",
+                "runs bought"), rows);
+        report.para("What it reproduces of Sadhukhan et al. 2025 (Kinetics): the unit decides the choice between "
+                + "model sizes. Priced in tokens, a sample of the 70B pool costs what one of the 7B pool does, so "
+                + "the allocator buys the larger model's better samples and overspends its eFLOPs budget several "
+                + "times over; priced in eFLOPs it buys them only where their gain pays for their size, and stays "
+                + "within budget. Where it does not: the paper's point is the memory term — that attention's "
+                + "KV-cache traffic makes long generations on small models far costlier than parameter counts "
+                + "say, favouring larger models — and the simulator's samples are short (" + sample
+                + " tokens), so here the KV term is a small part of either pool's cost and the choice is decided "
+                + "by parameters; a real reasoning model's thousands of tokens per sample are where it dominates.");
+        return report;
+    }
+
     // ---------------------------------------------------------------- compute_optimal with an imperfect verifier
 
     /**
@@ -635,6 +723,15 @@ public final class LiteratureBench {
         if (section.equals("all") || section.equals("solve-verify")) {
             solveOrVerify(tasks, seed, budget, world).emit(command.replace("--section " + section,
                     "--section solve-verify"), write);
+        }
+        if (section.equals("all") || section.equals("kinetics")) {
+            int trainCount = Integer.parseInt(args.get("train-tasks", "400"));
+            long trainSeed = Long.parseLong(args.get("train-seed", "1001"));
+            int orders = Integer.parseInt(args.get("orders", "16"));
+            kinetics(tasks, seed, world, SimMathSuite.tasks(trainCount, trainSeed), trainSeed, orders)
+                    .emit("./verigen bench literature --section kinetics --tasks " + count + " --seed " + seed
+                            + " --train-tasks " + trainCount + " --train-seed " + trainSeed + " --orders " + orders,
+                            write);
         }
         if (section.equals("all") || section.equals("solve-verify-allocated")) {
             int trainCount = Integer.parseInt(args.get("train-tasks", "400"));

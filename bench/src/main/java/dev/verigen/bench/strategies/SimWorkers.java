@@ -33,7 +33,12 @@ public final class SimWorkers implements Workers {
 
     private static final Pattern ANSWER = Pattern.compile("(?i)answer\\s*[:：]\\s*(-?\\d+)");
 
+    /** A larger simulated model: the same tasks, easier for it (logit shift {@link #LARGE_DIFFICULTY}). */
+    public static final String LARGE_POOL = "sim-large";
+    static final double LARGE_DIFFICULTY = -1.5;
+
     private final SimBackend engine;
+    private final SimBackend large;
     private final SimulatedOutcomeRewardModel orm;
     private final SimulatedProcessRewardModel prm;
 
@@ -80,6 +85,9 @@ public final class SimWorkers implements Workers {
         this.verification = verification;
         engine = new SimBackend(new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, 0.0), null,
                 null, world.realism()), d -> { });
+        // the same per-task draws shifted easier: a task hard for the small model stays harder than most for this one
+        large = new SimBackend(new SimProperties(seed, 4, new SimProperties.SolveRate(2.0, 2.0, LARGE_DIFFICULTY),
+                null, null, world.realism()), d -> { });
         var meters = new SimpleMeterRegistry();
         orm = new SimulatedOutcomeRewardModel(new SimOrmProperties(42, 1.5, 1.0, world.rewardSharedErrors(),
                 Duration.ZERO), meters);
@@ -99,7 +107,8 @@ public final class SimWorkers implements Workers {
         UUID job = UUID.nameUUIDFromBytes((call.label() + "|" + call.prompt() + "|" + call.partial()).getBytes());
         var meta = new JobMeta(job, new UUID(1, 1), new UUID(1, 2), 1, "bench", null, null);
         String rendered = call.prompt() + "\n" + (call.partial() == null ? "" : call.partial());
-        var out = engine.generate(new EngineRequest(meta, call.pool(), rendered, call.prompt(), sampling, call.n(),
+        SimBackend backend = LARGE_POOL.equals(call.pool()) ? large : engine;
+        var out = backend.generate(new EngineRequest(meta, call.pool(), rendered, call.prompt(), sampling, call.n(),
                 call.partial(), List.of()));
         return new Generated(out.samples(), out.usage());
     }

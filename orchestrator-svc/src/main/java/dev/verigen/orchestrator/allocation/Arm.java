@@ -19,9 +19,11 @@ import java.util.Map;
  * @param rewardModel   the scorer its runs use instead of the allocation's ({@code judge:<pool>:k=<verifications>}
  *                      for a verifying arm); null: the allocation's
  * @param verifications judge verdicts per solution of a verifying arm; 0 for every other arm
+ * @param model         the pool its runs use instead of the allocation's (a larger or smaller model: an arm on another
+ *                      pool answers on its own, as a search does); null: the allocation's
  */
 public record Arm(String name, String strategy, int n, Map<String, Object> options, long maxTokens,
-                  boolean voting, String rewardModel, int verifications) {
+                  boolean voting, String rewardModel, int verifications, String model) {
 
     public Arm {
         // normalised options may hold nulls (e.g. best_of_n's adaptive: off), which Map.copyOf refuses
@@ -29,7 +31,7 @@ public record Arm(String name, String strategy, int n, Map<String, Object> optio
     }
 
     public Arm(String name, String strategy, int n, Map<String, Object> options, long maxTokens, boolean voting) {
-        this(name, strategy, n, options, maxTokens, voting, null, 0);
+        this(name, strategy, n, options, maxTokens, voting, null, 0, null);
     }
 
     /** Buys solutions with judge verifications: its run's answer is final, as a search's is. */

@@ -30,10 +30,12 @@ final class Assessor {
 
     private final Options options;
     private final CurveBook book;
+    private final Pricing pricing;
 
-    Assessor(Options options, CurveBook book) {
+    Assessor(Options options, CurveBook book, Pricing pricing) {
         this.options = options;
         this.book = book;
+        this.pricing = pricing;
     }
 
     Assessment assess(ItemView item) {
@@ -105,7 +107,8 @@ final class Assessor {
             book.curve(arm.name(), stage.samples(), bin).flatMap(c -> c.at(arm.n())).ifPresent(p -> {
                 double gain = Math.min(p.accuracy(), ceiling) - accuracy;
                 if (gain > MIN_GAIN) {
-                    out.add(new Increment(item, arm, 0, arm.n(), gain, Math.max(1, p.tokens()), arm.maxTokens()));
+                    out.add(new Increment(item, arm, 0, arm.n(), gain, Math.max(1, pricing.searchCost(arm, p.tokens())),
+                            pricing.searchCap(arm)));
                 }
             });
         }
@@ -157,11 +160,11 @@ final class Assessor {
     }
 
     double votingCost(int samples) {
-        return samples * book.sampleTokens() + book.runTokens();
+        return pricing.votingCost(samples);
     }
 
     long votingCap(int samples) {
-        return options.promptTokens() + (long) samples * options.sampleMaxTokens();
+        return pricing.votingCap(samples);
     }
 
     boolean fitsItem(ItemView item, long cap) {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * and the purchases still in flight. All of it can be rebuilt from persisted runs after a restart.
  *
  * @param itemIds     in the batch's order, which also breaks every tie
- * @param totalTokens the batch's token budget: finished runs' tokens plus in-flight purchases' {@code maxTokens}
+ * @param totalTokens the batch's budget, in the allocation's budget unit (tokens, or eFLOPs: {@link Options.BudgetUnit}):
+ *                    finished runs' spend plus in-flight purchases' {@code maxTokens}
  *                    never exceed it
  * @param inFlight    purchases started and not finished (their budgets are still reserved)
  */

@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.allocation;
 
 import dev.verigen.contracts.SamplingParams;
 import dev.verigen.contracts.VerifierSpec;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,13 +31,20 @@ public final class ComputeOptimal {
 
     private final Options options;
     private final CurveBook book;
+    private final Pricing pricing;
     private final Assessor assessor;
     private final Planner planner;
 
     public ComputeOptimal(Options options, CurveBook book) {
+        this(options, book, ComputeEstimator.DEFAULTS);
+    }
+
+    /** @param estimator prices eFLOPs per pool when the options count the budget in them ({@link Pricing}) */
+    public ComputeOptimal(Options options, CurveBook book, ComputeEstimator estimator) {
         this.options = options;
         this.book = book;
-        this.assessor = new Assessor(options, book);
+        this.pricing = new Pricing(options, book, estimator);
+        this.assessor = new Assessor(options, book, pricing);
         this.planner = new Planner(options, assessor);
     }
 
@@ -94,14 +102,14 @@ public final class ComputeOptimal {
             ItemView item = step.item();
             Arm arm = step.increment() == null ? options.votingArm() : step.increment().arm();
             int samples = step.increment() == null ? options.pilotSamples() : step.increment().samples();
-            long cap = arm.voting() ? assessor.votingCap(samples) : arm.maxTokens();
+            long cap = arm.voting() ? assessor.votingCap(samples) : step.increment().cap();
             double expected = arm.voting() ? assessor.votingCost(samples) : step.increment().cost();
             if (cap > room || !assessor.fitsItem(item, cap)) {
                 // the batch's last tokens: nothing will come back to make room, so buy fewer samples that fit (also
                 // in place of a search or verifying run, whose budget reserves far more than it is expected to spend)
                 long itemRoom = options.maxTokensPerItem() <= 0 ? Long.MAX_VALUE
                         : options.maxTokensPerItem() - item.spent() - item.reserved();
-                long fits = (Math.min(room, itemRoom) - options.promptTokens()) / options.sampleMaxTokens();
+                long fits = pricing.samplesWithin(Math.min(room, itemRoom));
                 // a search or verifying run that no longer fits: more samples instead, where more are allowed
                 int more = arm.voting() ? samples : options.maxSamples() - item.votes().size();
                 if (!idle || !purchases.isEmpty() || fits < 1 || more < 1) {
@@ -128,7 +136,7 @@ public final class ComputeOptimal {
         long seed = seed(options.seed(), item.id(), tag);
         var sampling = new SamplingParams(options.temperature(), 1.0, options.sampleMaxTokens(), seed, List.of(), false);
         VerifierSpec verifier = arm.voting() && options.verifier() != null ? VerifierSpec.of(options.verifier()) : null;
-        var spec = new PipelineSpec(arm.strategy(), arm.voting() ? samples : arm.n(), options.model(), verifier,
+        var spec = new PipelineSpec(arm.strategy(), arm.voting() ? samples : arm.n(), pricing.pool(arm), verifier,
                 arm.rewardModel(options.rewardModel()), sampling, 300, arm.options());
         return new Purchase(item.id(), tag, arm.name(), spec, cap, Math.min(cap, Math.round(expected)));
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param tag         the purchase's tag ({@code r0} is the pilot, then {@code r1}, {@code r2}, ... in purchase order)
  * @param strategy    the arm it was bought as ({@link Arm#name()}), not the pipeline's strategy name
- * @param tokens      the tokens the run really spent (prompt and completion, as budgets count them)
+ * @param tokens      what the run really spent in the allocation's budget unit: tokens (prompt and completion, as
+ *                    budgets count them), or its eFLOPs ({@link Options.BudgetUnit})
  * @param samples     its complete answer candidates (for step-wise search: the finished particles)
  * @param answer      the run's own final answer (normalised), null when it ended without one
  * @param answerScore the score the run chose it by, when it had one

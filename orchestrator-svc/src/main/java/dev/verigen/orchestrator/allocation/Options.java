@@ -35,11 +35,13 @@ import tools.jackson.databind.JsonNode;
  * @param maxSamples      the most voting samples an item may get
  * @param bins            difficulty bins when fitting a curve book
  * @param abstain         answer nothing when the expected precision is below {@code abstainBelow}
- * @param maxTokensPerItem an item's finished runs plus in-flight budgets never exceed it; 0: no cap
+ * @param maxTokensPerItem an item's finished runs plus in-flight budgets never exceed it (in the budget unit); 0: no
+ *                  cap
  * @param settleConfidence an item whose estimated P(answer right) reaches this gets nothing more
  * @param settleScore     ... nor one whose samples all agree with a mean reward score of at least this
  * @param sampleMaxTokens every purchased sample's max tokens (a voting run's budget is its upper bound)
  * @param promptTokens    an upper bound of an item's prompt as budgets count it (prompt + template allowance)
+ * @param budgetUnit      what budgets count: tokens (default) or Kinetics effective FLOPs ({@link BudgetUnit})
  * @param verifierFalsePositiveRate with the false-negative rate, the verifier's errors. NaN (the default): the rates
  *                  the curve book measured on graded training samples, already priced into its curves (learned from
  *                  the same verdicts); a number is applied analytically: a precision ceiling, and a stop where a new
@@ -49,9 +51,26 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
                       int maxSamples, int bins, boolean abstain, double abstainBelow, long maxTokensPerItem,
                       double settleConfidence, double settleScore, int sampleMaxTokens, long promptTokens,
                       double temperature, long seed, double verifierFalsePositiveRate,
-                      double verifierFalseNegativeRate) {
+                      double verifierFalseNegativeRate, BudgetUnit budgetUnit) {
 
     public static final String PATH = "allocation";
+
+    /**
+     * What the batch budget, every purchase's budget and every run's spend count ({@link Pricing}): {@code tokens}, or
+     * {@code flops}, effective FLOPs of the Kinetics cost model (the orchestrator's {@code verigen.orchestrator.models}
+     * sizes and arithmetic intensity), in which a token of a larger pool costs more.
+     */
+    public enum BudgetUnit { TOKENS, FLOPS }
+
+    public Options(String model, String rewardModel, String verifier, List<Arm> arms, int pilotSamples,
+                   int maxSamples, int bins, boolean abstain, double abstainBelow, long maxTokensPerItem,
+                   double settleConfidence, double settleScore, int sampleMaxTokens, long promptTokens,
+                   double temperature, long seed, double verifierFalsePositiveRate,
+                   double verifierFalseNegativeRate) {
+        this(model, rewardModel, verifier, arms, pilotSamples, maxSamples, bins, abstain, abstainBelow,
+                maxTokensPerItem, settleConfidence, settleScore, sampleMaxTokens, promptTokens, temperature, seed,
+                verifierFalsePositiveRate, verifierFalseNegativeRate, BudgetUnit.TOKENS);
+    }
 
     /**
      * The verifier's error rates and how they enter the plan. Measured rates (the curve book's, learned from the same
@@ -89,9 +108,9 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
     private static final Set<String> KNOWN = Set.of("model", "rewardModel", "verifier", "strategies", "pilotSamples",
             "maxSamples", "bins", "abstain", "abstainBelow", "maxTokensPerItem", "settleConfidence", "settleScore",
             "sampleMaxTokens", "promptTokens", "temperature", "seed", "verifierFalsePositiveRate",
-            "verifierFalseNegativeRate");
+            "verifierFalseNegativeRate", "budgetUnit");
     private static final Set<String> ARM_FIELDS = Set.of("name", "strategy", "n", "options", "maxTokens",
-            "verifications", "judge");
+            "verifications", "judge", "model");
     /** reward-model-svc's default largest {@code judge:<pool>:k=} */
     static final int MAX_VERIFICATIONS = 32;
 
@@ -148,6 +167,10 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
         Long seed = f.integer(node, "seed", path("seed"), Long.MIN_VALUE, Long.MAX_VALUE);
         double fpr = decimal(f, node, "verifierFalsePositiveRate", 0, 1, Double.NaN);
         double fnr = decimal(f, node, "verifierFalseNegativeRate", 0, 1, Double.NaN);
+        String unit = f.text(node, "budgetUnit", path("budgetUnit"), false, 16);
+        if (unit != null && !Set.of("tokens", "flops").contains(unit)) {
+            f.reject(path("budgetUnit"), "must be one of [tokens, flops]");
+        }
         var base = new PipelineSpec(BestOfN.NAME, 1, model == null ? "unknown" : model, null, rewardModel,
                 new SamplingParams(temperature, 1.0, sampleMaxTokens, 0L, List.of(), false), 300);
         List<Arm> arms = arms(f, node, base);
@@ -156,7 +179,8 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
         }
         return new Options(model, rewardModel, verifier, arms, pilot, maxSamples, bins, Boolean.TRUE.equals(abstain),
                 abstainBelow, perItem == null ? 0 : perItem, settleConfidence, settleScore, sampleMaxTokens,
-                promptTokens == null ? 512 : promptTokens, temperature, seed == null ? 0 : seed, fpr, fnr);
+                promptTokens == null ? 512 : promptTokens, temperature, seed == null ? 0 : seed, fpr, fnr,
+                "flops".equals(unit) ? BudgetUnit.FLOPS : BudgetUnit.TOKENS);
     }
 
     private static List<Arm> arms(JsonFields f, JsonNode node, PipelineSpec base) {
@@ -176,7 +200,7 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             JsonNode arm = list.get(i);
             if (!arm.isObject()) {
                 f.reject(at, "must be an object {\"name\", \"strategy\", \"n\", \"options\", \"maxTokens\", "
-                        + "\"verifications\", \"judge\"}");
+                        + "\"verifications\", \"judge\", \"model\"}");
                 continue;
             }
             f.onlyKnown(arm, at, ARM_FIELDS);
@@ -197,7 +221,10 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             if (judge != null && verifications == null) {
                 f.reject(at + ".judge", "names the judge of a verifying arm: give verifications too");
             }
-            boolean voting = strategy != null && VOTING.contains(strategy) && verifications == null;
+            String pool = f.text(arm, "model", at + ".model", false, 64);
+            // samples of another model do not join the allocation's vote: such an arm answers on its own
+            boolean voting = strategy != null && VOTING.contains(strategy) && verifications == null
+                    && (pool == null || pool.equals(base.model()));
             Long n = f.integer(arm, "n", at + ".n", 1, 1024);
             Long maxTokens = f.integer(arm, "maxTokens", at + ".maxTokens", 1, Long.MAX_VALUE / 4);
             if (!voting && maxTokens == null && strategy != null) {
@@ -210,11 +237,12 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             int size = n == null ? 8 : n.intValue();
             String scorer = verifications == null ? null
                     : "judge:" + (judge != null ? judge : base.model()) + ":k=" + verifications;
-            PipelineSpec spec = new PipelineSpec(strategy, size, base.model(), null,
+            PipelineSpec spec = new PipelineSpec(strategy, size, pool != null ? pool : base.model(), null,
                     scorer != null ? scorer : base.rewardModel(), base.sampling(), 300);
             Map<String, Object> options = normalised(f, strategy, arm.get("options"), spec, at + ".options");
             arms.add(new Arm(name, strategy, size, options, voting ? 0 : maxTokens == null ? 1 : maxTokens, voting,
-                    scorer, verifications == null ? 0 : verifications.intValue()));
+                    scorer, verifications == null ? 0 : verifications.intValue(),
+                    pool == null || pool.equals(base.model()) ? null : pool));
         }
         long voting = arms.stream().filter(Arm::voting).count();
         if (voting != 1 && f.errors().isEmpty()) {

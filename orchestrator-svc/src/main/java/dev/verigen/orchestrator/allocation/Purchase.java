@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * One run to start: an ordinary pipeline for one item, with its own token budget. The runner starts it with
- * {@code budget.maxTokens = maxTokens}, so the run can never spend more than this.
+ * {@code budget.maxTokens = maxTokens} ({@code budget.maxFlops} when the allocation counts eFLOPs,
+ * {@link Options.BudgetUnit}: then {@code maxTokens} and {@code expectedTokens} are eFLOPs), so the run can never
+ * spend more than this.
  *
  * @param tag      unique per item, in purchase order ({@code r0}, {@code r1}, ...); also seeds the pipeline
  * @param arm      the arm it is bought as (what {@link ItemRun#strategy()} must say when it has finished)

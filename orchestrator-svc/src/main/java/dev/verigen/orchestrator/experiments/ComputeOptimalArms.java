@@ -14,6 +14,7 @@ import dev.verigen.orchestrator.experiments.grading.NumericGrader;
 import dev.verigen.orchestrator.experiments.metrics.GradedRun;
 import dev.verigen.orchestrator.experiments.metrics.GradedSample;
 import dev.verigen.orchestrator.runs.CreateRun;
+import dev.verigen.orchestrator.strategies.ComputeEstimator;
 import dev.verigen.orchestrator.strategies.Costs;
 import dev.verigen.orchestrator.strategies.RunInput;
 import dev.verigen.support.problems.FieldError;
@@ -40,22 +41,29 @@ public class ComputeOptimalArms implements BatchArms {
     private final ExperimentRepository experiments;
     private final ScalingCurveRepository curves;
     private final CurveLearner learner;
+    private final ComputeEstimator compute;
 
-    public ComputeOptimalArms(ExperimentRepository experiments, ScalingCurveRepository curves, CurveLearner learner) {
+    public ComputeOptimalArms(ExperimentRepository experiments, ScalingCurveRepository curves, CurveLearner learner,
+                              ComputeEstimator compute) {
         this.experiments = experiments;
         this.curves = curves;
         this.learner = learner;
+        this.compute = compute;
     }
 
     @Override
     public List<FieldError> check(ExperimentSpec.Arm arm, int pipeline, int budget, List<SuiteItem> items) {
         List<FieldError> errors = new ArrayList<>();
-        if (arm.budget().maxTokens() == null) {
-            errors.add(new FieldError("budgets[" + budget + "].maxTokens", "compute_optimal allocates a token "
-                    + "budget across the batch: give budgets with maxTokens (per item, on average)"));
-        }
         try {
-            options(arm, 0L, items);
+            Options options = options(arm, 0L, items);
+            if (options.budgetUnit() == Options.BudgetUnit.FLOPS && arm.budget().maxFlops() == null) {
+                errors.add(new FieldError("budgets[" + budget + "].maxFlops", "compute_optimal with budgetUnit flops "
+                        + "allocates an eFLOPs budget across the batch: give budgets with maxFlops (per item, on "
+                        + "average)"));
+            } else if (options.budgetUnit() == Options.BudgetUnit.TOKENS && arm.budget().maxTokens() == null) {
+                errors.add(new FieldError("budgets[" + budget + "].maxTokens", "compute_optimal allocates a token "
+                        + "budget across the batch: give budgets with maxTokens (per item, on average)"));
+            }
         } catch (Options.InvalidOptions invalid) {
             for (FieldError e : invalid.errors()) {
                 String field = e.field().startsWith(Options.PATH + ".") ? e.field().substring(Options.PATH.length() + 1)
@@ -72,15 +80,18 @@ public class ComputeOptimalArms implements BatchArms {
                      List<ExperimentRepository.Cell> cells, int free) {
         Options options = options(arm, seed, row.items());
         var state = state(row, arm, seed, options);
-        var allocator = new ComputeOptimal(options, book(row, options));
+        var allocator = new ComputeOptimal(options, book(row, options), compute);
         List<Purchase> purchases = allocator.next(state);
         Map<String, SuiteItem> items = byId(row.items());
         List<Planned> planned = new ArrayList<>();
         for (Purchase p : purchases.subList(0, Math.min(free, purchases.size()))) {
             SuiteItem item = items.get(p.itemId());
             String reference = p.pipeline().verifier() == null ? null : item.reference();
-            var request = new CreateRun(p.pipeline(), new RunInput(item.prompt(), reference), p.maxTokens(), null,
-                    null);
+            // the purchase's budget in the allocation's unit: tokens, or eFLOPs
+            var request = options.budgetUnit() == Options.BudgetUnit.FLOPS
+                    ? new CreateRun(p.pipeline(), new RunInput(item.prompt(), reference), null, null,
+                            (double) p.maxTokens())
+                    : new CreateRun(p.pipeline(), new RunInput(item.prompt(), reference), p.maxTokens(), null, null);
             planned.add(new Planned(new ExperimentRepository.CellKey(arm.name(), seed, p.itemId(), p.tag()), request,
                     p));
         }
@@ -98,7 +109,8 @@ public class ComputeOptimalArms implements BatchArms {
             if (state.finished().isEmpty()) {
                 continue;
             }
-            Map<String, Decision> decisions = new ComputeOptimal(options, book(row, options)).decisions(state);
+            Map<String, Decision> decisions = new ComputeOptimal(options, book(row, options), compute)
+                    .decisions(state);
             Map<String, List<GradedRun>> graded = armCells.stream().filter(c -> c.key().seed() == seed)
                     .collect(Collectors.groupingBy(c -> c.key().itemId(), LinkedHashMap::new,
                             Collectors.mapping(ExperimentRepository.GradedCell::run, Collectors.toList())));
@@ -160,17 +172,23 @@ public class ComputeOptimalArms implements BatchArms {
             if (cell.graded() == null) {
                 inFlight.add(purchase);
             } else {
-                finished.add(itemRun(purchase, cell.graded()));
+                finished.add(itemRun(purchase, cell.graded(), options.budgetUnit()));
             }
         }
-        long total = arm.budget().maxTokens() * (long) row.items().size();
+        long perItem = options.budgetUnit() == Options.BudgetUnit.FLOPS
+                ? (long) Math.floor(arm.budget().maxFlops()) : arm.budget().maxTokens();
+        long total = perItem * (long) row.items().size();
         return new BatchState(row.items().stream().map(SuiteItem::id).toList(), total, finished, inFlight);
     }
 
-    static ItemRun itemRun(Purchase purchase, GradedRun run) {
+    /** A graded run as the allocator reads it; its spend in the allocation's budget unit (tokens or eFLOPs). */
+    static ItemRun itemRun(Purchase purchase, GradedRun run, Options.BudgetUnit unit) {
         List<Sample> samples = run.samples().stream().map(s -> new Sample(s.answer(), s.verifierPass(), s.score(),
                 s.logprob(), s.tokens(), true)).toList();
-        return new ItemRun(purchase.itemId(), purchase.tag(), purchase.arm(), run.tokens(), samples,
+        long spent = unit == Options.BudgetUnit.FLOPS
+                ? (run.flops() == null ? 0 : run.flops().setScale(0, java.math.RoundingMode.CEILING).longValueExact())
+                : run.tokens();
+        return new ItemRun(purchase.itemId(), purchase.tag(), purchase.arm(), spent, samples,
                 run.selectedAnswer(), run.selectedScore());
     }
 

@@ -47,18 +47,24 @@ public class CurveLearner {
         Map<String, List<ExperimentRepository.GradedCell>> ownRuns = new LinkedHashMap<>(); // allocation arm → runs
         for (var cell : graded) {
             ExperimentSpec.Arm arm = arms.get(cell.key().arm());
-            if (arm == null || !options.model().equals(arm.pool())) {
+            if (arm == null) {
+                continue;
+            }
+            Optional<Arm> own = matching(arm, options); // on its own pool, which may be another than the vote's
+            if (own.isPresent()) {
+                ownRuns.computeIfAbsent(own.get().name(), k -> new ArrayList<>()).add(cell);
+                continue;
+            }
+            if (!options.model().equals(arm.pool())) {
                 continue;
             }
             if (arm.computeOptimal()) {
                 batchItems.computeIfAbsent(arm.name() + "|" + cell.key().seed() + "|" + cell.key().itemId(),
                         k -> new ArrayList<>()).add(cell);
-            } else if (VOTING.contains(arm.strategy()) && matching(arm, options).isEmpty()) {
+            } else if (VOTING.contains(arm.strategy())) {
                 pools.add(cell.run().samples());
                 itemPools.putIfAbsent(cell.key().seed() + "|" + cell.key().itemId(), cell.run().samples());
             }
-            matching(arm, options).ifPresent(own -> ownRuns.computeIfAbsent(own.name(), k -> new ArrayList<>())
-                    .add(cell));
         }
         for (var cells : batchItems.values()) {
             List<GradedSample> pooled = new ArrayList<>();
@@ -114,7 +120,7 @@ public class CurveLearner {
 
     /**
      * The allocation's search or verifying arm a uniform arm of the experiment runs as it would buy it (same strategy,
-     * size and scorer on the same pool), so the uniform arm's runs are that arm's training data.
+     * size and scorer on the arm's pool), so the uniform arm's runs are that arm's training data.
      */
     static Optional<Arm> matching(ExperimentSpec.Arm uniform, Options options) {
         if (uniform.computeOptimal()) {
@@ -124,7 +130,8 @@ public class CurveLearner {
         String scorer = p.path("rewardModel").isString() ? p.path("rewardModel").stringValue() : null;
         return options.searchArms().stream()
                 .filter(a -> a.strategy().equals(uniform.strategy()) && p.path("n").asInt(-1) == a.n()
-                        && java.util.Objects.equals(scorer, a.rewardModel(options.rewardModel())))
+                        && java.util.Objects.equals(scorer, a.rewardModel(options.rewardModel()))
+                        && (a.model() != null ? a.model() : options.model()).equals(uniform.pool()))
                 .findFirst();
     }
 

@@ -241,6 +241,47 @@ class ComputeOptimalTest {
         });
     }
 
+    @Test
+    void inEffectiveFlopsALargerPoolsSamplesCostWhatTheyCostAndTheChoiceBetweenPoolsFollows() {
+        List<Object> arms = List.of(Map.of("name", "vote", "strategy", "best_of_n"),
+                Map.of("name", "large-4", "strategy", "self_consistency", "n", 4, "model", "sim-large",
+                        "maxTokens", 900));
+        var byTokens = Options.read(with(Map.of("strategies", arms)));
+        var byFlops = Options.read(with(Map.of("strategies", arms, "budgetUnit", "flops")));
+        assertThat(byFlops.budgetUnit()).isEqualTo(Options.BudgetUnit.FLOPS);
+        assertThat(byFlops.searchArms()).singleElement().satisfies(a -> assertThat(a.model()).isEqualTo("sim-large"));
+        // the hard bin: four more samples of the 7B pool gain 0.20 for 200 tokens; four samples of a 70B pool 0.55
+        // for 400 tokens — more per token, ten times the compute per token
+        CurveBook book = Fixtures.book(false);
+        List<CurveBook.Curve> curves = new ArrayList<>(book.curves());
+        curves.add(new CurveBook.Curve("large-4", 4, 2, List.of(new CurveBook.Point(4, 400, 0.95, 50)), 0.95));
+        var withLarge = new CurveBook(book.pool(), book.suite(), book.source(), book.bins(), book.voteExponent(),
+                book.sampleTokens(), book.runTokens(), book.stages(), curves);
+        var estimator = new dev.verigen.orchestrator.strategies.ComputeEstimator(Map.of(
+                "sim-math", new dev.verigen.orchestrator.strategies.ModelSize(7e9, 32, 1024, 2),
+                "sim-large", new dev.verigen.orchestrator.strategies.ModelSize(70e9, 80, 1024, 2)),
+                new dev.verigen.orchestrator.strategies.ModelSize(70e9, 80, 1024, 2), 295, null);
+        var finished = List.of(Fixtures.hardPilot("hard"));
+
+        // budgets that buy the large pool's run in tokens, but only more small samples in eFLOPs (its 400 tokens on
+        // 70B parameters: ~6e13 eFLOPs, more than the 3e13 there are)
+        Purchase tokens = new ComputeOptimal(byTokens, withLarge, estimator)
+                .next(new BatchState(List.of("hard"), 200 + 1_000, finished, List.of())).getFirst();
+        assertThat(tokens.arm()).isEqualTo("large-4");
+        assertThat(tokens.pipeline().model()).isEqualTo("sim-large");
+        assertThat(tokens.maxTokens()).isEqualTo(900);
+
+        Purchase flops = new ComputeOptimal(byFlops, withLarge, estimator)
+                .next(new BatchState(List.of("hard"), 30_000_000_000_000L, finished, List.of())).getFirst();
+        assertThat(flops.arm()).isEqualTo("vote");
+        assertThat(flops.pipeline().model()).isEqualTo("sim-math");
+        // its budget is in eFLOPs: the most its samples may cost on the 7B pool, KV-cache reads included
+        assertThat(flops.maxTokens()).isEqualTo((long) Math.ceil(estimator.generationBound("sim-math", Fixtures.PROMPT,
+                flops.pipeline().n(), Fixtures.SAMPLE_MAX)));
+        assertThat((double) flops.maxTokens()).isGreaterThan(2 * 7e9 * (Fixtures.PROMPT
+                + flops.pipeline().n() * Fixtures.SAMPLE_MAX));
+    }
+
     /** A run that spends what a real one would, never more than its budget. */
     private static ItemRun simulate(Purchase p, SplittableRandom random) {
         List<Sample> samples = new ArrayList<>();

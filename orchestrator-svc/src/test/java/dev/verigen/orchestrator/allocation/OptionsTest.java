@@ -89,5 +89,10 @@ class OptionsTest {
                 .containsExactly("allocation.strategies");
         assertThat(errors(Map.of("model", "m", "pilotSamples", 8, "maxSamples", 4)))
                 .containsExactly("allocation.maxSamples");
+        assertThat(errors(Map.of("model", "m", "budgetUnit", "joules"))).containsExactly("allocation.budgetUnit");
+        // another pool's samples answer on their own: such an arm needs its own budget
+        assertThat(errors(Map.of("model", "m", "strategies", List.of(Map.of("name", "vote", "strategy", "best_of_n"),
+                Map.of("name", "big", "strategy", "self_consistency", "model", "m-70b")))))
+                .containsExactly("allocation.strategies[1].maxTokens");
     }
 }

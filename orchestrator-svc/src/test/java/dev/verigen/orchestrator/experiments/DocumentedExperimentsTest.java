@@ -36,7 +36,8 @@ class DocumentedExperimentsTest {
     private final RunRequestParser runs = new RunRequestParser(new StrategyRegistry(List.of(new BestOfN(),
             new SelfConsistency(), new BeamSearch(), new Dvts(), new ParticleFilter())), properties);
     private final ExperimentRequestParser parser = new ExperimentRequestParser(experiments, properties, null,
-            new CellRequests(runs), new ComputeOptimalArms(null, null, null));
+            new CellRequests(runs), new ComputeOptimalArms(null, null, null,
+            dev.verigen.orchestrator.strategies.ComputeEstimator.DEFAULTS));
 
     @Test
     void everyDocumentedExperimentIsAValidRequest() throws IOException {

@@ -3,6 +3,8 @@ package dev.verigen.support.observability;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The span a service opens around one job, a child of the span the Kafka binder opened when it received the job (the
@@ -12,8 +14,17 @@ import java.util.Objects;
  * <p>
  * When tracing samples nothing (the default) the spans are not recorded and tagging them costs a null check; without a
  * tracer at all (unit tests) they are no-ops.
+ * <p>
+ * With the logger {@code verigen.jobs} at DEBUG ({@code logging.level.verigen.jobs=DEBUG}), every service writes one
+ * line per job as it ends, inside the job's span, so the line carries the run's trace id like every other log line of
+ * the job: from a run's trace id an operator finds its jobs in every service's log. Off by default (one level check
+ * per job).
  */
 public final class JobSpans {
+
+    /** The per-job log lines' logger, the same name in every service. */
+    public static final String JOB_LOG = "verigen.jobs";
+    private static final Logger JOBS = LoggerFactory.getLogger(JOB_LOG);
 
     private final Tracer tracer;
 
@@ -33,7 +44,7 @@ public final class JobSpans {
                     .tag(Attributes.JOB, String.valueOf(jobId)).tag(Attributes.ATTEMPT, attempt);
         }
         span.start();
-        return new Job(span, tracer.withSpan(span));
+        return new Job(span, tracer.withSpan(span), name, runId, jobId);
     }
 
     /** The current trace id, or null where there is none. */
@@ -47,10 +58,17 @@ public final class JobSpans {
 
         private final Span span;
         private final Tracer.SpanInScope scope;
+        private final String name;
+        private final Object runId;
+        private final Object jobId;
+        private String failure;
 
-        Job(Span span, Tracer.SpanInScope scope) {
+        Job(Span span, Tracer.SpanInScope scope, String name, Object runId, Object jobId) {
             this.span = span;
             this.scope = scope;
+            this.name = name;
+            this.runId = runId;
+            this.jobId = jobId;
         }
 
         public Job tag(String key, String value) {
@@ -76,6 +94,7 @@ public final class JobSpans {
 
         /** Marks the job as failed with the platform's error code (the span's status becomes an error). */
         public Job failed(String code, String message) {
+            failure = Objects.requireNonNullElse(code, "error");
             if (!span.isNoop()) {
                 span.tag(Attributes.ERROR_CODE, Objects.requireNonNullElse(code, "error"));
                 span.error(new JobFailure(code + ": " + message));
@@ -84,6 +103,7 @@ public final class JobSpans {
         }
 
         public Job failed(Throwable error) {
+            failure = error.getClass().getSimpleName();
             span.error(error);
             return this;
         }
@@ -94,6 +114,10 @@ public final class JobSpans {
 
         @Override
         public void close() {
+            if (JOBS.isDebugEnabled()) {
+                // still inside the span: the line carries the trace id
+                JOBS.debug("{} run {} job {} {}", name, runId, jobId, failure == null ? "done" : "failed: " + failure);
+            }
             scope.close();
             span.end();
         }
