@@ -143,6 +143,14 @@ ensure_deploy_test_tools() {
   ensure_cmd nsenter util-linux
 }
 
+# what the dashboard's browser tests drive (e2e-tests, DashboardScenarios): Debian's headless-capable Chromium and
+# the matching chromedriver, at the paths the tests use (Selenium Manager never downloads a browser here)
+ensure_browser_test_tools() {
+  [[ "$(uname -s)" == Linux ]] || return 0
+  ensure_file /usr/bin/chromium chromium
+  ensure_file /usr/bin/chromedriver chromium-driver
+}
+
 ensure_tools() {
   ensure_cmd mvn maven
   ensure_cmd curl curl

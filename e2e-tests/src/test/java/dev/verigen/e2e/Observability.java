@@ -162,7 +162,7 @@ final class Observability {
             assertThat(missing).as("queried but exported by no running service").isEmpty();
         });
         assertThat(wanted).contains("verigen_queue_depth", "verigen_budget_refusals_total",
-                "verigen_messages_dropped_total", "vllm:time_to_first_token_seconds_bucket");
+                "verigen_dead_letters_total", "vllm:time_to_first_token_seconds_bucket");
     }
 
     /** Metric names per dashboard panel or alert, from the files the chart and compose ship. */

@@ -33,7 +33,12 @@ final class Platform implements AutoCloseable {
      * fronting an OpenAI-compatible server, set up by configuration alone.
      */
     private static final Map<String, String> MODULE = Map.of("gpu-worker-arith", "gpu-worker",
-            "gpu-worker-openai", "gpu-worker");
+            "gpu-worker-openai", "gpu-worker", "orchestrator-svc-2", "orchestrator-svc");
+    /** A second orchestrator instance beside the first (the fault suite's), on its own port. */
+    static final String SECOND_ORCHESTRATOR = "orchestrator-svc-2";
+    /** What the fault suite runs: the platform's path for sim-math runs, without the real and the OpenAI pools. */
+    static final java.util.Set<String> CORE = java.util.Set.of("orchestrator-svc", "verifier-svc", "reward-model-svc",
+            "generator-svc", "gpu-worker", "gateway");
     static final String OPENAI_POOL = "openai-math";
     static final String OPENAI_KEY = "e2e-secret-key";
     /** A TEI-style reranker on the same local server, configured into reward-model-svc by environment alone. */
@@ -69,6 +74,12 @@ final class Platform implements AutoCloseable {
      */
     Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String sqlSandboxUrl,
              String openAiBaseUrl, String otlpEndpoint) throws IOException {
+        this(kafkaBootstrap, dbUrl, dbUser, dbPassword, sqlSandboxUrl, openAiBaseUrl, otlpEndpoint, null);
+    }
+
+    /** @param only the services to start (null: all of them) */
+    Platform(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String sqlSandboxUrl,
+             String openAiBaseUrl, String otlpEndpoint, java.util.Set<String> only) throws IOException {
         this.extraEnv = Map.of(
                 "verifier-svc", Map.of("VERIGEN_SQL_SANDBOX_URL", sqlSandboxUrl, "VERIGEN_SQL_ADMIN_USER", dbUser,
                         "VERIGEN_SQL_ADMIN_PASSWORD", dbPassword),
@@ -110,8 +121,8 @@ final class Platform implements AutoCloseable {
         env.put("VERIGEN_ORCHESTRATOR_QUEUEWATCHINTERVAL", "2s");
         this.commonEnv = env;
         // Two waves: six JVMs booting at once on two cores starve each other for minutes.
-        start(FIRST_WAVE);
-        start(SECOND_WAVE);
+        start(FIRST_WAVE.stream().filter(s -> only == null || only.contains(s)).toList());
+        start(SECOND_WAVE.stream().filter(s -> only == null || only.contains(s)).toList());
     }
 
     /** The settings every service starts with: the shared ones and where the others listen now. */
@@ -191,6 +202,38 @@ final class Platform implements AutoCloseable {
     /** Starts the service again on its port, with the same settings. */
     void restart(String service) throws IOException {
         start(List.of(service));
+    }
+
+    /**
+     * Starts the service (again, or a further instance such as {@link #SECOND_ORCHESTRATOR}) with these settings added
+     * to its usual ones, e.g. an armed fault-injection point, and waits until it is healthy.
+     */
+    void startWith(String service, Map<String, String> more) throws IOException {
+        ports.computeIfAbsent(service, s -> {
+            try {
+                return freePort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (!byService.containsKey(service)) {
+            Files.deleteIfExists(logs.resolve(service + ".log")); // an earlier suite's lines would fool ownsPort
+        }
+        Map<String, String> env = new LinkedHashMap<>(env());
+        env.putAll(more);
+        launch(service, env);
+        Process process = byService.get(service);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> !process.isAlive() || health(service).contains("\"UP\"") && ownsPort(service));
+        if (!process.isAlive()) {
+            throw new IllegalStateException(service + " exited during startup; its log ends with:\n" + tail(service));
+        }
+    }
+
+    /** Whether the service's current process is alive (a fault-injection point halts it by itself). */
+    boolean alive(String service) {
+        Process process = byService.get(service);
+        return process != null && process.isAlive();
     }
 
     /**

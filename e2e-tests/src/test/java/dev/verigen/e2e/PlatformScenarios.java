@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -409,6 +410,69 @@ abstract class PlatformScenarios {
         }
     }
 
+    /**
+     * compute_optimal buying verifications through every service: a first experiment's uniform arms teach the
+     * allocator its curves (majority votes, and four solutions each judged four times by reward-model-svc's judge on
+     * the engine); a second experiment's compute_optimal arm, allowed one solution for the vote and the verifying arm,
+     * buys verifying runs whose pipelines name the judge. A bad verifying arm is refused, the field named.
+     */
+    @Test
+    void computeOptimalBuysJudgeVerificationsAsWellAsSolutions() throws Exception {
+        String allocation = """
+                {"name": "co", "pipeline": {"strategy": "compute_optimal", "model": "sim-math",
+                  "options": {"pilotSamples": 1, "maxSamples": 1, "bins": 1, "settleConfidence": 1, "sampleMaxTokens": 128,
+                              "strategies": [{"name": "vote", "strategy": "self_consistency"},
+                                             {"name": "genrm", "strategy": "best_of_n", "n": 4, "verifications": %s,
+                                              "maxTokens": 20000}]}}}""";
+        HttpResponse<String> refused = postTo("/v1/experiments", """
+                {"name": "e2e bad verify", "dataset": {"suite": "sim-math", "limit": 2},
+                 "pipelines": [%s], "budgets": [{"name": "b", "maxTokens": 25000}]}""".formatted(allocation.formatted("99")));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("pipelines[0].pipeline.options.strategies[1].verifications");
+
+        String teach = """
+                {"name": "e2e solve or verify: teach", "dataset": {"suite": "sim-math", "limit": 12}, "concurrency": 8,
+                 "pipelines": [
+                   {"name": "sc-16", "pipeline": {"strategy": "self_consistency", "n": 16, "model": "sim-math"}},
+                   {"name": "genrm", "pipeline": {"strategy": "best_of_n", "n": 4, "model": "sim-math",
+                                                  "rewardModel": "judge:sim-math:k=4"}},
+                   %s],
+                 "budgets": [{"name": "b", "maxTokens": 25000}]}""".formatted(allocation.formatted("4"));
+        String first = JSON.readTree(postTo("/v1/experiments", teach).body()).get("id").stringValue();
+        JsonNode taught = awaitExperiment(first);
+        assertThat(taught.get("status").stringValue()).as(taught.toString()).isEqualTo("SUCCEEDED");
+
+        String buy = """
+                {"name": "e2e solve or verify: buy", "dataset": {"suite": "sim-math", "limit": 12}, "concurrency": 8,
+                 "pipelines": [%s], "budgets": [{"name": "b", "maxTokens": 25000}]}""".formatted(allocation.formatted("4"));
+        String second = JSON.readTree(postTo("/v1/experiments", buy).body()).get("id").stringValue();
+        JsonNode bought = awaitExperiment(second);
+        assertThat(bought.get("status").stringValue()).as(bought.toString()).isEqualTo("SUCCEEDED");
+        List<JsonNode> purchases = new java.util.ArrayList<>();
+        JSON.readTree(get("/v1/experiments/" + second + "/runs").body()).forEach(purchases::add);
+        List<JsonNode> verifying = new java.util.ArrayList<>();
+        for (JsonNode cell : purchases) {
+            if (!cell.get("tag").stringValue().equals("r0")) {
+                JsonNode run = JSON.readTree(get("/v1/runs/" + cell.get("run").stringValue()).body());
+                verifying.add(run);
+            }
+        }
+        assertThat(verifying).as("runs bought after the pilots: %s", purchases).isNotEmpty().allSatisfy(run -> {
+            assertThat(run.at("/pipeline/strategy").stringValue()).isEqualTo("best_of_n");
+            assertThat(run.at("/pipeline/n").intValue()).isEqualTo(4);
+            assertThat(run.at("/pipeline/rewardModel").stringValue()).isEqualTo("judge:sim-math:k=4");
+            assertThat(run.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        });
+        JsonNode report = JSON.readTree(get("/v1/experiments/" + second + "/results").body()).get("report");
+        assertThat(report.get("arms").get(0).get("runs").intValue()).isEqualTo(12);
+    }
+
+    private JsonNode awaitExperiment(String id) {
+        return await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
+                .until(() -> JSON.readTree(get("/v1/experiments/" + id).body()),
+                        e -> !e.get("status").stringValue().equals("RUNNING"));
+    }
+
     private JsonNode awaitFinished(String id) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> JSON.readTree(get("/v1/runs/" + id).body()),
@@ -651,6 +715,15 @@ abstract class PlatformScenarios {
              ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** The admin dashboard in real headless Chromium (issue 14), against this platform. */
+    @Nested
+    class Dashboard extends DashboardScenarios {
+        @Override
+        Platform platform() {
+            return platform;
         }
     }
 }

@@ -32,6 +32,7 @@ class GatewayAccessTest {
     private static final KeyDatabase.Key RUNS = DB.createKey("acme", Scope.RUNS);
     private static final KeyDatabase.Key EXPERIMENTS = DB.createKey("acme", Scope.EXPERIMENTS);
     private static final KeyDatabase.Key ADMIN_AND_RUNS = DB.createKey("platform", Scope.ADMIN, Scope.RUNS);
+    private static final KeyDatabase.Key OPERATOR = DB.createKey("platform", Scope.OPERATOR);
     private static final KeyDatabase.Key SMALL_BODIES = DB.createKey("acme", 100_000, 10_000, 100L, Scope.RUNS);
     private static final KeyDatabase.Key LARGE_BODIES = DB.createKey("acme", 100_000, 10_000, 3L << 20, Scope.RUNS);
 
@@ -169,7 +170,9 @@ class GatewayAccessTest {
                 new Case(EXPERIMENTS, "/v1/verifiers", "runs"),
                 new Case(RUNS, "/v1/experiments", "experiments"),
                 new Case(RUNS, "/v1/datasets/d-1", "experiments"),
-                new Case(RUNS, "/v1/tenants", "admin"),
+                new Case(RUNS, "/v1/tenants", "operator"),
+                new Case(ADMIN_AND_RUNS, "/v1/tenants", "operator"),
+                new Case(ADMIN_AND_RUNS, "/v1/platform/health", "operator"),
                 new Case(RUNS, "/v1/tenants/acme/keys", "admin"));
 
         for (Case c : cases) {
@@ -192,6 +195,16 @@ class GatewayAccessTest {
 
         assertProblem(send(to("/v1/no-such-api")), 401, "unauthorized");
         assertProblem(send(to("/v2/anything")), 401, "unauthorized");
+    }
+
+    @Test
+    void anOperatorKeyPassesWhereAdminIsNeededAndOnItsOwnPaths() throws Exception {
+        for (String path : List.of("/v1/tenants/acme/keys", "/v1/tenants", "/v1/platform/health")) {
+            send(to(path).header("Authorization", OPERATOR.bearer()));
+        }
+        assertThat(ORCHESTRATOR.received()).extracting(FakeOrchestrator.Received::path)
+                .containsExactly("/v1/tenants/acme/keys", "/v1/tenants", "/v1/platform/health");
+        assertThat(ORCHESTRATOR.received().getFirst().header("X-Verigen-Scopes")).isEqualTo("operator");
     }
 
     @Test

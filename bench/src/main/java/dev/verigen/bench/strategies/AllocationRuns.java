@@ -77,7 +77,8 @@ record AllocationRuns(Workers workers, SampleScore score) {
     static PipelineSpec searchSpec(Options options, Arm arm, long seed) {
         var s = new SamplingParams(options.temperature(), 1.0, options.sampleMaxTokens(), seed,
                 List.of(), false);
-        return new PipelineSpec(arm.strategy(), arm.n(), options.model(), null, options.rewardModel(), s, 300,
+        return new PipelineSpec(arm.strategy(), arm.n(), options.model(), null,
+                arm.rewardModel(options.rewardModel()), s, 300,
                 arm.options());
     }
 }

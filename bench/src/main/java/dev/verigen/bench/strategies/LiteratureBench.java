@@ -372,6 +372,98 @@ public final class LiteratureBench {
         return report;
     }
 
+    // ---------------------------------------------------------------- compute_optimal: solve or verify
+
+    /** The verifying arms compute_optimal may buy: solutions S, verdicts per solution V, the run's budget. */
+    static final int[][] VERIFYING_ARMS = {{4, 4, 20_000}, {8, 4, 40_000}, {8, 8, 80_000}};
+
+    /**
+     * compute_optimal choosing, item by item, between more solutions (a majority vote pooled over every purchase) and
+     * solutions judged by a generative verifier, against the same allocator allowed only solutions.
+     */
+    static Report solveOrVerifyAllocated(List<Task> tasks, long seed, SimWorkers.World world, List<Task> train,
+                                         long trainSeed, int orders) {
+        long promptBound = 0;
+        for (Task t : tasks) {
+            promptBound = Math.max(promptBound, dev.verigen.orchestrator.strategies.Costs.promptTokensBound(t.prompt()));
+        }
+        for (Task t : train) {
+            promptBound = Math.max(promptBound, dev.verigen.orchestrator.strategies.Costs.promptTokensBound(t.prompt()));
+        }
+        Map<String, Object> solveOnly = new java.util.HashMap<>();
+        solveOnly.put("model", "sim-math");
+        solveOnly.put("pilotSamples", 4);
+        solveOnly.put("maxSamples", 64);
+        solveOnly.put("bins", 5);
+        solveOnly.put("sampleMaxTokens", 128);
+        solveOnly.put("promptTokens", promptBound);
+        solveOnly.put("seed", seed);
+        solveOnly.put("strategies", List.of(Map.of("name", "vote", "strategy", "self_consistency")));
+        Map<String, Object> both = new java.util.HashMap<>(solveOnly);
+        List<Map<String, Object>> arms = new ArrayList<>(List.of(Map.of("name", "vote", "strategy", "self_consistency")));
+        for (int[] a : VERIFYING_ARMS) {
+            arms.add(Map.of("name", "genrm S=" + a[0] + " V=" + a[1], "strategy", "best_of_n", "n", a[0],
+                    "verifications", a[1], "maxTokens", a[2]));
+        }
+        both.put("strategies", arms);
+        Options bothOptions = Options.read(both);
+        Options solveOptions = Options.read(solveOnly);
+        var learned = AllocationTraining.learn(bothOptions, "sim-math", train, trainSeed, orders,
+                new AllocationRuns(new SimWorkers(trainSeed, world), SampleScore.REWARD));
+        System.err.printf(Locale.ROOT, "solve-verify: learned on %d tasks, %,d tokens, %d observations%n",
+                learned.items(), learned.tokens(), learned.observations());
+        List<List<String>> rows = new ArrayList<>();
+        Map<Long, double[]> byBudget = new java.util.TreeMap<>();
+        for (long perTask : new long[]{100, 200, 400, 800, 1600, 3200}) {
+            double[] acc = new double[2];
+            int i = 0;
+            for (Options options : List.of(solveOptions, bothOptions)) {
+                String label = options == solveOptions ? "solutions only" : "solutions or verifications";
+                var outcome = AllocationBatch.run(new ComputeOptimal(options, learned.book()), tasks,
+                        perTask * tasks.size(), new AllocationRuns(new SimWorkers(seed, world), SampleScore.REWARD));
+                ComputeOptimalBench.Row row = ComputeOptimalBench.allocated(label, outcome, tasks);
+                Map<String, Integer> bought = new java.util.TreeMap<>(outcome.purchasesByArm());
+                System.err.printf(Locale.ROOT, "compute_optimal %s @%d: %.3f at %.0f tokens/task, %s%n", label,
+                        perTask, row.accuracy(), row.tokensPerTask(), bought);
+                rows.add(List.of(label, f0(perTask), f3(row.accuracy()), f0(row.tokensPerTask()),
+                        bought.toString().replace("{", "").replace("}", "")));
+                acc[i++] = row.accuracy();
+            }
+            byBudget.put(perTask, acc);
+        }
+        var report = new Report("literature-solve-verify-allocated", "compute_optimal buys solutions or "
+                + "verifications");
+        report.para(header(tasks.size(), seed, 0, world).replace(", per-task budget 0 tokens", "") + " compute_optimal "
+                + "(pilot of 4 solutions, learned curves) may buy, item by item, more solutions (a majority vote "
+                + "pooled over every purchase: self-consistency) or a verifying run: S new solutions each judged V "
+                + "times by the simulated model itself (`judge:sim-math:k=V`, as in the section above), whose answer "
+                + "is the solution judged correct most often. Arms: "
+                + java.util.Arrays.stream(VERIFYING_ARMS).map(a -> "S=" + a[0] + " V=" + a[1])
+                .collect(java.util.stream.Collectors.joining(", ")) + ". Curves for every arm are learned on a "
+                + "training split (" + train.size() + " tasks, seed " + trainSeed + ", " + orders + " orders), the "
+                + "judge's tokens counted in each verifying run's cost. Budget: tokens per task on average over the "
+                + "batch, every token spent (solutions and judge generations).");
+        report.table(List.of("compute_optimal", "budget (tokens / task)", "accuracy", "tokens / task",
+                "runs bought"), rows);
+        StringBuilder where = new StringBuilder();
+        byBudget.forEach((b, acc) -> where.append(where.isEmpty() ? "" : ", ").append(f0(b)).append(": ")
+                .append(f3(acc[0])).append(" → ").append(f3(acc[1])));
+        report.para("Solutions only → solutions or verifications, per budget: " + where + ".");
+        report.para("What it reproduces of Singhi et al. 2025 (\"When To Solve, When To Verify\"), now as a decision "
+                + "the allocator makes rather than a sweep: at small budgets (up to 400 tokens per task here) it buys "
+                + "only solutions, and allowed verifications it makes the same choices and gets the same accuracy; "
+                + "verifying runs are bought only from about 800 tokens per task, and at 3,200 every item past its "
+                + "pilot is verified (S=8 with V=4 or V=8), 0.835 against 0.800 for solutions only, on fewer tokens. "
+                + "Where it does not: between those budgets the gain is a point or less, below the uniform sweep's "
+                + "(section above), because a verifying run starts afresh (its solutions do not join the item's "
+                + "vote, and the pilot's are not judged) and its budget must cover the judge's reservation (k × "
+                + "(prompt bound + judge template + answer + 256 tokens) per solution, 20,000–80,000 tokens a run for "
+                + "1,000–2,600 spent), so late in the batch a verifying run often no longer fits and more solutions "
+                + "are bought in its place. Judging the solutions an item already has is not built: a verification "
+                + "here always comes with new solutions.");
+        return report;
+    }
+
     // ---------------------------------------------------------------- compute_optimal with an imperfect verifier
 
     /**
@@ -498,7 +590,8 @@ public final class LiteratureBench {
                 + "on it: 0.760), and the analytic rules do not rescue them (0.730). So compute_optimal prices measured "
                 + "rates through its curves, learned from the same verdicts, and applies the analytic rules only to "
                 + "rates typed in. The judge's tokens (about 95 per verdict, 1.7 samples' worth) are shown apart, "
-                + "outside the budget: compute_optimal does not yet buy verifications as it buys samples.");
+                + "outside the budget: here the judge is the pipeline's verifier; where compute_optimal buys judge "
+                + "verifications itself, inside the budget, see \"compute_optimal buys solutions or verifications\".");
         return report;
     }
 
@@ -542,6 +635,15 @@ public final class LiteratureBench {
         if (section.equals("all") || section.equals("solve-verify")) {
             solveOrVerify(tasks, seed, budget, world).emit(command.replace("--section " + section,
                     "--section solve-verify"), write);
+        }
+        if (section.equals("all") || section.equals("solve-verify-allocated")) {
+            int trainCount = Integer.parseInt(args.get("train-tasks", "400"));
+            long trainSeed = Long.parseLong(args.get("train-seed", "1001"));
+            int orders = Integer.parseInt(args.get("orders", "16"));
+            solveOrVerifyAllocated(tasks, seed, world, SimMathSuite.tasks(trainCount, trainSeed), trainSeed, orders)
+                    .emit("./verigen bench literature --section solve-verify-allocated --tasks " + count + " --seed "
+                            + seed + " --train-tasks " + trainCount + " --train-seed " + trainSeed + " --orders "
+                            + orders, write);
         }
     }
 }

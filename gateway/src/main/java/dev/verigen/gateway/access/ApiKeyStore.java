@@ -36,7 +36,8 @@ public class ApiKeyStore {
             with k as (
                 select id, tenant_id, secret_hash, scopes, requests_per_minute, burst, max_body_bytes,
                        revoked_at is not null as revoked,
-                       revoked_at is null and secret_hash = ? and (?::text is null or ?::text = any (scopes))
+                       revoked_at is null and secret_hash = ? and (?::text is null or ?::text = any (scopes)
+                                                                    or ?::text = 'admin' and 'operator' = any (scopes))
                            as may_take,
                        interval '1 minute' / requests_per_minute as t
                 from api_keys
@@ -83,7 +84,8 @@ public class ApiKeyStore {
                 ps.setBytes(1, presented.secretHash());
                 ps.setString(2, scope);
                 ps.setString(3, scope);
-                ps.setString(4, presented.id());
+                ps.setString(4, scope); // an operator key counts as an admin key of every tenant
+                ps.setString(5, presented.id());
             }, ApiKeyStore::row);
             return rows.stream().findFirst();
         }).subscribeOn(Schedulers.boundedElastic());

@@ -75,7 +75,7 @@ public class Gatekeeper {
         if (!ApiKeyTokens.matches(presented, check.secretHash()) || check.revoked()) {
             return Mono.error(invalidKey());
         }
-        if (needed.isPresent() && !check.scopes().contains(needed.get())) {
+        if (needed.isPresent() && !needed.get().grantedBy(check.scopes())) {
             return Mono.error(new GatewayProblemException(ApiProblem.forbidden("This API key does not have the '"
                     + needed.get().wire() + "' scope, which " + path + " needs.")));
         }

@@ -9,7 +9,6 @@ import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.Usage;
 import dev.verigen.generator.GeneratorProperties;
 import dev.verigen.support.observability.Attributes;
-import dev.verigen.support.observability.DroppedMessages;
 import dev.verigen.support.observability.JobSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -52,9 +51,9 @@ public class GenerationJobBinding {
             try {
                 job = Json.read(message.getPayload(), GenerationJob.class);
             } catch (Json.MalformedMessageException e) {
-                log.warn("dropping undecodable generation job: {}", e.getMessage());
-                DroppedMessages.count(registry, Topics.GENERATION_JOBS, DroppedMessages.MALFORMED);
-                return;
+                // to verigen.gen.jobs.dlt with the reason (the binding's enable-dlq); the partition moves on
+                log.warn("dead-lettering undecodable generation job: {}", e.getMessage());
+                throw e;
             }
             String outcome;
             // the binder's receive span is current: this one is its child, and the sends below are this one's

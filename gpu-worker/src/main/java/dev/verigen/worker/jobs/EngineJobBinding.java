@@ -2,12 +2,13 @@ package dev.verigen.worker.jobs;
 
 import dev.verigen.contracts.EngineRequest;
 import dev.verigen.contracts.GenerationResult;
+import dev.verigen.contracts.JobError;
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.KafkaHeaders;
 import dev.verigen.worker.WorkerProperties;
 import dev.verigen.worker.engine.EngineBackend;
 import dev.verigen.worker.sim.SimBackend;
-import dev.verigen.support.observability.DroppedMessages;
+import dev.verigen.support.deadletters.DeadLetters;
 import dev.verigen.support.observability.JobSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ import java.util.function.Function;
 public class EngineJobBinding {
 
     private static final Logger log = LoggerFactory.getLogger(EngineJobBinding.class);
+    /** A little under Kafka's default 1 MiB {@code message.max.bytes} and {@code max.request.size}: room for headers. */
+    static final int MAX_RESULT_BYTES = 1_000_000;
 
     @Bean
     Clock clock() {
@@ -66,13 +69,16 @@ public class EngineJobBinding {
 
     /** Stops the jobs a {@link CancelJobs} names, here or when they arrive. */
     @Bean
-    Consumer<Message<byte[]>> cancels(InFlightJobs inFlight) {
+    Consumer<Message<byte[]>> cancels(InFlightJobs inFlight, MeterRegistry registry) {
         return message -> {
             try {
                 CancelJobs cancel = Json.read(message.getPayload(), CancelJobs.class);
                 inFlight.cancel(cancel.jobIds());
             } catch (Json.MalformedMessageException e) {
+                // every instance reads every cancel (no consumer group), so there is no one dead-letter topic for it:
+                // counted as a dead letter and dropped; the jobs it would have stopped end by their deadlines
                 log.warn("dropping undecodable cancel: {}", e.getMessage());
+                DeadLetters.count(registry, Topics.GENERATION_CANCELS, DeadLetters.MALFORMED);
             }
         };
     }
@@ -86,10 +92,9 @@ public class EngineJobBinding {
             try {
                 request = Json.read(message.getPayload(), EngineRequest.class);
             } catch (Json.MalformedMessageException e) {
-                log.warn("dropping undecodable engine request: {}", e.getMessage());
-                DroppedMessages.count(registry, String.valueOf(message.getHeaders()
-                        .get(org.springframework.kafka.support.KafkaHeaders.RECEIVED_TOPIC)), DroppedMessages.MALFORMED);
-                return null;
+                // to verigen.gpu.jobs.<pool>.dlt with the reason (the binding's enable-dlq); the partition moves on
+                log.warn("dead-lettering undecodable engine request: {}", e.getMessage());
+                throw e;
             }
             var job = inFlight.start(request, progress -> sendProgress(bridge, progress));
             GenerationResult result;
@@ -98,7 +103,7 @@ public class EngineJobBinding {
             } finally {
                 inFlight.finish(job);
             }
-            Message<byte[]> out = MessageBuilder.withPayload(Json.write(result))
+            Message<byte[]> out = MessageBuilder.withPayload(encode(result))
                     // keyed by run, so one run's results stay in order on one partition
                     .setHeader(org.springframework.kafka.support.KafkaHeaders.KEY,
                             result.meta().runId().toString().getBytes(StandardCharsets.UTF_8))
@@ -109,10 +114,30 @@ public class EngineJobBinding {
                 return out;
             }
             if (!bridge.getObject().send(topic, out)) {
-                log.warn("result of job {} was not accepted by {}", request.meta().jobId(), topic);
+                // not committed as if answered: the binding retries, then dead-letters the job with this reason
+                throw new IllegalStateException("result of job " + request.meta().jobId() + " was not accepted by "
+                        + topic);
             }
             return null; // answered on the reply topic; nothing for engine-out-0
         };
+    }
+
+    /**
+     * The result's bytes, or, when they are more than the broker accepts (64 samples of 32 KB), a failed result in
+     * their place: it still books the usage the job really spent, and its run hears why at once instead of at a
+     * timeout.
+     */
+    static byte[] encode(GenerationResult result) {
+        byte[] bytes = Json.write(result);
+        if (bytes.length <= MAX_RESULT_BYTES) {
+            return bytes;
+        }
+        log.warn("result of job {} is {} bytes, over the {}-byte message limit; answering with an error",
+                result.meta().jobId(), bytes.length, MAX_RESULT_BYTES);
+        return Json.write(GenerationResult.failed(result.meta(), result.pool(), result.backend(),
+                new JobError("message_too_large", "the generation result is " + bytes.length + " bytes, over the "
+                        + MAX_RESULT_BYTES + "-byte message limit; ask for fewer or shorter samples", false),
+                result.usage()));
     }
 
     private static void sendProgress(ObjectProvider<StreamBridge> bridge, GenerationProgress progress) {

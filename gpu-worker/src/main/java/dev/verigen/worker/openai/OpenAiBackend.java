@@ -260,7 +260,22 @@ public class OpenAiBackend implements EngineBackend {
         long engineMs = elapsedMs(start);
         log.debug("openai: {} samples from {} requests in {} ms", samples.size(), replies.size(), engineMs);
         return new EngineOutput(samples, new Usage(promptTokens, completionTokens, samples.size(), engineMs, 0),
-                cancelled);
+                cancelled, timing(replies));
+    }
+
+    /**
+     * The job's time to first token (its earliest reply's first token: fanned-out requests start together) and mean
+     * inter-token latency over its streamed replies; null when nothing was streamed (a plain reply tells neither).
+     */
+    static EngineOutput.Timing timing(List<Reply> replies) {
+        double first = replies.stream().map(Reply::firstTokenMs).filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        if (Double.isNaN(first)) {
+            return null;
+        }
+        double itl = replies.stream().map(Reply::interTokenMs).filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue).average().orElse(0);
+        return new EngineOutput.Timing(first, itl);
     }
 
     /**
@@ -307,7 +322,7 @@ public class OpenAiBackend implements EngineBackend {
         try (InputStream events = open(uri, body, request, start)) {
             // closing the stream early (a cancel) closes the connection: the server stops generating
             return OpenAiStream.read(events, config.endpoint(), request.prompt(), control, request.progressTokens(),
-                    indexOffset, elapsedMs(start)).reply();
+                    indexOffset, elapsedMs(start), start).reply();
         } catch (IOException e) {
             throw new EngineException(EngineErrors.ENGINE_UNREACHABLE, "openai: the stream from " + uri + " broke: "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + redact(e.getMessage())), true,

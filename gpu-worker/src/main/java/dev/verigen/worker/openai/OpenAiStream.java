@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * chunk (what vLLM, SGLang and llama.cpp server send); a final usage chunk ({@code stream_options.include_usage}), when
  * the server sends one, gives the totals. A cancelled stream has no usage chunk: its prompt tokens are then estimated
  * at four characters a token.
+ *
+ * <p>The chunks' arrival times give what a plain reply cannot: time to first token (from the job's start to the first
+ * content chunk, queueing at the server and prefill included) and the mean inter-token latency (each choice's time
+ * from its first content chunk to its last, over the tokens after the first chunk), as vLLM's
+ * {@code time_to_first_token} and {@code inter_token_latency} histograms measure them.
  */
 final class OpenAiStream {
 
@@ -46,6 +51,9 @@ final class OpenAiStream {
         int chunks;
         String finish;
         long nextReport;
+        long firstNanos;
+        long lastNanos;
+        long timedTokens;
 
         long tokens() {
             return hasLogprobs ? logprobTokens : chunks;
@@ -61,6 +69,15 @@ final class OpenAiStream {
      */
     static Result read(InputStream body, OpenAiProperties.Endpoint endpoint, String prompt, EngineControl control,
                        int progressTokens, int indexOffset, long engineMs) throws IOException {
+        return read(body, endpoint, prompt, control, progressTokens, indexOffset, engineMs, System.nanoTime());
+    }
+
+    /**
+     * @param startNanos when the job started ({@link System#nanoTime()}): time to first token is measured from it, as
+     *                   the simulator and llama.cpp measure theirs (queueing at the server and prefill included)
+     */
+    static Result read(InputStream body, OpenAiProperties.Endpoint endpoint, String prompt, EngineControl control,
+                       int progressTokens, int indexOffset, long engineMs, long startNanos) throws IOException {
         TreeMap<Integer, Growing> choices = new TreeMap<>();
         long promptTokens = -1;
         long completionTokens = -1;
@@ -68,8 +85,9 @@ final class OpenAiStream {
         String line;
         boolean done = false;
         while (!done && (line = reader.readLine()) != null) {
+            long arrived = System.nanoTime(); // before parsing: the first chunk's parse also loads the JSON classes
             if (control.cancelled()) {
-                return new Result(reply(choices, prompt, -1, -1, true), true);
+                return new Result(reply(choices, prompt, -1, -1, true, startNanos), true);
             }
             if (!line.startsWith(DATA)) {
                 continue; // blank separators, comments, "event:" lines
@@ -93,7 +111,15 @@ final class OpenAiStream {
             for (JsonNode choice : chunk.path("choices")) {
                 int index = choice.path("index").asInt(0);
                 Growing g = choices.computeIfAbsent(index, i -> new Growing());
+                long before = g.tokens();
                 append(endpoint, choice, g);
+                if (g.tokens() > before) {
+                    if (g.firstNanos == 0) {
+                        g.firstNanos = arrived;
+                        g.timedTokens = g.tokens() - before; // tokens that came with the first chunk
+                    }
+                    g.lastNanos = arrived;
+                }
                 if (progressTokens > 0 && g.nextReport == 0) {
                     g.nextReport = progressTokens;
                 }
@@ -109,13 +135,13 @@ final class OpenAiStream {
             }
         }
         if (control.cancelled() && !done) {
-            return new Result(reply(choices, prompt, -1, -1, true), true);
+            return new Result(reply(choices, prompt, -1, -1, true, startNanos), true);
         }
         if (choices.isEmpty()) {
             throw new EngineException(EngineErrors.MALFORMED_RESPONSE, "openai: the stream had no choices", true,
                     engineMs);
         }
-        return new Result(reply(choices, prompt, promptTokens, completionTokens, false), false);
+        return new Result(reply(choices, prompt, promptTokens, completionTokens, false, startNanos), false);
     }
 
     private static void append(OpenAiProperties.Endpoint endpoint, JsonNode choice, Growing g) {
@@ -145,17 +171,30 @@ final class OpenAiStream {
     }
 
     private static Reply reply(TreeMap<Integer, Growing> choices, String prompt, long promptTokens,
-                               long completionTokens, boolean cancelled) {
+                               long completionTokens, boolean cancelled, long startNanos) {
         List<Choice> out = new ArrayList<>(choices.size());
         long counted = 0;
+        long first = Long.MAX_VALUE;
+        double gaps = 0;
+        long gapCount = 0;
         for (var e : choices.entrySet()) {
             Growing g = e.getValue();
+            if (g.firstNanos != 0) {
+                first = Math.min(first, g.firstNanos);
+                long after = g.tokens() - g.timedTokens; // tokens that came after the first chunk's
+                if (after > 0) {
+                    gaps += (g.lastNanos - g.firstNanos) / 1e6;
+                    gapCount += after;
+                }
+            }
             String finish = g.finish != null ? g.finish : cancelled ? "cancelled" : "stop";
             out.add(new Choice(e.getKey(), g.text.toString(), finish, g.hasLogprobs ? g.logprob : null,
                     (int) g.tokens()));
             counted += g.tokens();
         }
         long prompted = promptTokens >= 0 ? promptTokens : (prompt.length() + 3) / 4;
-        return new Reply(out, prompted, Math.max(completionTokens, counted));
+        Double firstTokenMs = first == Long.MAX_VALUE ? null : Math.max(0, first - startNanos) / 1e6;
+        Double interTokenMs = gapCount == 0 ? null : gaps / gapCount;
+        return new Reply(out, prompted, Math.max(completionTokens, counted), firstTokenMs, interTokenMs);
     }
 }

@@ -26,7 +26,17 @@ final class OpenAiWire {
     }
 
     /** A parsed response; usage fields are 0 where the server sent none. */
-    record Reply(List<Choice> choices, long promptTokens, long completionTokens) {
+    /**
+     * @param firstTokenMs from the job's start to the reply's first generated token; null unless streamed
+     * @param interTokenMs mean time between two tokens of one choice after its first; null unless streamed (or when
+     *                     no choice had two)
+     */
+    record Reply(List<Choice> choices, long promptTokens, long completionTokens, Double firstTokenMs,
+                 Double interTokenMs) {
+
+        Reply(List<Choice> choices, long promptTokens, long completionTokens) {
+            this(choices, promptTokens, completionTokens, null, null);
+        }
     }
 
     /**

@@ -126,7 +126,7 @@ class GpuWorkerKafkaTest {
     }
 
     @Test
-    void dropsAnUndecodableMessageAndKeepsConsuming() {
+    void deadLettersAnUndecodableMessageWithItsReasonAndKeepsConsuming() {
         EngineRequest after = request(Instant.now().plusSeconds(60), 1);
         // same key, so the same partition and listener thread must get past the bad record to reach the good one
         producer.send(new ProducerRecord<>(JOBS, after.meta().runId().toString().getBytes(StandardCharsets.UTF_8),
@@ -134,6 +134,33 @@ class GpuWorkerKafkaTest {
         send(after);
 
         assertThat(Json.read(resultFor(after.meta().jobId()).value(), GenerationResult.class).ok()).isTrue();
+        try (var dlt = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "dlt-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            dlt.subscribe(List.of(JOBS + ".dlt"));
+            List<ConsumerRecord<byte[], byte[]>> dead = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlt.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            assertThat(new String(dead.getFirst().value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(new String(dead.getFirst().headers().lastHeader("x-exception-message").value(),
+                    StandardCharsets.UTF_8)).as("the reason travels with it").contains("EngineRequest");
+        }
+    }
+
+    @Test
+    void aResultOverTheMessageLimitIsAnsweredAsAnErrorThatStillBooksItsUsage() {
+        EngineRequest request = request(Instant.now().plusSeconds(60), 1);
+        GenerationResult huge = new GenerationResult(request.meta(), "sim-math", "sim", java.util.stream.IntStream
+                .range(0, 64).mapToObj(i -> new GenerationResult.Sample(i, "x".repeat(32 * 1024), "stop", 8000, -1.0))
+                .toList(), new dev.verigen.contracts.Usage(10, 64 * 8000, 64, 1, 1), null);
+        GenerationResult sent = Json.read(EngineJobBinding.encode(huge), GenerationResult.class);
+        assertThat(sent.error().code()).isEqualTo("message_too_large");
+        assertThat(sent.error().message()).contains("1000000-byte message limit");
+        assertThat(sent.usage()).isEqualTo(huge.usage());
+        assertThat(sent.samples()).isEmpty();
     }
 
     @Test

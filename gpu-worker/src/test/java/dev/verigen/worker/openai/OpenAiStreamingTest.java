@@ -98,6 +98,34 @@ class OpenAiStreamingTest {
     }
 
     @Test
+    void aStreamedReplyTellsTimeToFirstTokenAndInterTokenLatencyAPlainOneCannot() {
+        // one chunk every 40 ms: the first token 40 ms after the request, then one every 40 ms
+        List<String> events = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            events.add(delta(0, "t" + i + " "));
+        }
+        events.addAll(List.of(finish(0, "stop"), usage(30, 6), "[DONE]"));
+        server.replying(r -> Reply.events(events, 40));
+
+        EngineOutput out = backend().generate(request(1, 0));
+
+        assertThat(out.timing()).isNotNull();
+        assertThat(out.timing().timeToFirstTokenMs()).isGreaterThanOrEqualTo(35).isLessThan(out.usage().engineMs());
+        // five gaps of about 40 ms over the five tokens after the first (the client's buffering may hand two chunks
+        // over at once, so only a lower bound well below it is certain)
+        assertThat(out.timing().interTokenMs()).isGreaterThan(10);
+        assertThat(out.timing().timeToFirstTokenMs() + 5 * out.timing().interTokenMs())
+                .isLessThanOrEqualTo(out.usage().engineMs() + 1.0);
+
+        var plain = new OpenAiBackend(OpenAiFixtures.config(server, Endpoint.CHAT, NSupport.NATIVE,
+                Duration.ofSeconds(5), OpenAiProperties.Stream.NEVER), java.net.http.HttpClient.newHttpClient());
+        server.replying(r -> Reply.ok("""
+                {"choices": [{"index": 0, "message": {"content": "42"}, "finish_reason": "stop"}],
+                 "usage": {"prompt_tokens": 30, "completion_tokens": 1}}"""));
+        assertThat(plain.generate(request(1, 0)).timing()).as("a plain reply's first token is not seen").isNull();
+    }
+
+    @Test
     void samplesReportTheirTextSoFarEveryKTokens() {
         List<String> events = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {

@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.access;
 
 import dev.verigen.orchestrator.tenants.TenantRepository;
 import dev.verigen.support.access.ApiKeyTokens;
+import dev.verigen.support.access.Scope;
 import dev.verigen.support.problems.ApiProblem;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -23,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Admin API for a tenant's API keys (the gateway lets only {@code admin} keys reach it). A new key's token is in
+ * Admin API for a tenant's API keys (the gateway lets only {@code admin} and {@code operator} keys reach it; a tenant
+ * admin manages only its own tenant's keys, {@link TenantAccess}). A new key's token is in
  * the creation response and nowhere else: only the SHA-256 of its secret is stored. Every handler takes the
  * {@link Caller} even where it does not use it: resolving it is the check that the request came through a gateway.
  */
@@ -54,8 +56,12 @@ public class ApiKeyController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<CreatedKey> create(Caller caller, @PathVariable String tenant, @RequestBody JsonNode body) {
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         NewKeyRequest request = NewKeyRequest.parse(body, properties.keyDefaults());
+        if (request.scopes().contains(Scope.OPERATOR)) {
+            // a tenant admin must not mint a key that sees every tenant
+            TenantAccess.requireOperator(caller, "a key with the 'operator' scope");
+        }
         for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
             ApiKeyTokens.NewKey key = ApiKeyTokens.generate(random);
             if (keys.insert(new ApiKeyRepository.NewRow(key.id(), tenant, request.name(), key.secretHash(),
@@ -75,26 +81,27 @@ public class ApiKeyController {
 
     @GetMapping
     public List<ApiKey> list(Caller caller, @PathVariable String tenant) {
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         return keys.list(tenant);
     }
 
     @GetMapping("/{id}")
     public ApiKey get(Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         return keys.find(tenant, id).orElseThrow(() -> noKey(tenant, id));
     }
 
     /** Revokes at once and for good; revoking again answers the first revocation's time. */
     @DeleteMapping("/{id}")
     public Map<String, Object> revoke(Caller caller, @PathVariable String tenant, @PathVariable String id) {
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         Instant revokedAt = keys.revoke(tenant, id).orElseThrow(() -> noKey(tenant, id));
         log.info("API key {} of tenant {} revoked (at {}) by {}", id, tenant, revokedAt, who(caller));
         return Map.of("id", id, "revokedAt", revokedAt);
     }
 
-    private void requireTenant(String tenant) {
+    private void requireTenant(Caller caller, String tenant) {
+        TenantAccess.requireAdministers(caller, tenant);
         if (tenant.length() > 64 || !tenants.exists(tenant)) {
             throw ApiProblem.notFound("no tenant '" + abbreviate(tenant) + "'");
         }

@@ -71,6 +71,19 @@ public class ApiKeyRepository {
                 .query((rs, i) -> rs.getTimestamp(1).toInstant()).optional();
     }
 
+    /**
+     * Adds {@code scope} to a key that lacks it and is not revoked (the bootstrap key of an older installation, made
+     * before the scope existed).
+     *
+     * @return true when the key was changed
+     */
+    public boolean grant(String id, Scope scope) {
+        return jdbc.sql("""
+                        update api_keys set scopes = scopes || :scope::text
+                         where id = :id and revoked_at is null and not (:scope::text = any (scopes))""")
+                .param("id", id).param("scope", scope.wire()).update() == 1;
+    }
+
     public Optional<Owner> owner(String id) {
         return jdbc.sql("select tenant_id, secret_hash, revoked_at from api_keys where id = :id").param("id", id)
                 .query((rs, i) -> new Owner(rs.getString(1), rs.getBytes(2), instant(rs, 3))).optional();

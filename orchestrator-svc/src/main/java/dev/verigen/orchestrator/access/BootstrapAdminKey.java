@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes sure the configured bootstrap key ({@code verigen.orchestrator.access.bootstrap-key}, env
- * {@code VERIGEN_BOOTSTRAP_KEY}) exists as an admin key of the default tenant: how the first admin gets in. Runs
+ * {@code VERIGEN_BOOTSTRAP_KEY}) exists as a key of the default tenant with every scope, {@code operator} included:
+ * how the platform operator first gets in. Runs
  * after Flyway (migrations run while the context starts, runners after it has started) and before the instance
  * reports ready.
  *
@@ -66,6 +67,10 @@ class BootstrapAdminKey implements ApplicationRunner {
         if (stored.revokedAt() != null) {
             log.warn("bootstrap admin key {} was revoked at {} and stays revoked; configure a new one to get an admin "
                      + "key this way again", key.id(), stored.revokedAt());
+        } else if (!created && keys.grant(key.id(), Scope.OPERATOR)) {
+            // made before the operator / tenant-admin split: the bootstrap key is the platform operator's
+            log.info("bootstrap admin key {} is in place (tenant {}) and now has the 'operator' scope", key.id(),
+                    TENANT);
         } else if (created) {
             log.info("bootstrap admin key {} created (tenant {}, every scope)", key.id(), TENANT);
         } else {

@@ -47,8 +47,9 @@ final class Assessor {
             Arm arm = arm(item.search().strategy());
             double searched = arm == null ? accuracy : book.curve(arm.name(), stage.samples(), bin)
                     .flatMap(c -> c.at(arm.n())).map(p -> Math.min(p.accuracy(), ceiling)).orElse(accuracy);
-            return new Assessment(item, f, stage, bin, confidence, searched, ceiling, Decision.Reason.SEARCHED,
-                    List.of());
+            Decision.Reason answered = arm != null && arm.verifying() ? Decision.Reason.VERIFIED
+                    : Decision.Reason.SEARCHED;
+            return new Assessment(item, f, stage, bin, confidence, searched, ceiling, answered, List.of());
         }
         boolean unanimous = f.samples() >= options.pilotSamples() && f.agreement() >= 1.0
                 && f.leaderMeanScore() >= options.settleScore() && options.rewardModel() != null;

@@ -23,7 +23,7 @@ import java.util.Set;
  * runs' tokens plus in-flight purchases' {@code maxTokens} never exceed the batch budget. {@link #decisions} gives
  * every item's answer at any point.
  *
- * <p><b>Final answer.</b> The latest search run's own answer when a search arm was bought (its curve is that
+ * <p><b>Final answer.</b> The latest search or verifying run's own answer when one was bought (its curve is that
  * answer's accuracy); otherwise the {@link PooledVote} over all the item's voting samples, pilot included.
  */
 public final class ComputeOptimal {
@@ -97,15 +97,19 @@ public final class ComputeOptimal {
             long cap = arm.voting() ? assessor.votingCap(samples) : arm.maxTokens();
             double expected = arm.voting() ? assessor.votingCost(samples) : step.increment().cost();
             if (cap > room || !assessor.fitsItem(item, cap)) {
-                // the batch's last tokens: nothing will come back to make room, so buy fewer samples that fit
+                // the batch's last tokens: nothing will come back to make room, so buy fewer samples that fit (also
+                // in place of a search or verifying run, whose budget reserves far more than it is expected to spend)
                 long itemRoom = options.maxTokensPerItem() <= 0 ? Long.MAX_VALUE
                         : options.maxTokensPerItem() - item.spent() - item.reserved();
                 long fits = (Math.min(room, itemRoom) - options.promptTokens()) / options.sampleMaxTokens();
-                if (!arm.voting() || !idle || !purchases.isEmpty() || fits < 1) {
+                // a search or verifying run that no longer fits: more samples instead, where more are allowed
+                int more = arm.voting() ? samples : options.maxSamples() - item.votes().size();
+                if (!idle || !purchases.isEmpty() || fits < 1 || more < 1) {
                     waiting.add(item.id());
                     continue;
                 }
-                samples = (int) Math.min(samples, fits);
+                arm = options.votingArm();
+                samples = (int) Math.min(more, fits);
                 cap = assessor.votingCap(samples);
                 expected = assessor.votingCost(samples);
             }
@@ -125,7 +129,7 @@ public final class ComputeOptimal {
         var sampling = new SamplingParams(options.temperature(), 1.0, options.sampleMaxTokens(), seed, List.of(), false);
         VerifierSpec verifier = arm.voting() && options.verifier() != null ? VerifierSpec.of(options.verifier()) : null;
         var spec = new PipelineSpec(arm.strategy(), arm.voting() ? samples : arm.n(), options.model(), verifier,
-                options.rewardModel(), sampling, 300, arm.options());
+                arm.rewardModel(options.rewardModel()), sampling, 300, arm.options());
         return new Purchase(item.id(), tag, arm.name(), spec, cap, Math.min(cap, Math.round(expected)));
     }
 

@@ -32,6 +32,11 @@ public record Decision(String itemId, String answer, boolean abstained, Reason r
         /** more would help, but the batch budget (or the item's cap) went elsewhere */
         BUDGET,
         /** a step-wise search answered: its answer is final */
-        SEARCHED
+        SEARCHED,
+        /**
+         * a verifying arm answered: solutions each judged by a generative verifier, the one passed most often final
+         * (bought where the curves said verifying gains more per token than more solutions)
+         */
+        VERIFIED
     }
 }

@@ -90,7 +90,10 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             "maxSamples", "bins", "abstain", "abstainBelow", "maxTokensPerItem", "settleConfidence", "settleScore",
             "sampleMaxTokens", "promptTokens", "temperature", "seed", "verifierFalsePositiveRate",
             "verifierFalseNegativeRate");
-    private static final Set<String> ARM_FIELDS = Set.of("name", "strategy", "n", "options", "maxTokens");
+    private static final Set<String> ARM_FIELDS = Set.of("name", "strategy", "n", "options", "maxTokens",
+            "verifications", "judge");
+    /** reward-model-svc's default largest {@code judge:<pool>:k=} */
+    static final int MAX_VERIFICATIONS = 32;
 
     /** Every problem found, each with its path (e.g. {@code allocation.strategies[1].n}). */
     public static final class InvalidOptions extends IllegalArgumentException {
@@ -110,6 +113,7 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
         return arms.stream().filter(Arm::voting).findFirst().orElseThrow();
     }
 
+    /** Every arm whose run answers on its own: step-wise searches and verifying arms. */
     public List<Arm> searchArms() {
         return arms.stream().filter(a -> !a.voting()).toList();
     }
@@ -171,7 +175,8 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             String at = path("strategies") + "[" + i + "]";
             JsonNode arm = list.get(i);
             if (!arm.isObject()) {
-                f.reject(at, "must be an object {\"name\", \"strategy\", \"n\", \"options\", \"maxTokens\"}");
+                f.reject(at, "must be an object {\"name\", \"strategy\", \"n\", \"options\", \"maxTokens\", "
+                        + "\"verifications\", \"judge\"}");
                 continue;
             }
             f.onlyKnown(arm, at, ARM_FIELDS);
@@ -184,24 +189,37 @@ public record Options(String model, String rewardModel, String verifier, List<Ar
             if (name != null && !names.add(name)) {
                 f.reject(at + ".name", "another arm already has this name");
             }
-            boolean voting = strategy != null && VOTING.contains(strategy);
+            Long verifications = f.integer(arm, "verifications", at + ".verifications", 1, MAX_VERIFICATIONS);
+            String judge = f.text(arm, "judge", at + ".judge", false, 64);
+            if (verifications != null && strategy != null && !BestOfN.NAME.equals(strategy)) {
+                f.reject(at + ".verifications", "only a best_of_n arm buys verifications (its solutions judged)");
+            }
+            if (judge != null && verifications == null) {
+                f.reject(at + ".judge", "names the judge of a verifying arm: give verifications too");
+            }
+            boolean voting = strategy != null && VOTING.contains(strategy) && verifications == null;
             Long n = f.integer(arm, "n", at + ".n", 1, 1024);
             Long maxTokens = f.integer(arm, "maxTokens", at + ".maxTokens", 1, Long.MAX_VALUE / 4);
             if (!voting && maxTokens == null && strategy != null) {
-                f.reject(at + ".maxTokens", "is required for a search arm: the budget one run of it may spend");
+                f.reject(at + ".maxTokens", "is required for a " + (verifications != null ? "verifying" : "search")
+                        + " arm: the budget one run of it may spend");
             }
             if (name == null || strategy == null) {
                 continue;
             }
             int size = n == null ? 8 : n.intValue();
-            PipelineSpec spec = new PipelineSpec(strategy, size, base.model(), null, base.rewardModel(), base.sampling(),
-                    300);
+            String scorer = verifications == null ? null
+                    : "judge:" + (judge != null ? judge : base.model()) + ":k=" + verifications;
+            PipelineSpec spec = new PipelineSpec(strategy, size, base.model(), null,
+                    scorer != null ? scorer : base.rewardModel(), base.sampling(), 300);
             Map<String, Object> options = normalised(f, strategy, arm.get("options"), spec, at + ".options");
-            arms.add(new Arm(name, strategy, size, options, voting ? 0 : maxTokens == null ? 1 : maxTokens, voting));
+            arms.add(new Arm(name, strategy, size, options, voting ? 0 : maxTokens == null ? 1 : maxTokens, voting,
+                    scorer, verifications == null ? 0 : verifications.intValue()));
         }
         long voting = arms.stream().filter(Arm::voting).count();
         if (voting != 1 && f.errors().isEmpty()) {
-            f.reject(path("strategies"), "needs exactly one voting arm (best_of_n or self_consistency), found " + voting);
+            f.reject(path("strategies"), "needs exactly one voting arm (best_of_n or self_consistency without "
+                    + "verifications), found " + voting);
         }
         return arms;
     }

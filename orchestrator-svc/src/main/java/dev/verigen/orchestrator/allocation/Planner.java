@@ -62,12 +62,18 @@ final class Planner {
             Assessor.Assessment a = assessed.get(inc.item().id());
             if (inc.cost() <= room) {
                 room -= inc.cost();
-                first.putIfAbsent(inc.item().id(), inc);
+                Assessor.Increment before = first.putIfAbsent(inc.item().id(), inc);
+                if (before != null && before.arm().voting() && !inc.arm().voting()) {
+                    // the plan ends this item with a run that answers on its own (a search or a verifying run):
+                    // the voting samples planned before it would be spent for nothing, so buy that run now
+                    first.put(inc.item().id(), inc);
+                }
                 if (inc.arm().voting()) {
                     double now = e.accuracy() + inc.gain();
                     long caps = e.plannedCaps() + inc.cap();
+                    // from the new position: more samples, or a run that answers on its own instead
                     assessor.increments(inc.item(), a.stage(), a.bin(), inc.target(), now, a.ceiling()).stream()
-                            .filter(i -> i.arm().voting() && assessor.fitsItem(inc.item(), caps + i.cap()))
+                            .filter(i -> assessor.fitsItem(inc.item(), caps + i.cap()))
                             .max(byRatio()).ifPresent(i -> queue.add(new Entry(i, now, caps)));
                 }
             } else {

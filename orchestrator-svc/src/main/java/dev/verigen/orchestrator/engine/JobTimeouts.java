@@ -59,9 +59,10 @@ public class JobTimeouts {
 
     @Scheduled(fixedDelayString = "${verigen.orchestrator.timeout-sweep-interval:5s}")
     public void sweep() {
-        for (UUID jobId : steps.expiredJobs(clock.instant(), BATCH)) {
+        for (StepRepository.Expired expired : steps.expiredJobs(clock.instant(), BATCH)) {
+            UUID jobId = expired.jobId();
             try {
-                if (!resend(jobId)) {
+                if (!resend(jobId, expired.attempt())) {
                     applier.expire(jobId, new JobError("job_timeout",
                             "no result before the job's deadline after " + maxAttempts + " attempts", true));
                 }
@@ -71,8 +72,19 @@ public class JobTimeouts {
         }
     }
 
-    /** @return whether the job was sent again */
+    /** Sends the job again whatever its deadline (a test's "this job was lost"). @return whether it was sent again */
     boolean resend(UUID jobId) {
+        return resend(jobId, null);
+    }
+
+    /**
+     * Sends the job again if its attempt is still {@code seenAttempt}. Two orchestrators' sweeps read the same expired
+     * rows without a lock; the run's row lock serialises them, and whoever comes second finds the attempt already
+     * moved on and does nothing, so an expired job is re-sent exactly once.
+     *
+     * @return whether the job was sent again, or another sweep already took care of it
+     */
+    boolean resend(UUID jobId, Integer seenAttempt) {
         Boolean sent = tx.execute(status -> {
             var unlocked = steps.findByJob(jobId);
             if (unlocked.isEmpty()) {
@@ -80,6 +92,9 @@ public class JobTimeouts {
             }
             var run = runs.lock(unlocked.get().runId());
             StepRow step = steps.findByJob(jobId).orElseThrow();
+            if (seenAttempt != null && step.attempt() != seenAttempt) {
+                return true; // another instance's sweep re-sent (or a result arrived for) this attempt already
+            }
             if (run.isEmpty() || run.get().status() != RunStatus.RUNNING
                     || step.status() != RunState.Step.Status.PENDING || step.attempt() >= maxAttempts
                     || step.payload() == null) {

@@ -13,6 +13,7 @@ import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationResult;
 import dev.verigen.orchestrator.budgets.Amount;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
+import dev.verigen.orchestrator.delivery.CrashPoint;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
 import dev.verigen.orchestrator.runs.RunRepository.RunStatus;
@@ -69,10 +70,12 @@ public class ResultApplier {
     private final ComputeEstimator compute;
     private final RunTracing tracing;
     private final RunMetrics metrics;
+    private final CrashPoint crash;
 
     public ResultApplier(TransactionTemplate tx, JdbcClient jdbc, RunRepository runs, StepRepository steps,
                          BudgetRepository budgets, TraceRepository traces, EventLog events, RunDriver driver,
-                         ComputeEstimator compute, RunTracing tracing, RunMetrics metrics) {
+                         ComputeEstimator compute, RunTracing tracing, RunMetrics metrics, CrashPoint crash) {
+        this.crash = crash;
         this.tracing = tracing;
         this.metrics = metrics;
         this.tx = tx;
@@ -301,6 +304,7 @@ public class ResultApplier {
                 return;
             }
             settle(run, current, kind, usage, samples);
+            crash.reached(CrashPoint.Point.MID_APPLY);
             RunEvent event = work.apply(run, current);
             if (run.status() == RunStatus.RUNNING) {
                 driver.advance(run, event);

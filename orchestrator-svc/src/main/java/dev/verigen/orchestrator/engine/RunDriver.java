@@ -11,6 +11,8 @@ import dev.verigen.contracts.VerificationJob;
 import dev.verigen.orchestrator.budgets.Amount;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.orchestrator.budgets.Reservation;
+import dev.verigen.orchestrator.delivery.DeliveryProperties;
+import dev.verigen.orchestrator.delivery.MessageTooLarge;
 import dev.verigen.orchestrator.outbox.Outbox;
 import dev.verigen.orchestrator.runs.RunRepository;
 import dev.verigen.orchestrator.runs.RunRepository.RunRow;
@@ -61,10 +63,13 @@ public class RunDriver {
     private final Aborts aborts;
     private final RunTracing tracing;
     private final RunMetrics metrics;
+    private final int maxMessageBytes;
 
     public RunDriver(StrategyRegistry strategies, RunStateLoader loader, RunRepository runs, StepRepository steps,
                      BudgetRepository budgets, TraceRepository traces, EventLog events, Outbox outbox, Clock clock,
-                     ComputeEstimator compute, Aborts aborts, RunTracing tracing, RunMetrics metrics) {
+                     ComputeEstimator compute, Aborts aborts, RunTracing tracing, RunMetrics metrics,
+                     DeliveryProperties delivery) {
+        this.maxMessageBytes = delivery.maxMessageBytes();
         this.tracing = tracing;
         this.metrics = metrics;
         this.strategies = strategies;
@@ -225,6 +230,20 @@ public class RunDriver {
 
     private boolean dispatch(RunRow run, StepPlan plan, String topic, JobWriter writer, RunTracing.Scoped span) {
         Amount cost = plan.cost();
+        UUID stepId = UUID.randomUUID();
+        UUID jobId = UUID.randomUUID();
+        var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
+        // the wire reservation carries tokens and calls; FLOPs are an orchestrator-side estimate kept on the step
+        var meta = new JobMeta(jobId, run.id(), stepId, 1, run.tenant(),
+                new JobMeta.Reservation(cost.tokens(), cost.calls()), deadline);
+        byte[] payload = writer.write(meta);
+        if (payload.length > maxMessageBytes) {
+            // the broker would refuse it (and a relay retrying it would hold up every tenant's jobs): fail now, clearly
+            span.tag(Attributes.ERROR_CODE, MessageTooLarge.CODE);
+            failRun(run, MessageTooLarge.CODE, MessageTooLarge.detail(plan.kind().name().toLowerCase(Locale.ROOT),
+                    payload.length, maxMessageBytes), Map.of("bytes", payload.length, "limit", maxMessageBytes));
+            return false;
+        }
         UUID tenantBudget;
         switch (budgets.reserve(run.id(), run.tenant(), cost)) {
             case Reservation.Granted granted -> tenantBudget = granted.tenantBudgetId();
@@ -238,15 +257,8 @@ public class RunDriver {
                 return false;
             }
         }
-        UUID stepId = UUID.randomUUID();
-        UUID jobId = UUID.randomUUID();
         span.tag(Attributes.STEP, stepId.toString()).tag(Attributes.JOB, jobId.toString());
         String traceParent = span.traceParent();
-        var deadline = clock.instant().plusSeconds(run.spec().jobTimeoutSeconds());
-        // the wire reservation carries tokens and calls; FLOPs are an orchestrator-side estimate kept on the step
-        var meta = new JobMeta(jobId, run.id(), stepId, 1, run.tenant(),
-                new JobMeta.Reservation(cost.tokens(), cost.calls()), deadline);
-        byte[] payload = writer.write(meta);
         steps.insert(new StepRow(stepId, run.id(), jobId, plan.kind(), null, 1, cost.tokens(), cost.calls(),
                 cost.flops(), tenantBudget, plan.candidateIds(), plan.label(), plan.action(), topic, payload), deadline,
                 traceParent);

@@ -1,11 +1,13 @@
 package dev.verigen.orchestrator.experiments;
 
+import dev.verigen.orchestrator.allocation.Arm;
 import dev.verigen.orchestrator.allocation.CurveBook;
 import dev.verigen.orchestrator.allocation.Features;
 import dev.verigen.orchestrator.allocation.Observation;
 import dev.verigen.orchestrator.allocation.Options;
 import dev.verigen.orchestrator.allocation.PooledVote;
 import dev.verigen.orchestrator.allocation.Sample;
+import dev.verigen.orchestrator.experiments.metrics.GradedRun;
 import dev.verigen.orchestrator.experiments.metrics.GradedSample;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,12 +17,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns what a finished experiment showed into a curve book for its pool and suite. Every voting run on the pool
  * (uniform best_of_n / self_consistency arms, and the samples a compute_optimal arm pooled per item) is read in the
  * order its samples were drawn: at each stage of the difficulty estimate, the features of the first samples, and at
- * every larger size, whether the pooled vote over that many was right, as graded against the reference.
+ * every larger size, whether the pooled vote over that many was right, as graded against the reference. A search or
+ * verifying arm of the allocation is learned from a uniform arm of the same experiment that runs it as the allocator
+ * would buy it ({@link #matching}): its run's own answer on an item, against that item's voting features.
  */
 @Component
 public class CurveLearner {
@@ -37,7 +42,9 @@ public class CurveLearner {
         Map<String, ExperimentSpec.Arm> arms = new LinkedHashMap<>();
         row.spec().arms().forEach(a -> arms.put(a.name(), a));
         List<List<GradedSample>> pools = new ArrayList<>();
+        Map<String, List<GradedSample>> itemPools = new LinkedHashMap<>(); // seed|item → its first voting pool
         Map<String, List<ExperimentRepository.GradedCell>> batchItems = new LinkedHashMap<>();
+        Map<String, List<ExperimentRepository.GradedCell>> ownRuns = new LinkedHashMap<>(); // allocation arm → runs
         for (var cell : graded) {
             ExperimentSpec.Arm arm = arms.get(cell.key().arm());
             if (arm == null || !options.model().equals(arm.pool())) {
@@ -46,9 +53,12 @@ public class CurveLearner {
             if (arm.computeOptimal()) {
                 batchItems.computeIfAbsent(arm.name() + "|" + cell.key().seed() + "|" + cell.key().itemId(),
                         k -> new ArrayList<>()).add(cell);
-            } else if (VOTING.contains(arm.strategy())) {
+            } else if (VOTING.contains(arm.strategy()) && matching(arm, options).isEmpty()) {
                 pools.add(cell.run().samples());
+                itemPools.putIfAbsent(cell.key().seed() + "|" + cell.key().itemId(), cell.run().samples());
             }
+            matching(arm, options).ifPresent(own -> ownRuns.computeIfAbsent(own.name(), k -> new ArrayList<>())
+                    .add(cell));
         }
         for (var cells : batchItems.values()) {
             List<GradedSample> pooled = new ArrayList<>();
@@ -60,6 +70,15 @@ public class CurveLearner {
         for (List<GradedSample> pool : pools) {
             observe(pool, options, current.voteExponent(), observations);
         }
+        ownRuns.forEach((armName, cells) -> {
+            Arm own = options.arms().stream().filter(a -> a.name().equals(armName)).findFirst().orElseThrow();
+            for (var cell : cells) {
+                List<GradedSample> pool = itemPools.get(cell.key().seed() + "|" + cell.key().itemId());
+                if (pool != null) {
+                    observeOwnAnswer(own, cell.run(), pool, options, current.voteExponent(), observations);
+                }
+            }
+        });
         if (observations.size() < MIN_OBSERVATIONS) {
             return Optional.empty();
         }
@@ -90,6 +109,37 @@ public class CurveLearner {
                 out.add(new Observation(options.votingArm().name(), features, size, size * perSample, correct,
                         solveRate));
             }
+        }
+    }
+
+    /**
+     * The allocation's search or verifying arm a uniform arm of the experiment runs as it would buy it (same strategy,
+     * size and scorer on the same pool), so the uniform arm's runs are that arm's training data.
+     */
+    static Optional<Arm> matching(ExperimentSpec.Arm uniform, Options options) {
+        if (uniform.computeOptimal()) {
+            return Optional.empty();
+        }
+        JsonNode p = uniform.pipeline();
+        String scorer = p.path("rewardModel").isString() ? p.path("rewardModel").stringValue() : null;
+        return options.searchArms().stream()
+                .filter(a -> a.strategy().equals(uniform.strategy()) && p.path("n").asInt(-1) == a.n()
+                        && java.util.Objects.equals(scorer, a.rewardModel(options.rewardModel())))
+                .findFirst();
+    }
+
+    /**
+     * A search or verifying run's own answer, against the features of the same item's voting samples at each stage:
+     * what buying that arm at that point would have given (its curve).
+     */
+    private static void observeOwnAnswer(Arm arm, GradedRun run, List<GradedSample> pool, Options options,
+                                         double exponent, List<Observation> out) {
+        List<Sample> samples = pool.stream().map(s -> new Sample(s.answer(), s.verifierPass(), s.score(), s.logprob(),
+                s.tokens(), true)).toList();
+        double solveRate = pool.stream().filter(GradedSample::correct).count() / (double) Math.max(1, pool.size());
+        for (int stage = options.pilotSamples(); stage < samples.size(); stage *= 2) {
+            out.add(new Observation(arm.name(), Features.of(samples.subList(0, stage), exponent), arm.n(), run.tokens(),
+                    Boolean.TRUE.equals(run.selectedCorrect()), solveRate));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.verigen.orchestrator.outbox;
 
+import dev.verigen.orchestrator.delivery.CrashPoint;
 import java.nio.charset.StandardCharsets;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -15,10 +16,12 @@ public class Outbox {
 
     private final JdbcClient jdbc;
     private final OutboxSignal signal;
+    private final CrashPoint crash;
 
-    public Outbox(JdbcClient jdbc, OutboxSignal signal) {
+    public Outbox(JdbcClient jdbc, OutboxSignal signal, CrashPoint crash) {
         this.jdbc = jdbc;
         this.signal = signal;
+        this.crash = crash;
     }
 
     public void add(String topic, String key, byte[] payload) {
@@ -37,6 +40,7 @@ public class Outbox {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
+                    crash.reached(CrashPoint.Point.AFTER_OUTBOX_COMMIT);
                     signal.wake();
                 }
             });

@@ -21,7 +21,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import dev.verigen.orchestrator.delivery.CrashPoint;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +51,16 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxSignal signal;
     private final OrchestratorProperties.Outbox config;
     private final RunTracing tracing;
+    private final UndeliverableJobs undeliverable;
+    private final CrashPoint crash;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile Thread worker;
     private volatile boolean running;
 
     public OutboxRelay(JdbcClient jdbc, TransactionTemplate tx, OutboxSignal signal, OrchestratorProperties properties,
-                       RunTracing tracing) {
+                       RunTracing tracing, UndeliverableJobs undeliverable, CrashPoint crash) {
+        this.undeliverable = undeliverable;
+        this.crash = crash;
         this.tracing = tracing;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -120,6 +126,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** @return how many rows were relayed */
     int relayBatch() {
+        List<UndeliverableJobs.Refused> refused = new ArrayList<>();
         Integer sent = tx.execute(status -> {
             List<Row> rows = jdbc.sql("""
                     select id, topic, msg_key, payload, trace_parent from outbox order by id limit :limit
@@ -141,10 +148,18 @@ public class OutboxRelay implements SmartLifecycle {
             }
             producer.flush();
             try {
-                for (Future<RecordMetadata> ack : acks) {
+                for (int i = 0; i < acks.size(); i++) {
+                    Future<RecordMetadata> ack = acks.get(i);
                     try {
                         ack.get(30, TimeUnit.SECONDS);
-                    } catch (ExecutionException | TimeoutException e) {
+                    } catch (ExecutionException e) {
+                        if (!refusedForGood(e)) {
+                            spans.forEach(s -> s.error(e));
+                            throw new IllegalStateException("Kafka did not acknowledge an outbox record", e);
+                        }
+                        // retrying can never succeed, and would hold up every row behind it: take it out
+                        refused.add(rows.get(i).refused(e.getCause().getMessage()));
+                    } catch (TimeoutException e) {
                         spans.forEach(s -> s.error(e));
                         throw new IllegalStateException("Kafka did not acknowledge an outbox record", e);
                     } catch (InterruptedException e) {
@@ -155,12 +170,19 @@ public class OutboxRelay implements SmartLifecycle {
             } finally {
                 spans.forEach(Span::end);
             }
+            crash.reached(CrashPoint.Point.AFTER_SEND);
             jdbc.sql("delete from outbox where id = any(string_to_array(:ids, ',')::bigint[])")
                     .param("ids", rows.stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(",")))
                     .update();
             return rows.size();
         });
+        refused.forEach(undeliverable::refused);
         return sent == null ? 0 : sent;
+    }
+
+    /** The broker (or the producer before it) refused the record in a way no retry changes: it is too large. */
+    private static boolean refusedForGood(ExecutionException e) {
+        return e.getCause() instanceof RecordTooLargeException;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -190,5 +212,8 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private record Row(long id, String topic, byte[] key, byte[] payload, String traceParent) {
+        UndeliverableJobs.Refused refused(String reason) {
+            return new UndeliverableJobs.Refused(topic, payload, reason);
+        }
     }
 }

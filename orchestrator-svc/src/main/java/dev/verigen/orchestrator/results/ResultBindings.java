@@ -6,7 +6,6 @@ import dev.verigen.contracts.Json;
 import dev.verigen.contracts.ScoringResult;
 import dev.verigen.contracts.VerificationResult;
 import dev.verigen.orchestrator.engine.ResultApplier;
-import dev.verigen.support.observability.DroppedMessages;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.kafka.support.KafkaHeaders;
 import java.util.function.Consumer;
@@ -17,8 +16,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
 /**
- * The result topics, bound as functions. A message that is not a valid result is dropped with a warning:
- * retrying cannot fix it, and it must not block the partition.
+ * The result topics, bound as functions. A message that is not a valid result goes to its topic's dead-letter topic
+ * ({@code <topic>.dlt}, the bindings' {@code enable-dlq}) with the reason: retrying cannot fix it, and it must not
+ * block the partition. So does a result whose application still fails after the binding's retries; its job is then
+ * answered by the timeout sweep (sent again, then failed).
  */
 @Configuration
 public class ResultBindings {
@@ -51,10 +52,9 @@ public class ResultBindings {
         try {
             result = Json.read(message.getPayload(), type);
         } catch (Json.MalformedMessageException e) {
-            log.warn("dropped a malformed {}: {}", type.getSimpleName(), e.getMessage());
-            DroppedMessages.count(meters, String.valueOf(message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC)),
-                    DroppedMessages.MALFORMED);
-            return;
+            // to <topic>.dlt with the reason (the bindings' enable-dlq); the partition moves on
+            log.warn("dead-lettering a malformed {}: {}", type.getSimpleName(), e.getMessage());
+            throw e;
         }
         handler.accept(result);
     }

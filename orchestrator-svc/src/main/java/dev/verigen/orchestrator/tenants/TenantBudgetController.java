@@ -1,6 +1,7 @@
 package dev.verigen.orchestrator.tenants;
 
 import dev.verigen.orchestrator.access.Caller;
+import dev.verigen.orchestrator.access.TenantAccess;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
 import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.orchestrator.web.JsonFields;
@@ -42,7 +43,7 @@ public class TenantBudgetController {
 
     @GetMapping
     public TenantBudgetView get(Caller caller, @PathVariable String tenant) {
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         return budgets.forTenant(tenant).map(b -> TenantBudgetView.of(tenant, b))
                 .orElseThrow(() -> ApiProblem.notFound("tenant '" + tenant + "' has no budget of its own; PUT one"));
     }
@@ -50,6 +51,7 @@ public class TenantBudgetController {
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<TenantBudgetView> put(Caller caller, @PathVariable String tenant,
                                                 @RequestBody JsonNode body) {
+        TenantAccess.requireAdministers(caller, tenant);
         JsonFields f = new JsonFields();
         if (body == null || !body.isObject()) {
             f.reject("$", "the body must be a JSON object");
@@ -62,7 +64,7 @@ public class TenantBudgetController {
         if (!f.errors().isEmpty()) {
             throw ApiProblem.invalid(f.errors());
         }
-        requireTenant(tenant);
+        requireTenant(caller, tenant);
         Stored stored = tx.execute(status -> {
             boolean created = budgets.putTenant(tenant, maxTokens, maxCalls, maxFlops);
             return new Stored(created, TenantBudgetView.of(tenant, budgets.forTenant(tenant).orElseThrow()));
@@ -73,7 +75,8 @@ public class TenantBudgetController {
     private record Stored(boolean created, TenantBudgetView view) {
     }
 
-    private void requireTenant(String tenant) {
+    private void requireTenant(Caller caller, String tenant) {
+        TenantAccess.requireAdministers(caller, tenant);
         if (tenant.length() > 200 || !tenants.exists(tenant)) {
             throw ApiProblem.notFound("no tenant '" + tenant + "'");
         }

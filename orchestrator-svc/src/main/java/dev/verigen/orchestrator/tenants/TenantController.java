@@ -1,6 +1,7 @@
 package dev.verigen.orchestrator.tenants;
 
 import dev.verigen.orchestrator.access.Caller;
+import dev.verigen.orchestrator.access.TenantAccess;
 import dev.verigen.orchestrator.web.JsonFields;
 import dev.verigen.support.problems.ApiProblem;
 import java.net.URI;
@@ -21,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Admin API for tenants (the gateway lets only {@code admin} keys reach it). A tenant is never renamed or
+ * Admin API for tenants (the gateway lets only {@code admin} and {@code operator} keys reach it; listing and creating
+ * tenants is the operator's, a tenant admin reads only its own tenant: {@link TenantAccess}). A tenant is never renamed or
  * deleted here: its id is in every row it owns, and its keys are what an admin revokes to shut it out. Every handler takes the
  * {@link Caller} even where it does not use it: resolving it is the check that the request came through a gateway.
  */
@@ -43,6 +45,7 @@ public class TenantController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<TenantRepository.Tenant> create(Caller caller, @RequestBody JsonNode body) {
+        TenantAccess.requireOperator(caller, "creating a tenant");
         JsonFields f = new JsonFields();
         if (body == null || !body.isObject()) {
             f.reject("$", "the body must be a JSON object {id, name}");
@@ -67,11 +70,13 @@ public class TenantController {
 
     @GetMapping
     public List<TenantRepository.Tenant> list(Caller caller) {
+        TenantAccess.requireOperator(caller, "listing tenants");
         return tenants.list();
     }
 
     @GetMapping("/{tenant}")
     public TenantRepository.Tenant get(Caller caller, @PathVariable String tenant) {
+        TenantAccess.requireAdministers(caller, tenant);
         return tenants.find(tenant).orElseThrow(() -> ApiProblem.notFound("no tenant '"
                 + (tenant.length() > 64 ? tenant.substring(0, 64) + "…" : tenant) + "'"));
     }

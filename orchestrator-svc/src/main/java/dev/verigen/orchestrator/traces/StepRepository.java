@@ -62,13 +62,17 @@ public class StepRepository {
     }
 
     /** Jobs whose deadline passed without a result (cancelled ones still holding budget too), oldest first. */
-    public List<UUID> expiredJobs(Instant now, int limit) {
+    public List<Expired> expiredJobs(Instant now, int limit) {
         return jdbc.sql("""
-                select job_id from steps
+                select job_id, attempt from steps
                  where (status = 'PENDING' or (status = 'CANCELLED' and completed_at is null)) and deadline < :now
                  order by deadline limit :limit""")
                 .param("now", Timestamp.from(now)).param("limit", limit)
-                .query(UUID.class).list();
+                .query((rs, i) -> new Expired(rs.getObject(1, UUID.class), rs.getInt(2))).list();
+    }
+
+    /** A job past its deadline, with the attempt that was seen expiring (the sweep acts only if it is still current). */
+    public record Expired(UUID jobId, int attempt) {
     }
 
     public Optional<StepRow> findByJob(UUID jobId) {

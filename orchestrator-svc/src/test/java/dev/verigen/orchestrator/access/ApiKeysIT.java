@@ -165,7 +165,7 @@ class ApiKeysIT {
         assertThat(fields(assertProblem(admin.send("POST", "/v1/tenants/keys-c/keys", "{\"name\": \"x\"}"), 400,
                 "invalid-request"))).containsExactly("scopes");
         assertThat(fields(assertProblem(admin.send("POST", "/v1/tenants/keys-c/keys",
-                "{\"name\": \"x\", \"scopes\": [\"runs\", \"experiments\", \"admin\", \"runs\"]}"), 400,
+                "{\"name\": \"x\", \"scopes\": [\"runs\", \"experiments\", \"admin\", \"operator\", \"runs\"]}"), 400,
                 "invalid-request"))).containsExactly("scopes");
         assertThat(admin.get("/v1/tenants/keys-c/keys")).isEmpty();
 
@@ -193,7 +193,7 @@ class ApiKeysIT {
         JsonNode key = admin.get("/v1/tenants/default/keys/" + BOOTSTRAP.id());
         assertThat(key.get("name").stringValue()).isEqualTo("bootstrap admin");
         assertThat(key.get("scopes").valueStream().map(JsonNode::stringValue))
-                .containsExactly("runs", "experiments", "admin");
+                .containsExactly("runs", "experiments", "admin", "operator");
         assertThat(key.get("requestsPerMinute").asInt()).isEqualTo(6000);
         assertThat(key.get("burst").asInt()).isEqualTo(1000);
         assertThat(key.get("revokedAt").isNull()).isTrue();

@@ -67,7 +67,7 @@ class BootstrapAdminKeyIT {
         }
         ApiKey stored = keys.find("default", key.id()).orElseThrow();
         assertThat(stored.name()).isEqualTo("bootstrap admin");
-        assertThat(stored.scopes()).containsExactly("runs", "experiments", "admin");
+        assertThat(stored.scopes()).containsExactly("runs", "experiments", "admin", "operator");
         assertThat(keys.owner(key.id()).orElseThrow().secretHash()).isEqualTo(key.secretHash());
 
         runner(key.token()).run(null);

@@ -206,6 +206,41 @@ class ComputeOptimalTest {
         }
     }
 
+    @Test
+    void verificationsAreBoughtWhereTheirCurveGainsMorePerTokenThanMoreSolutions() {
+        var options = Options.read(with(Map.of("strategies", List.of(
+                Map.of("name", "vote", "strategy", "best_of_n"),
+                Map.of("name", "genrm", "strategy", "best_of_n", "n", 4, "verifications", 4, "maxTokens", 900)))));
+        var state = new BatchState(List.of("easy", "hard"), 1_000_000,
+                List.of(Fixtures.easyPilot("easy"), Fixtures.hardPilot("hard")), List.of());
+        // the hard bin's voting curve: +0.20 for 200 tokens (4 → 8 samples); four solutions with four verdicts each:
+        // 0.95 for 300 tokens, 0.0018 a token against the vote's 0.001
+        CurveBook book = Fixtures.book(false);
+        List<CurveBook.Curve> curves = new ArrayList<>(book.curves());
+        curves.add(new CurveBook.Curve("genrm", 4, 2, List.of(new CurveBook.Point(4, 300, 0.95, 50)), 0.95));
+        var withJudge = new CurveBook(book.pool(), book.suite(), book.source(), book.bins(), book.voteExponent(),
+                book.sampleTokens(), book.runTokens(), book.stages(), curves);
+        var allocator = new ComputeOptimal(options, withJudge);
+        Purchase verify = allocator.next(state).stream().filter(p -> p.itemId().equals("hard")).findFirst()
+                .orElseThrow();
+        assertThat(verify.arm()).isEqualTo("genrm");
+        assertThat(verify.pipeline().strategy()).isEqualTo(BestOfN.NAME);
+        assertThat(verify.pipeline().n()).isEqualTo(4);
+        assertThat(verify.pipeline().rewardModel()).isEqualTo("judge:sim-math:k=4");
+        assertThat(verify.maxTokens()).isEqualTo(900);
+        // without a curve for verifying, the same item buys more solutions
+        assertThat(new ComputeOptimal(options, Fixtures.book(false)).next(state).stream()
+                .filter(p -> p.itemId().equals("hard")).findFirst().orElseThrow().arm()).isEqualTo("vote");
+        // the verifying run's own answer is final
+        var verified = new ItemRun("hard", verify.tag(), "genrm", 280, List.of(), "3", 0.75);
+        var after = new BatchState(List.of("easy", "hard"), 1_000_000,
+                List.of(Fixtures.easyPilot("easy"), Fixtures.hardPilot("hard"), verified), List.of());
+        assertThat(allocator.decisions(after).get("hard")).satisfies(d -> {
+            assertThat(d.answer()).isEqualTo("3");
+            assertThat(d.reason()).isEqualTo(Decision.Reason.VERIFIED);
+        });
+    }
+
     /** A run that spends what a real one would, never more than its budget. */
     private static ItemRun simulate(Purchase p, SplittableRandom random) {
         List<Sample> samples = new ArrayList<>();

@@ -49,6 +49,31 @@ class OptionsTest {
     }
 
     @Test
+    void aBestOfNArmWithVerificationsBuysSolutionsJudgedByAGenerativeVerifier() {
+        Options o = Options.read(Map.of("model", "sim-math", "rewardModel", "sim-orm", "strategies", List.of(
+                Map.of("name", "vote", "strategy", "self_consistency"),
+                Map.of("name", "genrm", "strategy", "best_of_n", "n", 8, "verifications", 4, "maxTokens", 4000),
+                Map.of("name", "genrm-big", "strategy", "best_of_n", "n", 4, "verifications", 2, "judge",
+                        "sim-large", "maxTokens", 4000))));
+        assertThat(o.votingArm().name()).isEqualTo("vote");
+        assertThat(o.searchArms()).extracting(Arm::name, Arm::verifying, Arm::verifications, Arm::rewardModel)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("genrm", true, 4, "judge:sim-math:k=4"),
+                        org.assertj.core.groups.Tuple.tuple("genrm-big", true, 2, "judge:sim-large:k=2"));
+        assertThat(o.votingArm().rewardModel(o.rewardModel())).isEqualTo("sim-orm");
+        assertThat(errors(Map.of("model", "m", "strategies", List.of(
+                Map.of("name", "vote", "strategy", "best_of_n"),
+                Map.of("name", "v", "strategy", "best_of_n", "n", 4, "verifications", 0),
+                Map.of("name", "w", "strategy", "self_consistency", "verifications", 2, "maxTokens", 10),
+                Map.of("name", "x", "strategy", "best_of_n", "verifications", 33, "maxTokens", 10),
+                Map.of("name", "y", "strategy", "best_of_n", "judge", "m", "maxTokens", 10),
+                Map.of("name", "z", "strategy", "best_of_n", "verifications", 2)))))
+                .containsExactlyInAnyOrder("allocation.strategies[1].verifications",
+                        "allocation.strategies[2].verifications",
+                        "allocation.strategies[3].verifications", "allocation.strategies[4].judge",
+                        "allocation.strategies[5].maxTokens");
+    }
+
+    @Test
     void everyProblemIsNamedByItsPath() {
         assertThat(errors(Map.of("pilotSamples", 0, "colour", "red", "abstainBelow", 2))).containsExactlyInAnyOrder(
                 "allocation.model", "allocation.pilotSamples", "allocation.colour", "allocation.abstainBelow");

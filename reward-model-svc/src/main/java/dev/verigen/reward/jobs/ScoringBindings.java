@@ -6,7 +6,6 @@ import dev.verigen.contracts.Score;
 import dev.verigen.contracts.ScoringResult;
 import dev.verigen.contracts.Topics;
 import dev.verigen.support.observability.Attributes;
-import dev.verigen.support.observability.DroppedMessages;
 import dev.verigen.support.observability.JobSpans;
 import dev.verigen.reward.scoring.ScoringService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,13 +39,12 @@ class ScoringBindings {
             try {
                 job = Json.read(message.getPayload(), ScoringJob.class);
             } catch (Json.MalformedMessageException e) {
-                // nothing to answer to without a job id; retrying cannot fix the bytes, so drop it loudly
+                // nothing to answer to without a job id: to verigen.score.jobs.dlt with the reason (enable-dlq)
                 meters.counter("verigen.reward.malformed").increment();
-                DroppedMessages.count(meters, Topics.SCORING_JOBS, DroppedMessages.MALFORMED);
-                log.warn("dropping malformed scoring job (topic {}, offset {}): {}",
+                log.warn("dead-lettering malformed scoring job (topic {}, offset {}): {}",
                         message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC),
                         message.getHeaders().get(KafkaHeaders.OFFSET), e.getMessage());
-                return null; // a null result sends nothing
+                throw e;
             }
             ScoringResult result;
             // a child of the binder's receive span; judge and likelihood generations sent meanwhile are its children

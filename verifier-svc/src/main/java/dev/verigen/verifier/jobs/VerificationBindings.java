@@ -5,7 +5,6 @@ import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.Verdict;
 import dev.verigen.contracts.VerificationJob;
 import dev.verigen.support.observability.Attributes;
-import dev.verigen.support.observability.DroppedMessages;
 import dev.verigen.support.observability.JobSpans;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,13 +40,12 @@ class VerificationBindings {
             try {
                 job = Json.read(message.getPayload(), VerificationJob.class);
             } catch (Json.MalformedMessageException e) {
-                // nothing to answer to without a job id; retrying cannot fix the bytes, so drop it loudly
+                // nothing to answer to without a job id: to verigen.verify.jobs.dlt with the reason (enable-dlq)
                 meters.counter("verigen.verifier.malformed").increment();
-                DroppedMessages.count(meters, Topics.VERIFICATION_JOBS, DroppedMessages.MALFORMED);
-                log.warn("dropping malformed verification job (topic {}, offset {}): {}",
+                log.warn("dead-lettering malformed verification job (topic {}, offset {}): {}",
                         message.getHeaders().get(KafkaHeaders.RECEIVED_TOPIC),
                         message.getHeaders().get(KafkaHeaders.OFFSET), e.getMessage());
-                return null; // a null result sends nothing
+                throw e;
             }
             VerificationResult result;
             try (JobSpans.Job span = spans.start("verigen.verifier.verify", job.meta().runId(), job.meta().stepId(),

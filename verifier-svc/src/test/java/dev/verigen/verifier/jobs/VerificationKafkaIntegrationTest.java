@@ -97,6 +97,9 @@ class VerificationKafkaIntegrationTest {
             assertThat(failed.verdicts()).isEmpty();
 
             assertThat(meters.counter("verigen.verifier.malformed").count()).isEqualTo(1.0);
+            // dead-lettered once, with its reason: to verigen.verify.jobs.dlt, counted by topic and reason
+            assertThat(meters.counter("verigen.dead.letters", "topic", Topics.VERIFICATION_JOBS, "reason", "malformed")
+                    .count()).isEqualTo(1.0);
         }
     }
 
