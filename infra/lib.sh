@@ -24,6 +24,8 @@ declare -A SVC_PORT=(
 declare -A SVC_MODULE=([gpu-worker-arith]=gpu-worker)
 declare -A SVC_ENV=(
   [gpu-worker-arith]="WORKER_POOL=arith-tiny WORKER_BACKEND=llamacpp LLAMACPP_MODEL_PATH=${VERIGEN_ARITH_MODEL:-$VERIGEN_ROOT/models/arith-tiny.gguf}"
+  # the SQL sandbox's set-up login: not the superuser (infra/sql-sandbox-provision.sql makes it)
+  [verifier-svc]="VERIGEN_SQL_ADMIN_USER=verigen_sql_admin"
 )
 ALL_SERVICES=(orchestrator-svc verifier-svc reward-model-svc generator-svc gpu-worker gpu-worker-arith gateway)
 WAVE1=(orchestrator-svc verifier-svc reward-model-svc)
@@ -257,6 +259,11 @@ ensure_postgres() {
       || die "could not create database $PG_DB (is trust auth on for postgres@$PG_HOST?)"
     say "created database $PG_DB"
   fi
+  # verifier-svc sets its SQL sandbox up as verigen_sql_admin (CREATEDB, CREATEROLE; not a superuser): what only a
+  # superuser can do for it is done here, once per start (the script is idempotent)
+  psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -q -v admin=verigen_sql_admin -v sandbox=verigen_sql_sandbox \
+       -v db=verigen_sql_sandbox -f "$VERIGEN_ROOT/infra/sql-sandbox-provision.sql" >/dev/null \
+    || die "could not provision the SQL sandbox (infra/sql-sandbox-provision.sql)"
 }
 
 stop_postgres_if_ours() {

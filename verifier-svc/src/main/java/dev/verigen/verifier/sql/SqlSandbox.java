@@ -146,9 +146,14 @@ public class SqlSandbox {
                 if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
                     ignoring("42710", () -> s.execute("CREATE ROLE " + ident(role) + " LOGIN"));
                 }
-                s.execute("ALTER ROLE " + ident(role) + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"
-                        + " NOREPLICATION NOBYPASSRLS CONNECTION LIMIT " + props.maxConnections() + " PASSWORD "
+                // only a superuser may even name the superuser-only attributes; a login that is not one cannot have
+                // given them either, and requireUnprivileged checks they are off
+                boolean superuser = Boolean.TRUE.equals(superuser(c));
+                s.execute("ALTER ROLE " + ident(role) + " WITH LOGIN" + (superuser ? " NOSUPERUSER" : "")
+                        + " NOCREATEDB NOCREATEROLE NOINHERIT" + (superuser ? " NOREPLICATION NOBYPASSRLS" : "")
+                        + " CONNECTION LIMIT " + props.maxConnections() + " PASSWORD "
                         + (props.sandboxPassword().isEmpty() ? "NULL" : literal(props.sandboxPassword())));
+                requireUnprivileged(c, role);
                 // session defaults of the role: in force even before the per-transaction SET LOCALs
                 long ms = props.statementTimeout().toMillis();
                 s.execute("ALTER ROLE " + ident(role) + " SET statement_timeout = " + ms);
@@ -170,9 +175,62 @@ public class SqlSandbox {
                 }
                 try (Connection d = DriverManager.getConnection(props.url(), admin)) {
                     setUpDatabase(d, db, role);
+                    requireRevoked(d, role);
+                }
+                if (Boolean.TRUE.equals(superuser(c))) {
+                    log.warn("the SQL sandbox is set up by {}, a superuser: give it a login of its own with CREATEDB and "
+                            + "CREATEROLE only (infra/sql-sandbox-provision.sql; verifier-svc/README.md)",
+                            props.adminUser());
                 }
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + SETUP_LOCK + ")");
+            }
+        }
+    }
+
+    private static void requireUnprivileged(Connection c, String role) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT rolsuper OR rolreplication OR rolbypassrls OR rolcreatedb"
+                + " OR rolcreaterole FROM pg_roles WHERE rolname = ?")) {
+            q.setString(1, role);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    throw new IllegalStateException("the sandbox role " + role + " holds a privileged attribute "
+                            + "(superuser, replication, bypassrls, createdb or createrole) that the set-up login cannot "
+                            + "take away: a superuser must (ALTER ROLE " + role + " NOSUPERUSER NOREPLICATION NOBYPASSRLS)");
+                }
+            }
+        }
+    }
+
+    private static Boolean superuser(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            return rs.next() ? rs.getBoolean(1) : null;
+        }
+    }
+
+    /**
+     * Fails the setup when the sandbox role may still call one of {@link #REVOKED_FUNCTIONS}. Only their owner (the
+     * bootstrap superuser) can revoke them, so a set-up login that is not a superuser depends on a superuser having
+     * done it once ({@code infra/sql-sandbox-provision.sql}); its own REVOKEs then only warn. Fail closed: a sandbox
+     * whose queries could change their own statement timeout or kill other sessions is no sandbox.
+     */
+    private static void requireRevoked(Connection d, String role) throws SQLException {
+        try (PreparedStatement q = d.prepareStatement("SELECT p.oid::regprocedure::text FROM pg_proc p"
+                + " WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = ANY (?)"
+                + " AND has_function_privilege(?, p.oid, 'EXECUTE') ORDER BY 1")) {
+            q.setArray(1, d.createArrayOf("text", REVOKED_FUNCTIONS.toArray()));
+            q.setString(2, role);
+            List<String> open = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    open.add(rs.getString(1));
+                }
+            }
+            if (!open.isEmpty()) {
+                throw new IllegalStateException("the sandbox role " + role + " may still call " + open.size()
+                        + " functions it must not (" + open.getFirst() + ", ...): a set-up login that is not a "
+                        + "superuser cannot revoke them; run infra/sql-sandbox-provision.sql once as a superuser");
             }
         }
     }
@@ -186,8 +244,11 @@ public class SqlSandbox {
             s.execute("GRANT CONNECT ON DATABASE " + ident(db) + " TO " + ident(role));
             s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
             s.execute("REVOKE ALL ON SCHEMA public FROM " + ident(role));
+            // only those this login can still call: one that can no longer has had them revoked by a superuser
+            // (infra/sql-sandbox-provision.sql), and revoking what it holds no privilege on is an error
             try (PreparedStatement functions = d.prepareStatement("SELECT p.oid::regprocedure::text FROM pg_proc p"
-                    + " WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = ANY (?)")) {
+                    + " WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname = ANY (?)"
+                    + " AND has_function_privilege(p.oid, 'EXECUTE')")) {
                 functions.setArray(1, d.createArrayOf("text", REVOKED_FUNCTIONS.toArray()));
                 List<String> signatures = new ArrayList<>();
                 try (ResultSet rs = functions.executeQuery()) {

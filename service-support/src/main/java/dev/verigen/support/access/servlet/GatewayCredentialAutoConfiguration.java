@@ -6,9 +6,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
@@ -18,8 +20,21 @@ import org.springframework.core.Ordered;
  * is a servlet web server.
  */
 @AutoConfiguration
+@Conditional(GatewayCredentialAutoConfiguration.NotReactive.class)
 @EnableConfigurationProperties(ServiceAccessProperties.class)
 public class GatewayCredentialAutoConfiguration {
+
+    /** Not the gateway (the one reactive service): it holds the credential itself and sends it. */
+    static class NotReactive extends NoneNestedConditions {
+
+        NotReactive() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+        static class Reactive {
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(GatewayCredentialAutoConfiguration.class);
 
