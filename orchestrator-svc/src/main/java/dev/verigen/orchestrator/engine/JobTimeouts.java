@@ -57,7 +57,13 @@ public class JobTimeouts {
         this.maxAttempts = properties.limits().maxJobAttempts();
     }
 
-    @Scheduled(fixedDelayString = "${verigen.orchestrator.timeout-sweep-interval:5s}")
+    /*
+     * Not at once after a start: results that arrived while this instance (or every instance) was down are still
+     * waiting in Kafka, and a job whose deadline passed meanwhile may well be answered there. Sweeping first would burn
+     * an attempt of each (and fail the step on its last attempt) for nothing.
+     */
+    @Scheduled(fixedDelayString = "${verigen.orchestrator.timeout-sweep-interval:5s}",
+            initialDelayString = "${verigen.orchestrator.timeout-sweep-initial-delay:20s}")
     public void sweep() {
         for (StepRepository.Expired expired : steps.expiredJobs(clock.instant(), BATCH)) {
             UUID jobId = expired.jobId();

@@ -39,6 +39,7 @@ class RunLifecycleIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("verigen.orchestrator.timeout-sweep-interval", () -> "200ms");
+        registry.add("verigen.orchestrator.timeout-sweep-initial-delay", () -> "0s");
     }
 
     @LocalServerPort
