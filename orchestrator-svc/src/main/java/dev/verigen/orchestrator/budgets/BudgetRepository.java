@@ -240,17 +240,31 @@ public class BudgetRepository {
                               set reserved_tokens = greatest(0, b.reserved_tokens - r.back_tokens),
                                   reserved_calls = greatest(0, b.reserved_calls - r.back_calls),
                                   reserved_flops = greatest(0, b.reserved_flops - r.back_flops),
-                                  used_tokens = b.used_tokens + r.leased_used_tokens,
-                                  used_calls = b.used_calls + r.leased_used_calls,
-                                  used_flops = b.used_flops + r.leased_used_flops
+                                  used_tokens = b.used_tokens + %1$s,
+                                  used_calls = b.used_calls + %2$s,
+                                  used_flops = b.used_flops + %3$s,
+                                  overrun_tokens = b.overrun_tokens + r.leased_used_tokens - %1$s,
+                                  overrun_calls = b.overrun_calls + r.leased_used_calls - %2$s,
+                                  overrun_flops = b.overrun_flops + r.leased_used_flops - %3$s
                              from r where b.id = r.tid
                            returning b.id)
                 update budgets set lease_tokens = least(lease_tokens, leased_reserved_tokens),
                                    lease_calls = least(lease_calls, leased_reserved_calls),
                                    lease_flops = least(lease_flops, leased_reserved_flops),
                                    leased_used_tokens = 0, leased_used_calls = 0, leased_used_flops = 0
-                 where run_id = :run and lease_budget_id is not null and exists (select 1 from t)""")
+                 where run_id = :run and lease_budget_id is not null and exists (select 1 from t)""".formatted(
+                        leaseBookable("tokens"), leaseBookable("calls"), leaseBookable("flops")))
                 .param("run", runId).update();
+    }
+
+    /**
+     * What of a lease's spending fits under the tenant's cap once the lease's unused part goes back: usage within the
+     * lease always does (the lease held it); a late result booked on the lease beyond its size may not.
+     */
+    private static String leaseBookable(String unit) {
+        return ("least(r.leased_used_%1$s, case when b.max_%1$s is null then r.leased_used_%1$s"
+                + " else greatest(0, b.max_%1$s - b.used_%1$s - greatest(0, b.reserved_%1$s - r.back_%1$s)) end)")
+                .formatted(unit);
     }
 
     private static Reservation.Refused refusal(Reservation.Scope scope, Amount wanted, Optional<BudgetRow> row) {

@@ -54,16 +54,19 @@ public class ComputeOptimalArms implements BatchArms {
     @Override
     public List<FieldError> check(ExperimentSpec.Arm arm, int pipeline, int budget, List<SuiteItem> items) {
         List<FieldError> errors = new ArrayList<>();
+        // the budget is checked even when the options are invalid, so one answer names every field to fix
+        JsonNode unit = arm.pipeline().path("options").path("budgetUnit");
+        boolean flops = unit.isString() && "flops".equals(unit.stringValue());
+        if (flops && arm.budget().maxFlops() == null) {
+            errors.add(new FieldError("budgets[" + budget + "].maxFlops", "compute_optimal with budgetUnit flops "
+                    + "allocates an eFLOPs budget across the batch: give budgets with maxFlops (per item, on "
+                    + "average)"));
+        } else if (!flops && arm.budget().maxTokens() == null) {
+            errors.add(new FieldError("budgets[" + budget + "].maxTokens", "compute_optimal allocates a token "
+                    + "budget across the batch: give budgets with maxTokens (per item, on average)"));
+        }
         try {
-            Options options = options(arm, 0L, items);
-            if (options.budgetUnit() == Options.BudgetUnit.FLOPS && arm.budget().maxFlops() == null) {
-                errors.add(new FieldError("budgets[" + budget + "].maxFlops", "compute_optimal with budgetUnit flops "
-                        + "allocates an eFLOPs budget across the batch: give budgets with maxFlops (per item, on "
-                        + "average)"));
-            } else if (options.budgetUnit() == Options.BudgetUnit.TOKENS && arm.budget().maxTokens() == null) {
-                errors.add(new FieldError("budgets[" + budget + "].maxTokens", "compute_optimal allocates a token "
-                        + "budget across the batch: give budgets with maxTokens (per item, on average)"));
-            }
+            options(arm, 0L, items);
         } catch (Options.InvalidOptions invalid) {
             for (FieldError e : invalid.errors()) {
                 String field = e.field().startsWith(Options.PATH + ".") ? e.field().substring(Options.PATH.length() + 1)

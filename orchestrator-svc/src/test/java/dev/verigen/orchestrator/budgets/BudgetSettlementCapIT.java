@@ -95,13 +95,28 @@ class BudgetSettlementCapIT {
 
         assertThat(row("run_id = :id", run)).containsEntry("used_tokens", 200L).containsEntry("reserved_tokens", 800L)
                 .containsEntry("overrun_tokens", 300L);
-        // the tenant's budget had room for all of it
+        // the tenant's row hears of the run's spending when the run gives its lease back; its budget had room for all
+        budgets.releaseLease(run);
         assertThat(row("id = :id", granted.tenantBudgetId())).containsEntry("used_tokens", 500L)
                 .containsEntry("overrun_tokens", 0L);
         Map<String, Object> capCheck = jdbc.sql("""
                 select bool_and(used_tokens + reserved_tokens <= coalesce(max_tokens, used_tokens + reserved_tokens))
                   from budgets""").query().singleRow();
         assertThat(capCheck.values()).containsExactly(true);
+    }
+
+    @Test
+    void aLeaseThatSpentBeyondItsTenantsCapBooksTheRestAsTheTenantsOverrun() {
+        UUID run = run("tight-tenant", null, null, null);
+        budgets.putTenant("tight-tenant", 1_000L, null, null);
+        var granted = (Reservation.Granted) budgets.reserve(run, "tight-tenant", new Amount(600, 1, 0));
+        budgets.settle(run, granted.tenantBudgetId(), new Amount(600, 1, 0), Amount.ZERO);
+        // late results on the lease: 1,400 tokens where the tenant's whole budget is 1,000
+        budgets.settle(run, granted.tenantBudgetId(), Amount.ZERO, new Amount(1_400, 1, 0));
+        budgets.releaseLease(run);
+
+        assertThat(row("id = :id", granted.tenantBudgetId())).containsEntry("used_tokens", 1_000L)
+                .containsEntry("reserved_tokens", 0L).containsEntry("overrun_tokens", 400L);
     }
 
     @Test
