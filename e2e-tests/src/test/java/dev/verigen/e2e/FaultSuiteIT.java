@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FaultSuiteIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int RUNS_PER_FAULT = Integer.getInteger("verigen.faults.runs", 20);
+    private static final int RUNS_PER_FAULT = Integer.getInteger("verigen.faults.runs", 60);
     private static final List<String> RESULT_TOPICS = List.of("verigen.gen.results", "verigen.verify.results",
             "verigen.score.results");
 
@@ -67,6 +67,8 @@ class FaultSuiteIT {
     private final List<CompletableFuture<String>> submitted = new ArrayList<>();
     private final AtomicInteger seeds = new AtomicInteger();
     private final Map<String, Integer> kills = new LinkedHashMap<>();
+    /** Jobs dispatched and not yet answered when each fault struck: what a fault may make a service execute twice. */
+    private final Map<String, Long> inFlight = new LinkedHashMap<>();
 
     private PostgresProcess postgres;
     private KafkaProcess kafka;
@@ -170,6 +172,10 @@ class FaultSuiteIT {
         assertThat(overspent).as("budgets overspent").isZero();
         assertThat(stillReserved).as("budgets left reserved").isZero();
         assertThat(offTheBooks).as("budgets whose used differs from the sum of their usage rows").isZero();
+        // a service executes a job again only when a fault caught it in flight (its offset not yet committed)
+        assertThat(executedTwice.values().stream().mapToLong(Long::longValue).sum())
+                .as("jobs executed twice, against the jobs in flight when the faults struck")
+                .isLessThanOrEqualTo(inFlight.values().stream().mapToLong(Long::longValue).sum());
     }
 
     @FunctionalInterface
@@ -188,6 +194,7 @@ class FaultSuiteIT {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> !platform.alive("orchestrator-svc")
                         || count("select count(*) from steps") - before >= RUNS_PER_FAULT / 2);
+        inFlight.merge(name, count("select count(*) from steps where status = 'PENDING'"), Long::sum);
         fault.inject();
         fault(name);
     }
@@ -290,7 +297,10 @@ class FaultSuiteIT {
         out.append("| runs SUCCEEDED | ").append(succeeded).append(" |\n");
         out.append("| faults injected | ").append(kills.values().stream().mapToInt(Integer::intValue).sum())
                 .append(" |\n");
-        kills.forEach((k, n) -> out.append("| · ").append(k).append(" | ").append(n).append(" |\n"));
+        kills.forEach((k, n) -> out.append("| · ").append(k).append(" | ").append(n)
+                .append(inFlight.containsKey(k) ? " (" + inFlight.get(k) + " jobs in flight)" : "").append(" |\n"));
+        out.append("| jobs in flight when the faults struck (dispatched, unanswered) | ")
+                .append(inFlight.values().stream().mapToLong(Long::longValue).sum()).append(" |\n");
         out.append("| jobs (steps) | ").append(steps).append(" |\n");
         out.append("| jobs re-sent by the timeout sweep (attempt > 1) | ").append(resent).append(" |\n");
         executedTwice.forEach((t, n) -> out.append("| jobs executed twice (same attempt answered again on ")

@@ -50,7 +50,9 @@ public class ExperimentController {
     @GetMapping
     public List<Map<String, Object>> list(Caller caller) {
         return experiments.list(caller.tenant(), 100).stream().map(r -> Map.<String, Object>of("id", r.id(), "name", r.name(),
-                "status", r.status().name(), "dataset", r.dataset(), "createdAt", r.createdAt())).toList();
+                "status", r.status().name(), "dataset", r.dataset(), "items", r.items().size(),
+                "arms", r.spec().arms().stream().map(ExperimentSpec.Arm::name).toList(),
+                "createdAt", r.createdAt())).toList();
     }
 
     @GetMapping("/{id}")

@@ -88,6 +88,17 @@ class ExperimentsIT {
         }
         assertThat(jdbc.sql("select count(*) from runs where experiment_id = :id").param("id", id)
                 .query(Long.class).single()).isEqualTo(18);
+        // the list says enough for a table of experiments (the dashboard's): items and arms
+        JsonNode listed = null;
+        for (JsonNode e : get("/v1/experiments")) {
+            if (e.get("id").asString().equals(id.toString())) {
+                listed = e;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("items").asInt()).isEqualTo(3);
+        assertThat(listed.get("arms").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("verified", "majority", "orm");
 
         Map<String, JsonNode> arms = arms(get("/v1/experiments/" + id + "/results"));
         assertThat(arms.get("verified").get("accuracy").asDouble()).isEqualTo(1.0);
