@@ -38,6 +38,7 @@ class DashboardTest {
     private static final String RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0001";
     private static final String BIG_RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0002";
     private static final String EXPERIMENT = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0003";
+    private static final String ARCHON_RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0004";
 
     static {
         API.answer("acme", "GET", "/v1/whoami",
@@ -52,6 +53,8 @@ class DashboardTest {
         API.answer("acme", "GET", "/v1/runs/" + RUN + "/trace", json(trace(RUN, 3)));
         API.answer("acme", "GET", "/v1/runs/" + BIG_RUN, json(run(BIG_RUN, 1000)));
         API.answer("acme", "GET", "/v1/runs/" + BIG_RUN + "/trace", json(trace(BIG_RUN, 1000)));
+        API.answer("acme", "GET", "/v1/runs/" + ARCHON_RUN, json(run(ARCHON_RUN, 4)));
+        API.answer("acme", "GET", "/v1/runs/" + ARCHON_RUN + "/trace", json(archonTrace(ARCHON_RUN)));
         API.answer("acme", "GET", "/v1/experiments", json(List.of(map("id", EXPERIMENT, "name", "<b>bon</b> vs vote",
                 "status", "SUCCEEDED", "dataset", "sim-math", "items", 3, "arms", List.of(), "createdAt",
                 "2026-01-01T00:00:00Z"))));
@@ -154,8 +157,24 @@ class DashboardTest {
         assertThat(page.body()).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
         assertThat(page.body()).contains("id=\"selectedAnswer\">85<");
         assertThat(page.body()).contains("class=\"node pass selected\"");
+        assertThat(page.body()).as("only an Archon run is drawn in layers").doesNotContain("band-label");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
                 csp -> assertThat(csp).contains("script-src 'self'"));
+    }
+
+    @Test
+    void anArchonRunIsDrawnAsCaptionedLayerBandsWithItsNamesEscaped() throws Exception {
+        String cookie = signIn(ACME);
+        HttpResponse<String> page = get("/ui/runs/" + ARCHON_RUN, cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body).contains("id=\"layersLegend\"").doesNotContain("<b>draft</b>");
+        assertThat(body).contains("class=\"band-label\">Layer 0 · generator “&lt;b&gt;draft&lt;/b&gt;”</text>")
+                .contains("class=\"band-label\">Layer 1 · fuser</text>");
+        assertThat(body).contains("role=\"group\" aria-label=\"Layer 1 · fuser: 3 candidates in from "
+                + "&lt;b&gt;draft&lt;/b&gt;, 1 produced, 1 passed on\"");
+        assertThat(body).contains("class=\"edge feeds selected-path\"").contains("node pass selected role kept");
+        assertThat(body.split("class=\"edge feeds", -1)).hasSize(4);
     }
 
     @Test
@@ -283,6 +302,26 @@ class DashboardTest {
         }
         return map("runId", id, "status", "SUCCEEDED", "strategy", "best_of_n", "createdAt", "2026-01-01T00:00:00Z",
                 "selectedCandidateId", uuid(id, 1), "steps", steps, "candidates", candidates);
+    }
+
+    /** Three samples of a layer named {@code <b>draft</b>}, fused by the next layer into the answer. */
+    private static Map<String, Object> archonTrace(String id) {
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Map<String, Object> c = candidate(id, i, i == 3);
+            c.put("label", i < 3 ? "archon/L0/gen/0" : "archon/L1/fuse/0");
+            c.put("role", i < 3 ? "GENERATE" : "FUSE");
+            candidates.add(c);
+        }
+        List<String> samples = List.of(uuid(id, 0), uuid(id, 1), uuid(id, 2));
+        return map("runId", id, "status", "SUCCEEDED", "strategy", "archon", "createdAt", "2026-01-01T00:00:00Z",
+                "selectedCandidateId", uuid(id, 3), "steps", List.of(), "candidates", candidates,
+                "layers", List.of(
+                        map("position", 1, "name", "layer-1", "type", "fuser", "components", 1,
+                                "from", List.of("<b>draft</b>"), "status", "DONE", "inputs", samples,
+                                "outputs", List.of(uuid(id, 3))),
+                        map("position", 0, "name", "<b>draft</b>", "type", "generator", "components", 1,
+                                "from", List.of(), "status", "DONE", "inputs", List.of(), "outputs", samples)));
     }
 
     private static Map<String, Object> map(Object... kv) {

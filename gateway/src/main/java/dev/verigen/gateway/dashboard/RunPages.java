@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code /ui/runs} (the list: {@code GET /v1/runs} with its filters and cursor) and {@code /ui/runs/{id}} (a run:
- * {@code GET /v1/runs/{id}} and its trace, drawn as a search tree and a job timeline, refreshed by htmx while it runs).
+ * {@code GET /v1/runs/{id}} and its trace, drawn as a search tree, or an Archon run as its layers, and a job timeline,
+ * refreshed by htmx while it runs).
  */
 @Controller
 public class RunPages {
@@ -134,7 +135,10 @@ public class RunPages {
             Map<String, Object> trace = (Map<String, Object>) t.getT2().value(api.json());
             String selected = Objects.toString(trace.get("selectedCandidateId"), null);
             List<Map<String, Object>> roots = (List<Map<String, Object>>) trace.getOrDefault("candidates", List.of());
-            SearchTree.Layout tree = SearchTree.layout(roots, selected);
+            List<ArchonLayer> layers = ArchonLayer.of(trace.get("layers"));
+            // an Archon run's fused and ranked candidates have no parent: its layers say what fed what
+            SearchTree.Layout tree = layers.isEmpty() ? SearchTree.layout(roots, selected)
+                    : LayerBands.layout(roots, layers, selected);
             model.addAttribute("run", r);
             model.addAttribute("trace", trace);
             model.addAttribute("running", "RUNNING".equals(r.get("status")));

@@ -36,8 +36,15 @@ public final class SearchTree {
     public record Edge(int x1, int y1, int x2, int y2, String css) {
     }
 
-    public record Layout(List<Node> nodes, List<Edge> edges, int width, int height, int total, int shown,
-                         int hidden) {
+    /**
+     * A captioned horizontal band behind a row of nodes (an Archon layer); {@code title} is its accessible name.
+     */
+    public record Band(int x, int y, int width, int height, String caption, String title) {
+    }
+
+    /** {@code bands} is empty for a tree drawn from lineage alone. */
+    public record Layout(List<Node> nodes, List<Edge> edges, List<Band> bands, int width, int height, int total,
+                         int shown, int hidden) {
     }
 
     private SearchTree() {
@@ -73,7 +80,7 @@ public final class SearchTree {
         int maxDepth = nodes.stream().mapToInt(Node::depth).max().orElse(0);
         int width = Math.max(column[0], 1) * COLUMN + 2 * MARGIN;
         int height = (maxDepth + 1) * ROW + 2 * MARGIN;
-        return new Layout(nodes, edges, width, height, total, shown[0], Math.max(0, total - shown[0]));
+        return new Layout(nodes, edges, List.of(), width, height, total, shown[0], Math.max(0, total - shown[0]));
     }
 
     @SuppressWarnings("unchecked")
@@ -175,6 +182,13 @@ public final class SearchTree {
         shown[0]++;
         Map<String, Object> c = box.candidate;
         String id = (String) c.get("id");
+        nodes.add(new Node(id, px(box), py(box), String.valueOf(c.get("index")), css(c, selectedId, selectedPath),
+                title(c, selectedId), false, c, box.depth));
+    }
+
+    /** How a candidate's node is drawn: its verdict, whether it is selected or on the way there, what kind it is. */
+    static String css(Map<String, Object> c, String selectedId, Set<String> selectedPath) {
+        String id = (String) c.get("id");
         String verdict = verdict(c);
         StringBuilder css = new StringBuilder("node");
         css.append(verdict == null ? " unverified" : " " + verdict.toLowerCase(java.util.Locale.ROOT));
@@ -188,19 +202,23 @@ public final class SearchTree {
         } else if (!Boolean.TRUE.equals(c.get("complete"))) {
             css.append(" step"); // a partial solution a step-wise search continues
         }
-        String role = Objects.toString(c.get("role"), "GENERATE");
-        if (!"GENERATE".equals(role)) {
+        if (!"GENERATE".equals(Objects.toString(c.get("role"), "GENERATE"))) {
             css.append(" role");
         }
+        return css.toString();
+    }
+
+    /** A candidate node's tooltip and accessible name. */
+    static String title(Map<String, Object> c, String selectedId) {
+        String verdict = verdict(c);
+        String role = Objects.toString(c.get("role"), "GENERATE");
         Double score = bestScore(c) == Double.NEGATIVE_INFINITY ? null : bestScore(c);
-        String title = "#" + c.get("index") + " " + role.toLowerCase(java.util.Locale.ROOT)
-                       + (blank(c.get("label")) ? "" : " " + c.get("label"))
-                       + (verdict == null ? "" : ", verdict " + verdict)
-                       + (score == null ? "" : ", score " + String.format(java.util.Locale.ROOT, "%.3f", score))
-                       + ", " + c.get("completionTokens") + " tokens"
-                       + (id.equals(selectedId) ? ", SELECTED" : "");
-        nodes.add(new Node(id, px(box), py(box), String.valueOf(c.get("index")), css.toString(), title, false, c,
-                box.depth));
+        return "#" + c.get("index") + " " + role.toLowerCase(java.util.Locale.ROOT)
+               + (blank(c.get("label")) ? "" : " " + c.get("label"))
+               + (verdict == null ? "" : ", verdict " + verdict)
+               + (score == null ? "" : ", score " + String.format(java.util.Locale.ROOT, "%.3f", score))
+               + ", " + c.get("completionTokens") + " tokens"
+               + (c.get("id").equals(selectedId) ? ", SELECTED" : "");
     }
 
     private static boolean blank(Object o) {
@@ -229,16 +247,18 @@ public final class SearchTree {
         return best;
     }
 
-    /** Every drawn candidate in drawing order (depth first), for the node list under the drawing. */
+    /**
+     * Every drawn candidate once, in index order, for the node list under the drawing (a layered drawing may show a
+     * candidate in several bands).
+     */
     public static List<Map<String, Object>> listed(Layout layout) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        Map<String, Node> byId = new LinkedHashMap<>();
-        layout.nodes().forEach(n -> byId.put(n.id(), n));
+        Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
         for (Node n : layout.nodes()) {
             if (n.candidate() != null) {
-                out.add(n.candidate());
+                byId.putIfAbsent(n.id(), n.candidate());
             }
         }
+        List<Map<String, Object>> out = new ArrayList<>(byId.values());
         out.sort(Comparator.comparingInt(c -> ((Number) c.getOrDefault("index", 0)).intValue()));
         return out;
     }

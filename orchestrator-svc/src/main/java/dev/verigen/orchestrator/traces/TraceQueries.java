@@ -93,7 +93,7 @@ public class TraceQueries {
                 .list();
         return new TraceView(run.id(), run.status().name(), run.spec().strategy(), run.createdAt(), run.finishedAt(),
                 run.selectedCandidateId(), TraceTree.totals(usage), TraceTree.steps(steps, candidates, usage),
-                TraceTree.candidates(candidates, verdicts, scores), usage);
+                TraceTree.candidates(candidates, verdicts, scores), usage, ArchonLayers.of(run.spec(), run.memo()));
     }
 
     /** What the step's stored action says it ran on; the run's spec fills in what the action left to it. */

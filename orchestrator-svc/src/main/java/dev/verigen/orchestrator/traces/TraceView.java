@@ -6,14 +6,15 @@ import java.util.UUID;
 
 /**
  * Everything a run did, as {@code GET /v1/runs/{id}/trace} shows it: its steps in dispatch order, its candidates as
- * a tree (a continuation, refinement or critique under the candidate it works from; fresh samples at the top), and
- * every usage row.
+ * a tree (a continuation, refinement or critique under the candidate it works from; fresh samples at the top),
+ * every usage row, and for a layered strategy (archon) its layers.
  *
  * @param totals the sum of {@code usage}
+ * @param layers an Archon run's layers in the order they run; empty for every other strategy
  */
 public record TraceView(UUID runId, String status, String strategy, Instant createdAt, Instant finishedAt,
                         UUID selectedCandidateId, UsageView totals, List<StepNode> steps, List<CandidateNode> candidates,
-                        List<UsageEntry> usage) {
+                        List<UsageEntry> usage, List<LayerNode> layers) {
 
     /**
      * One dispatched job.
@@ -67,5 +68,23 @@ public record TraceView(UUID runId, String status, String strategy, Instant crea
         UsageView view() {
             return new UsageView(promptTokens, completionTokens, calls, engineMs, wallMs, flops);
         }
+    }
+
+    /**
+     * One Archon layer: which candidates it worked on and which it passed on. Its own jobs' candidates carry the
+     * label {@code archon/L<position>/...}; fused and ranked ones have no parent, so only this says where they came
+     * from.
+     *
+     * @param position   where it runs (its jobs' label says {@code L<position>})
+     * @param type       its components' type ({@code generator}, {@code fuser}, ...)
+     * @param components how many components it has (more than one: an ensemble)
+     * @param from       the layers whose output is its input
+     * @param status     DONE (its output is settled), RUNNING (its jobs went out; a run that ended meanwhile leaves
+     *                   it so) or PENDING
+     * @param inputs     the candidates it received, in order; empty while PENDING
+     * @param outputs    the candidates it passed on, in order; empty until DONE
+     */
+    public record LayerNode(int position, String name, String type, int components, List<String> from, String status,
+                            List<UUID> inputs, List<UUID> outputs) {
     }
 }

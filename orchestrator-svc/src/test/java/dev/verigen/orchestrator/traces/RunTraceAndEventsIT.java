@@ -146,6 +146,45 @@ class RunTraceAndEventsIT {
         }
         assertThat(trace.at("/totals/flops").asDouble()).isEqualTo(flops).isEqualTo(run.at("/budget/usedFlops").asDouble());
         assertThat(trace.at("/totals/calls").asLong()).isEqualTo(6);
+        assertThat(trace.get("layers")).as("only a layered strategy has layers").isEmpty();
+    }
+
+    @Test
+    void anArchonRunsTraceShowsWhatEachLayerReceivedAndPassedOn() throws Exception {
+        // no verifier and no reward model: the run ends in the decision that settles the last layer
+        String id = create("""
+                {"pipeline": {"strategy": "archon", "model": "sim-math", "maxTokens": 50, "seed": 1,
+                              "options": {"layers": [[{"type": "generator", "samples": 3}],
+                                                     [{"type": "ranker", "topK": 2}], [{"type": "fuser"}]]}},
+                 "input": {"prompt": "What is 40 + 2?"}, "budget": {"maxTokens": 20000, "maxCalls": 20}}""");
+        JsonNode run = awaitFinished(id);
+        assertThat(run.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        JsonNode trace = JSON.readTree(get("/v1/runs/" + id + "/trace").body());
+
+        JsonNode layers = trace.get("layers");
+        assertThat(layers).hasSize(3);
+        assertThat(layers.findValuesAsString("type")).containsExactly("generator", "ranker", "fuser");
+        assertThat(layers.findValuesAsString("status")).containsOnly("DONE");
+        assertThat(layers.findValues("position").stream().map(JsonNode::asInt)).containsExactly(0, 1, 2);
+        List<String> generated = new ArrayList<>();
+        String fused = null;
+        for (JsonNode c : trace.get("candidates")) {
+            String label = c.get("label").stringValue();
+            if (label.startsWith("archon/L0/gen/")) {
+                generated.add(c.get("id").stringValue());
+            } else if (label.startsWith("archon/L2/fuse/")) {
+                fused = c.get("id").stringValue();
+            }
+        }
+        assertThat(layers.get(0).get("inputs")).isEmpty();
+        assertThat(strings(layers.get(0).get("outputs"))).hasSize(3).containsExactlyElementsOf(generated);
+        assertThat(strings(layers.get(1).get("inputs"))).isEqualTo(generated);
+        // the ranking "Answer: 41" names no candidate, so the written order stands and the first two go on
+        assertThat(strings(layers.get(1).get("outputs"))).isEqualTo(generated.subList(0, 2));
+        assertThat(strings(layers.get(2).get("from"))).containsExactly(layers.get(1).get("name").stringValue());
+        assertThat(strings(layers.get(2).get("inputs"))).isEqualTo(generated.subList(0, 2));
+        assertThat(strings(layers.get(2).get("outputs"))).containsExactly(fused)
+                .containsExactly(trace.get("selectedCandidateId").stringValue());
     }
 
     @Test
@@ -364,9 +403,13 @@ class RunTraceAndEventsIT {
     }
 
     private String start(String promptSuffix) throws Exception {
+        return create(BODY.formatted(promptSuffix));
+    }
+
+    private String create(String body) throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri("/v1/runs"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(promptSuffix))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         return JSON.readTree(created.body()).get("id").stringValue();

@@ -80,9 +80,11 @@ public final class ArchonPipeline {
 
     /** The last layer is done: judge its candidates with the run's verifier and reward model, then answer. */
     private List<Action> conclude(RunState state, ArchonMemo memo, Allowance allowance) {
+        // remembered even when the run ends here: the trace reads every layer's output from the memo
+        Action remember = new Action.Remember(memo.toFinal());
         List<RunState.Candidate> finalists = finalists(state, memo);
         if (finalists.isEmpty()) {
-            return List.of(failure(state));
+            return List.of(remember, failure(state));
         }
         List<Action> actions = new ArrayList<>();
         List<UUID> unchecked = finalists.stream().filter(c -> c.verdict() == null).map(RunState.Candidate::id).toList();
@@ -96,9 +98,9 @@ public final class ArchonPipeline {
             actions.add(new Action.Score(unscored.stream().map(RunState.Candidate::id).toList()));
         }
         if (actions.isEmpty()) {
-            return List.of(finish(state, memo));
+            return List.of(remember, finish(state, memo));
         }
-        actions.addFirst(new Action.Remember(memo.toFinal()));
+        actions.addFirst(remember);
         return actions;
     }
 

@@ -136,8 +136,12 @@ class ArchonTest {
         var ranking = candidate(3, "archon/L1/rank", Role.RANK, "Ranking: 2, 3, 1", null, null, null, "sim-math");
         var actions = decide(twoLayers, List.of(done(StepKind.GENERATION, "archon/L1/rank")), List.of(g0, g1, g2, ranking),
                 memo);
-        assertThat(actions).singleElement().isInstanceOfSatisfying(Action.Finish.class,
+        // the last layer's output is remembered before the run ends, for the trace to show
+        assertThat(actions.getFirst()).isEqualTo(new Action.Remember(memo.completed(1, "layer-1", ids(g1, g2, g0),
+                List.of()).toFinal()));
+        assertThat(actions.getLast()).isInstanceOfSatisfying(Action.Finish.class,
                 f -> assertThat(f.candidateId()).isEqualTo(g1.id()));
+        assertThat(actions).hasSize(2);
     }
 
     @Test
@@ -240,8 +244,9 @@ class ArchonTest {
     void aFirstLayerTheBudgetCannotPayForFailsTheRun() {
         var actions = archon.decide(state(spec(rankFuse), new RunState.Budget(100L, null, 0, 0, 0, 0), List.of(),
                 List.of(), null), new RunEvent.Started());
-        assertThat(actions).singleElement().isInstanceOfSatisfying(Action.Fail.class,
+        assertThat(actions.getLast()).isInstanceOfSatisfying(Action.Fail.class,
                 f -> assertThat(f.code()).isEqualTo("budget_exhausted"));
+        assertThat(actions).hasSize(2).first().isInstanceOf(Action.Remember.class);
     }
 
     @Test
