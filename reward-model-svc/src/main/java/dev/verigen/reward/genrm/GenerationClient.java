@@ -5,6 +5,8 @@ import dev.verigen.contracts.GenerationResult;
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.KafkaHeaders;
 import dev.verigen.contracts.Topics;
+import dev.verigen.support.deadletters.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +56,7 @@ public class GenerationClient implements DisposableBean {
     static final Duration REPLY_RETENTION = Duration.ofHours(1);
 
     private final StreamBridge bridge;
+    private final MeterRegistry meters;
     private final String brokers;
     private final String replyTopic;
     private final Map<UUID, CompletableFuture<GenerationResult>> pending = new ConcurrentHashMap<>();
@@ -61,9 +64,10 @@ public class GenerationClient implements DisposableBean {
     private volatile Thread poller;
     private volatile boolean closed;
 
-    public GenerationClient(StreamBridge bridge, GenRmProperties properties,
+    public GenerationClient(StreamBridge bridge, GenRmProperties properties, MeterRegistry meters,
                             @Value("${spring.cloud.stream.kafka.binder.brokers:localhost:9092}") String brokers) {
         this.bridge = bridge;
+        this.meters = meters;
         this.brokers = brokers;
         String id = properties.instanceId().isBlank()
                 ? UUID.randomUUID().toString().replace("-", "").substring(0, 12)
@@ -185,7 +189,11 @@ public class GenerationClient implements DisposableBean {
                     try {
                         result = Json.read(record.value(), GenerationResult.class);
                     } catch (Json.MalformedMessageException e) {
+                        // read without a consumer group, so there is no dead-letter topic for it: counted as a dead
+                        // letter and dropped (as gpu-worker's cancels), so the alert on dead letters still sees it; the
+                        // scorer waiting for that job ends by its timeout
                         log.warn("dropping undecodable generation result on {}: {}", replyTopic, e.getMessage());
+                        DeadLetters.count(meters, replyTopic, DeadLetters.MALFORMED);
                         continue;
                     }
                     CompletableFuture<GenerationResult> future = pending.remove(result.meta().jobId());

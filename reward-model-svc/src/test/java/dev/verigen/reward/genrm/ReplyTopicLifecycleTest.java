@@ -3,6 +3,7 @@ package dev.verigen.reward.genrm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class ReplyTopicLifecycleTest {
         EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
         String brokers = broker.getBrokersAsString();
         var properties = new GenRmProperties("", 0.7, 256, 4, 32, Duration.ofSeconds(5));
-        GenerationClient client = new GenerationClient(null, properties, brokers);
+        GenerationClient client = new GenerationClient(null, properties, new SimpleMeterRegistry(), brokers);
         client.ensureStarted();
         String topic = client.replyTopic();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
