@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  *   <li>{@code verigen.runs.started{strategy}}, {@code verigen.runs.finished{strategy, outcome, code}};</li>
  *   <li>{@code verigen.run.candidates{strategy}} and {@code verigen.run.tokens{strategy}} per finished run;</li>
  *   <li>{@code verigen.verdicts{strategy, verifier, outcome}} (pass rate) and {@code verigen.reward.score{strategy,
- *       scorer}} (the distribution of scores in [0, 1]; RMs scoring outside it count in the +Inf bucket or, below
- *       zero, not at all);</li>
+ *       scorer}} in percent (Prometheus: {@code verigen_reward_score_percent}; the distribution of scores in [0, 1] as
+ *       0 to 100; RMs scoring above 1 count in the +Inf bucket, below zero not at all);</li>
  *   <li>{@code verigen.budget.spent{tenant, unit}} (tokens, calls, FLOPs settled) and
  *       {@code verigen.budget.refusals{tenant, scope, unit}} (a job the run's or the tenant's budget could not pay).</li>
  * </ul>
@@ -30,7 +30,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class RunMetrics {
 
-    private static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    /**
+     * Micrometer's fixed-boundary histograms round every recorded value up to a whole number before bucketing it
+     * (micrometer-metrics/micrometer#2341), so buckets at 0.1 … 1.0 would put every score of (0, 1] under le="1.0".
+     * Scores are recorded in percent, against whole-number boundaries, where that rounding changes no bucket.
+     */
+    private static final double[] SCORE_BUCKETS = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     private static final double[] CANDIDATE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
     private static final double[] TOKEN_BUCKETS = {100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000,
             1_000_000, 3_000_000};
@@ -75,9 +80,11 @@ public class RunMetrics {
     public void scores(RunRow run, String scorer, List<Score> scores) {
         DistributionSummary summary = DistributionSummary.builder("verigen.reward.score")
                 .tag("strategy", run.spec().strategy()).tag("scorer", scorer == null ? "none" : scorer)
-                .serviceLevelObjectives(SCORE_BUCKETS).description("reward-model scores of candidates")
-                .register(meters);
-        scores.forEach(s -> summary.record(s.value()));
+                .baseUnit("percent").serviceLevelObjectives(SCORE_BUCKETS)
+                .description("reward-model scores of candidates, in percent").register(meters);
+        // rounded to a hundredth of a percent: 0.3 * 100 is 30.000000000000004, which the histogram's rounding up would
+        // put in the 40 bucket
+        scores.forEach(s -> summary.record(Math.round(s.value() * 10_000) / 100.0));
     }
 
     public void spent(String tenant, Amount used) {

@@ -91,7 +91,7 @@ class OpenAiFacadeIT {
     }
 
     @Test
-    void aPlainCompletionAnswersWithTheRunsRankingItsUsageAndMetadata() {
+    void aPlainCompletionAnswersWithTheRunsRankingItsUsageAndMetadata() throws Exception {
         ChatCompletion completion = client.chat().completions().create(ask("bon-4/sim-math", QUESTION).n(3L)
                 .putAdditionalBodyProperty("verigen", JsonValue.from(Map.of("metadata", true))).build());
 
@@ -118,6 +118,18 @@ class OpenAiFacadeIT {
         assertThat(meta.get("budget")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("used_calls", 8);
         assertThat(status(runId)).isEqualTo("SUCCEEDED");
+
+        // a client of the facade goes from its answer to the run's trace (and every log line of it) by this id: it has
+        // to be the one the run keeps, not a trace of the HTTP request alone
+        String traceId = (String) meta.get("trace_id");
+        assertThat(traceId).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+        assertThat(traceId).isEqualTo(jdbc.sql("select trace_id from runs where id = :id")
+                .param("id", UUID.fromString(runId)).query(String.class).single());
+        assertThat(JSON.readTree(get("/v1/runs/" + runId).body()).get("traceId").stringValue()).isEqualTo(traceId);
+        Map<String, Object> another = verigen(client.chat().completions().create(ask("bon-4/sim-math", QUESTION)
+                .putAdditionalBodyProperty("verigen", JsonValue.from(Map.of("metadata", true))).build())
+                ._additionalProperties());
+        assertThat(another.get("trace_id")).isNotNull().isNotEqualTo(traceId);
     }
 
     @Test
