@@ -187,17 +187,30 @@ abstract class DashboardScenarios {
     void aTenantsKeyIsRefusedAnotherTenantsRun() throws Exception {
         String admin = platform().adminKey();
         String theirs = startRun("{\"strategy\": \"best_of_n\", \"n\": 2}", "What is 3 + 4?", "7", 9);
+        HttpResponse<String> experiment = api("POST", "/v1/experiments", """
+                {"name": "theirs-only experiment", "dataset": {"suite": "sim-math", "limit": 1}, "seeds": [1],
+                 "pipelines": [{"name": "theirs-arm", "pipeline": {"strategy": "best_of_n", "n": 1,
+                                                                 "model": "sim-math", "maxTokens": 128}}]}""", admin);
+        assertThat(experiment.statusCode()).as(experiment.body()).isEqualTo(202);
+        String theirExperiment = JSON.readTree(experiment.body()).get("id").asString();
         api("POST", "/v1/tenants", "{\"id\": \"dash-other\", \"name\": \"Another tenant\"}", admin);
+        // experiments too: refused as not found, not merely for want of the scope
         JsonNode key = JSON.readTree(api("POST", "/v1/tenants/dash-other/keys",
-                "{\"name\": \"browser\", \"scopes\": [\"runs\", \"admin\"]}", admin).body());
+                "{\"name\": \"browser\", \"scopes\": [\"runs\", \"experiments\", \"admin\"]}", admin).body());
         String token = key.get("key").asString();
         assertThat(api("GET", "/v1/runs/" + theirs, null, token).statusCode()).isEqualTo(404);
+        assertThat(api("GET", "/v1/experiments/" + theirExperiment, null, token).statusCode()).isEqualTo(404);
         signIn(token);
         web().get(url("/ui/runs/" + theirs));
         assertThat(web().findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
         assertThat(web().getPageSource()).doesNotContain("What is 3 + 4?");
         web().get(url("/ui/runs"));
         assertThat(web().findElements(By.cssSelector("tr[data-run='" + theirs + "']"))).isEmpty();
+        web().get(url("/ui/experiments/" + theirExperiment));
+        assertThat(web().findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        assertThat(web().getPageSource()).doesNotContain("theirs-only experiment").doesNotContain("theirs-arm");
+        web().get(url("/ui/experiments"));
+        assertThat(web().findElements(By.cssSelector("tr[data-experiment='" + theirExperiment + "']"))).isEmpty();
         // a tenant admin cannot reach another tenant's keys by editing the URL
         assertThat(api("GET", "/v1/tenants/default/keys", null, token).statusCode()).isEqualTo(404);
         browser.screenshot("tenant-refused");
