@@ -22,9 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -278,7 +280,82 @@ abstract class DashboardScenarios {
         assertThat(csv.body().lines().count()).isGreaterThan(4);
     }
 
+    @Test
+    @Order(7)
+    void onANarrowScreenByKeyboardAndWithAScreenReader() throws Exception {
+        // a prompt with one long token (as a URL or a SQL answer would be): the run page must wrap it, not widen
+        String token = "ref:" + "x".repeat(120);
+        String id = startRun("{\"strategy\": \"self_consistency\", \"n\": 4}", "What is 37 + 48? " + token, "85",
+                13);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> !"RUNNING".equals(
+                JSON.readTree(api("GET", "/v1/runs/" + id, null, platform().adminKey()).body()).get("status").asString()));
+        browser.size(400, 900);
+        try {
+            web().manage().deleteAllCookies();
+            web().get(url("/ui/login"));
+            assertEveryControlIsNamed("/ui/login");
+            // by keyboard alone: Tab to the key field, type, Tab to the button, Enter
+            tabTo(By.id("apiKey"));
+            new Actions(web()).sendKeys(platform().adminKey()).perform();
+            tabTo(By.cssSelector("form button[type=submit]"));
+            new Actions(web()).sendKeys(Keys.ENTER).perform();
+            new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/ui/login"));
+            assertThat(web().findElements(By.cssSelector("form[action='/ui/logout'] button"))).as("signed in")
+                    .hasSize(1);
+
+            for (String path : List.of("/ui", "/ui/runs", "/ui/runs/" + id)) {
+                web().get(url(path));
+                if (path.equals("/ui")) {
+                    // the charts take their width once drawn: measure after that
+                    new WebDriverWait(web(), Duration.ofSeconds(20))
+                            .until(d -> !d.findElements(By.cssSelector("canvas[data-drawn]")).isEmpty());
+                }
+                long inner = ((Number) js("return window.innerWidth;")).longValue();
+                long scroll = ((Number) js("return document.documentElement.scrollWidth;")).longValue();
+                assertThat(inner).as("the window is narrow").isLessThanOrEqualTo(420);
+                assertThat(scroll).as(path + ": the page's width in a " + inner + " px window")
+                        .isLessThanOrEqualTo(inner + 1);
+                assertEveryControlIsNamed(path);
+            }
+            assertThat(web().findElement(By.cssSelector(".summary .text")).getDomProperty("textContent"))
+                    .contains(token);
+            WebElement tree = web().findElement(By.cssSelector("svg#tree"));
+            assertThat(tree.getAttribute("role")).isNotBlank();
+            assertThat(tree.getAttribute("aria-label")).startsWith("search tree of");
+            assertThat(tree.getAccessibleName()).startsWith("search tree of");
+            browser.screenshot("run-narrow-long-prompt");
+            for (String path : List.of("/ui/experiments", "/ui/tenants", "/ui/verifiers")) {
+                web().get(url(path));
+                assertEveryControlIsNamed(path);
+            }
+        } finally {
+            browser.size(1400, 1000);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
+
+    /** Every control on the current page has a name as the browser computes it for a screen reader. */
+    private void assertEveryControlIsNamed(String path) {
+        List<WebElement> controls = web().findElements(
+                By.cssSelector("input:not([type=hidden]), select, textarea, button"));
+        assertThat(controls).as(path + ": form controls").isNotEmpty();
+        List<String> unnamed = controls.stream().filter(c -> c.getAccessibleName() == null
+                || c.getAccessibleName().isBlank()).map(c -> c.getAttribute("outerHTML")).toList();
+        assertThat(unnamed).as(path + ": controls without an accessible name").isEmpty();
+    }
+
+    /** Presses Tab until {@code target} has the focus (at most 15 times); fails if it never does. */
+    private void tabTo(By target) {
+        WebElement wanted = web().findElement(target);
+        for (int i = 0; i < 15; i++) {
+            new Actions(web()).sendKeys(Keys.TAB).perform();
+            if (wanted.equals(web().switchTo().activeElement())) {
+                return;
+            }
+        }
+        throw new AssertionError("Tab never reached " + target + " on " + web().getCurrentUrl());
+    }
 
     private Object js(String script) {
         return ((JavascriptExecutor) web()).executeScript(script);
