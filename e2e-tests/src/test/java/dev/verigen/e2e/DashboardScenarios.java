@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The admin dashboard (issue 14) in real headless Chromium against the running platform: sign-in, runs of several
  * strategies, a particle filter followed live until it finishes, its tree and selected answer checked against the API,
- * escaping, tenant isolation, sessions and CSRF. Screenshots land in {@code e2e-tests/target/dashboard-screenshots/}.
+ * escaping, tenant isolation (runs and experiments), sessions and CSRF, and use on a 400 px screen, by keyboard and with
+ * the names a screen reader reads. Screenshots land in {@code e2e-tests/target/dashboard-screenshots/}.
  * Runs inside {@link PlatformScenarios} (a nested class), on the platform it started; alone with
  * {@code -Dtest=EndToEndIT -Dgroups=dashboard}.
  */
