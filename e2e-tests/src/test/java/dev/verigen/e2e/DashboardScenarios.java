@@ -22,9 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The admin dashboard (issue 14) in real headless Chromium against the running platform: sign-in, runs of several
  * strategies, a particle filter followed live until it finishes, its tree and selected answer checked against the API,
- * escaping, tenant isolation, sessions and CSRF. Screenshots land in {@code e2e-tests/target/dashboard-screenshots/}.
+ * escaping, tenant isolation (runs and experiments), sessions and CSRF, and use on a 400 px screen, by keyboard and with
+ * the names a screen reader reads. Screenshots land in {@code e2e-tests/target/dashboard-screenshots/}.
  * Runs inside {@link PlatformScenarios} (a nested class), on the platform it started; alone with
  * {@code -Dtest=EndToEndIT -Dgroups=dashboard}.
  */
@@ -187,17 +190,30 @@ abstract class DashboardScenarios {
     void aTenantsKeyIsRefusedAnotherTenantsRun() throws Exception {
         String admin = platform().adminKey();
         String theirs = startRun("{\"strategy\": \"best_of_n\", \"n\": 2}", "What is 3 + 4?", "7", 9);
+        HttpResponse<String> experiment = api("POST", "/v1/experiments", """
+                {"name": "theirs-only experiment", "dataset": {"suite": "sim-math", "limit": 1}, "seeds": [1],
+                 "pipelines": [{"name": "theirs-arm", "pipeline": {"strategy": "best_of_n", "n": 1,
+                                                                 "model": "sim-math", "maxTokens": 128}}]}""", admin);
+        assertThat(experiment.statusCode()).as(experiment.body()).isEqualTo(202);
+        String theirExperiment = JSON.readTree(experiment.body()).get("id").asString();
         api("POST", "/v1/tenants", "{\"id\": \"dash-other\", \"name\": \"Another tenant\"}", admin);
+        // experiments too: refused as not found, not merely for want of the scope
         JsonNode key = JSON.readTree(api("POST", "/v1/tenants/dash-other/keys",
-                "{\"name\": \"browser\", \"scopes\": [\"runs\", \"admin\"]}", admin).body());
+                "{\"name\": \"browser\", \"scopes\": [\"runs\", \"experiments\", \"admin\"]}", admin).body());
         String token = key.get("key").asString();
         assertThat(api("GET", "/v1/runs/" + theirs, null, token).statusCode()).isEqualTo(404);
+        assertThat(api("GET", "/v1/experiments/" + theirExperiment, null, token).statusCode()).isEqualTo(404);
         signIn(token);
         web().get(url("/ui/runs/" + theirs));
         assertThat(web().findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
         assertThat(web().getPageSource()).doesNotContain("What is 3 + 4?");
         web().get(url("/ui/runs"));
         assertThat(web().findElements(By.cssSelector("tr[data-run='" + theirs + "']"))).isEmpty();
+        web().get(url("/ui/experiments/" + theirExperiment));
+        assertThat(web().findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        assertThat(web().getPageSource()).doesNotContain("theirs-only experiment").doesNotContain("theirs-arm");
+        web().get(url("/ui/experiments"));
+        assertThat(web().findElements(By.cssSelector("tr[data-experiment='" + theirExperiment + "']"))).isEmpty();
         // a tenant admin cannot reach another tenant's keys by editing the URL
         assertThat(api("GET", "/v1/tenants/default/keys", null, token).statusCode()).isEqualTo(404);
         browser.screenshot("tenant-refused");
@@ -265,7 +281,82 @@ abstract class DashboardScenarios {
         assertThat(csv.body().lines().count()).isGreaterThan(4);
     }
 
+    @Test
+    @Order(7)
+    void onANarrowScreenByKeyboardAndWithAScreenReader() throws Exception {
+        // a prompt with one long token (as a URL or a SQL answer would be): the run page must wrap it, not widen
+        String token = "ref:" + "x".repeat(120);
+        String id = startRun("{\"strategy\": \"self_consistency\", \"n\": 4}", "What is 37 + 48? " + token, "85",
+                13);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> !"RUNNING".equals(
+                JSON.readTree(api("GET", "/v1/runs/" + id, null, platform().adminKey()).body()).get("status").asString()));
+        browser.size(400, 900);
+        try {
+            web().manage().deleteAllCookies();
+            web().get(url("/ui/login"));
+            assertEveryControlIsNamed("/ui/login");
+            // by keyboard alone: Tab to the key field, type, Tab to the button, Enter
+            tabTo(By.id("apiKey"));
+            new Actions(web()).sendKeys(platform().adminKey()).perform();
+            tabTo(By.cssSelector("form button[type=submit]"));
+            new Actions(web()).sendKeys(Keys.ENTER).perform();
+            new WebDriverWait(web(), Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/ui/login"));
+            assertThat(web().findElements(By.cssSelector("form[action='/ui/logout'] button"))).as("signed in")
+                    .hasSize(1);
+
+            for (String path : List.of("/ui", "/ui/runs", "/ui/runs/" + id)) {
+                web().get(url(path));
+                if (path.equals("/ui")) {
+                    // the charts take their width once drawn: measure after that
+                    new WebDriverWait(web(), Duration.ofSeconds(20))
+                            .until(d -> !d.findElements(By.cssSelector("canvas[data-drawn]")).isEmpty());
+                }
+                long inner = ((Number) js("return window.innerWidth;")).longValue();
+                long scroll = ((Number) js("return document.documentElement.scrollWidth;")).longValue();
+                assertThat(inner).as("the window is narrow").isLessThanOrEqualTo(420);
+                assertThat(scroll).as(path + ": the page's width in a " + inner + " px window")
+                        .isLessThanOrEqualTo(inner + 1);
+                assertEveryControlIsNamed(path);
+            }
+            assertThat(web().findElement(By.cssSelector(".summary .text")).getDomProperty("textContent"))
+                    .contains(token);
+            WebElement tree = web().findElement(By.cssSelector("svg#tree"));
+            assertThat(tree.getAttribute("role")).isNotBlank();
+            assertThat(tree.getAttribute("aria-label")).startsWith("search tree of");
+            assertThat(tree.getAccessibleName()).startsWith("search tree of");
+            browser.screenshot("run-narrow-long-prompt");
+            for (String path : List.of("/ui/experiments", "/ui/tenants", "/ui/verifiers")) {
+                web().get(url(path));
+                assertEveryControlIsNamed(path);
+            }
+        } finally {
+            browser.size(1400, 1000);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
+
+    /** Every control on the current page has a name as the browser computes it for a screen reader. */
+    private void assertEveryControlIsNamed(String path) {
+        List<WebElement> controls = web().findElements(
+                By.cssSelector("input:not([type=hidden]), select, textarea, button"));
+        assertThat(controls).as(path + ": form controls").isNotEmpty();
+        List<String> unnamed = controls.stream().filter(c -> c.getAccessibleName() == null
+                || c.getAccessibleName().isBlank()).map(c -> c.getAttribute("outerHTML")).toList();
+        assertThat(unnamed).as(path + ": controls without an accessible name").isEmpty();
+    }
+
+    /** Presses Tab until {@code target} has the focus (at most 15 times); fails if it never does. */
+    private void tabTo(By target) {
+        WebElement wanted = web().findElement(target);
+        for (int i = 0; i < 15; i++) {
+            new Actions(web()).sendKeys(Keys.TAB).perform();
+            if (wanted.equals(web().switchTo().activeElement())) {
+                return;
+            }
+        }
+        throw new AssertionError("Tab never reached " + target + " on " + web().getCurrentUrl());
+    }
 
     private Object js(String script) {
         return ((JavascriptExecutor) web()).executeScript(script);

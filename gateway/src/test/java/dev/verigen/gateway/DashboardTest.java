@@ -35,6 +35,8 @@ class DashboardTest {
     private static final KeyDatabase DB = KeyDatabase.migrated("gwdash");
     private static final KeyDatabase.Key ACME = DB.createKey("acme", Scope.RUNS, Scope.EXPERIMENTS);
     private static final KeyDatabase.Key OTHER = DB.createKey("other", Scope.RUNS);
+    // a tenant that may read experiments, so the API's answer for acme's experiment is "not found", not "forbidden"
+    private static final KeyDatabase.Key RIVAL = DB.createKey("rival", Scope.RUNS, Scope.EXPERIMENTS);
     private static final String RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0001";
     private static final String BIG_RUN = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0002";
     private static final String EXPERIMENT = "7b0c5a52-9a55-4c5e-8d6e-2f1a3c9d0003";
@@ -45,6 +47,9 @@ class DashboardTest {
                 "{\"tenant\":\"acme\",\"keyId\":\"" + ACME.id() + "\",\"scopes\":[\"runs\",\"experiments\"],\"operator\":false}");
         API.answer("other", "GET", "/v1/whoami",
                 "{\"tenant\":\"other\",\"keyId\":\"" + OTHER.id() + "\",\"scopes\":[\"runs\"],\"operator\":false}");
+        API.answer("rival", "GET", "/v1/whoami",
+                "{\"tenant\":\"rival\",\"keyId\":\"" + RIVAL.id() + "\",\"scopes\":[\"runs\",\"experiments\"],\"operator\":false}");
+        API.answer("rival", "GET", "/v1/experiments", "[]");
         API.answer("acme", "GET", "/v1/runs", json(map("total", 1, "items", List.of(map("id", RUN,
                 "tenant", "acme", "status", "SUCCEEDED", "strategy", "best_of_n", "model", "sim-math",
                 "createdAt", "2026-01-01T00:00:00Z", "answer", "85", "verdict", "PASS", "tokens", 120, "calls", 3,
@@ -65,6 +70,7 @@ class DashboardTest {
         API.answer("acme", "GET", "/v1/experiments/" + EXPERIMENT + "/results", json(map("id", EXPERIMENT,
                 "status", "SUCCEEDED", "complete", true, "report", map("seed", 1, "items", List.of(),
                         "arms", List.of(arm("bon-4@1k", 300, 0.6), arm("bon-4@4k", 1200, 0.8))))));
+        API.answer("acme", "GET", "/v1/experiments/" + EXPERIMENT + "/results.csv", "arm,accuracy\nbon-4@4k,0.8\n");
         API.answer("acme", "GET", "/v1/verifiers", "{\"types\": [\"numeric\"]}");
         API.answer("acme", "POST", "/v1/verifications", json(map("outcome", "PASS", "extracted", "85",
                 "evidence", "<i>85</i> equals 85")));
@@ -186,6 +192,28 @@ class DashboardTest {
         // the API was asked with the other tenant's identity, never acme's
         assertThat(API.received()).filteredOn(r -> r.path().equals("/v1/runs/" + RUN))
                 .extracting(FakeApi.Received::tenant).contains("other");
+    }
+
+    @Test
+    void anotherTenantsExperimentIsNotFoundByItsAddress() throws Exception {
+        String mine = signIn(ACME);
+        assertThat(get("/ui/experiments/" + EXPERIMENT, mine).body()).contains("bon-4@4k"); // it is there to leak
+        assertThat(get("/ui/experiments/" + EXPERIMENT + "/results.csv", mine).body()).contains("bon-4@4k,0.8");
+
+        String cookie = signIn(RIVAL);
+        for (String path : List.of("/ui/experiments/" + EXPERIMENT, "/ui/experiments/" + EXPERIMENT + "/progress",
+                "/ui/experiments/" + EXPERIMENT + "/results.csv")) {
+            HttpResponse<String> page = get(path, cookie);
+            assertThat(page.statusCode()).as(path).isEqualTo(404);
+            assertThat(page.body()).as(path).doesNotContain("bon vs vote").doesNotContain("bon-4@")
+                    .doesNotContain("accuracyChart").doesNotContain("sim-math");
+        }
+        assertThat(get("/ui/experiments/" + EXPERIMENT, cookie).body()).contains("<h1>Not found</h1>");
+        assertThat(get("/ui/experiments", cookie).body()).doesNotContain(EXPERIMENT);
+        // the API was asked with the rival's identity, never acme's
+        assertThat(API.received()).filteredOn(r -> r.path().startsWith("/v1/experiments/" + EXPERIMENT)
+                        && "rival".equals(r.tenant())).extracting(FakeApi.Received::path)
+                .contains("/v1/experiments/" + EXPERIMENT, "/v1/experiments/" + EXPERIMENT + "/results.csv");
     }
 
     @Test

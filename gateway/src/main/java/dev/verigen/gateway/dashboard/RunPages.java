@@ -161,7 +161,17 @@ public class RunPages {
      * Answers and how many candidates stated each (a self-consistency vote; shown for every strategy). Candidates that
      * state no answer — a search's partial paths, critiques, streamed snapshots — do not vote.
      */
-    record Vote(String answer, long count, long passes, boolean winner) {
+    record Vote(String answer, long count, long passes, boolean winner, long voters) {
+
+        /** Its share of all the votes cast, not of the rows shown (the list stops at 20 answers). */
+        public double share() {
+            return voters == 0 ? 0 : (double) count / voters;
+        }
+
+        /** Formatted here, not by the request's locale, so "50%" reads the same for every visitor. */
+        public String percent() {
+            return Math.round(share() * 100) + "%";
+        }
     }
 
     static List<Vote> votes(List<Map<String, Object>> candidates) {
@@ -181,8 +191,9 @@ public class RunPages {
             }
         }
         long top = counts.values().stream().mapToLong(n -> n[0]).max().orElse(0);
+        long voters = counts.values().stream().mapToLong(n -> n[0]).sum();
         List<Vote> votes = new ArrayList<>();
-        counts.forEach((a, n) -> votes.add(new Vote(a, n[0], n[1], n[0] == top)));
+        counts.forEach((a, n) -> votes.add(new Vote(a, n[0], n[1], n[0] == top, voters)));
         votes.sort(Comparator.comparingLong(Vote::count).reversed());
         return votes.size() > 20 ? votes.subList(0, 20) : votes;
     }
