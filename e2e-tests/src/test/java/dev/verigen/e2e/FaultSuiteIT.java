@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
 class FaultSuiteIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int RUNS_PER_FAULT = Integer.getInteger("verigen.faults.runs", 60);
+    private static final int RUNS_PER_FAULT = Integer.getInteger("verigen.faults.runs", 120);
     private static final List<String> RESULT_TOPICS = List.of("verigen.gen.results", "verigen.verify.results",
             "verigen.score.results");
 
@@ -193,7 +193,7 @@ class FaultSuiteIT {
         // jobs in flight; or an armed orchestrator already halted itself (it dispatches nothing until restarted)
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> !platform.alive("orchestrator-svc")
-                        || count("select count(*) from steps") - before >= RUNS_PER_FAULT / 2);
+                        || count("select count(*) from steps") - before >= RUNS_PER_FAULT);
         inFlight.merge(name, count("select count(*) from steps where status = 'PENDING'"), Long::sum);
         fault.inject();
         fault(name);
