@@ -236,6 +236,11 @@ public final class PlatformThroughputBench {
                         run.path("usage").path("completionTokens").asLong(0), run.path("candidates").size(),
                         "PASS".equals(run.path("result").path("verdict").asString("")));
             }
+            // the orchestrator had as many long-polls parked as it keeps: it answered at once and says when to ask again
+            var retryAfter = got.headers().firstValue("Retry-After");
+            if (retryAfter.isPresent()) {
+                Thread.sleep(Duration.ofSeconds(Long.parseLong(retryAfter.get().strip())));
+            }
         }
         return new RunResult("TIMEOUT", System.nanoTime() - start, 0, 0, false);
     }

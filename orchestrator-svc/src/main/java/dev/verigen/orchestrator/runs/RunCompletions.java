@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,8 @@ public class RunCompletions implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RunCompletions.class);
 
     private final Map<UUID, List<Runnable>> waiters = new ConcurrentHashMap<>();
+    /** Registrations not closed yet: woken ones count until their request is answered. */
+    private final AtomicInteger open = new AtomicInteger();
     private final ExecutorService callbacks = Executors.newVirtualThreadPerTaskExecutor();
     private final JdbcClient jdbc;
 
@@ -46,11 +50,18 @@ public class RunCompletions implements DisposableBean {
     /** Calls {@code onEnd} once, on another thread, when the run is seen to have ended (unless closed first). */
     public Registration await(UUID runId, Runnable onEnd) {
         Runnable once = new Once(onEnd);
+        open.incrementAndGet();
         waiters.computeIfAbsent(runId, id -> new CopyOnWriteArrayList<>()).add(once);
-        return () -> waiters.computeIfPresent(runId, (id, list) -> {
-            list.remove(once);
-            return list.isEmpty() ? null : list;
-        });
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                open.decrementAndGet();
+                waiters.computeIfPresent(runId, (id, list) -> {
+                    list.remove(once);
+                    return list.isEmpty() ? null : list;
+                });
+            }
+        };
     }
 
     /** The run ended in the current transaction: its waiters wake once it commits (right away without one). */
@@ -68,8 +79,9 @@ public class RunCompletions implements DisposableBean {
         }
     }
 
+    /** Requests waiting here now (registered and not yet closed). */
     int waiting() {
-        return waiters.values().stream().mapToInt(List::size).sum();
+        return open.get();
     }
 
     private void wake(UUID runId) {
@@ -104,7 +116,7 @@ public class RunCompletions implements DisposableBean {
     /** A callback that runs at most once however many times the run is reported ended. */
     private static final class Once implements Runnable {
         private final Runnable task;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean done = new AtomicBoolean();
 
         Once(Runnable task) {
             this.task = task;

@@ -3,6 +3,7 @@ package dev.verigen.orchestrator.runs;
 import dev.verigen.orchestrator.access.Caller;
 import dev.verigen.support.problems.ApiProblem;
 import dev.verigen.support.problems.FieldError;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -39,12 +41,15 @@ public class RunController {
 
     private final SecureRandom random = new SecureRandom();
     private final RunCompletions completions;
+    private final RunWaitProperties waits;
 
-    public RunController(RunRequestParser parser, RunService service, RunQueries queries, RunCompletions completions) {
+    public RunController(RunRequestParser parser, RunService service, RunQueries queries, RunCompletions completions,
+                         RunWaitProperties waits) {
         this.parser = parser;
         this.service = service;
         this.queries = queries;
         this.completions = completions;
+        this.waits = waits;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -79,12 +84,23 @@ public class RunController {
 
     /**
      * Long-poll: answers as soon as the run has ended, or with the run as it stands once {@code wait} has passed. The
-     * request holds no thread while it waits (the run's end, announced after its commit, completes it).
+     * request holds no thread while it waits (the run's end, announced after its commit, completes it). Past
+     * {@link RunWaitProperties#maxWaiting()} requests waiting here, it answers at once with {@code Retry-After: 1}.
      */
     @GetMapping(path = "/{id}", params = "wait")
-    public DeferredResult<RunView> await(Caller caller, @PathVariable UUID id, @RequestParam("wait") String wait) {
+    public DeferredResult<RunView> await(Caller caller, @PathVariable UUID id, @RequestParam("wait") String wait,
+                                         HttpServletResponse response) {
         Duration timeout = parseWait(wait);
         String tenant = caller.tenant();
+        if (completions.waiting() >= waits.maxWaiting()) {
+            RunView run = get(caller, id);
+            if ("RUNNING".equals(run.status())) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+            }
+            DeferredResult<RunView> now = new DeferredResult<>();
+            now.setResult(run);
+            return now;
+        }
         DeferredResult<RunView> answer = new DeferredResult<>(Math.max(1, timeout.toMillis()));
         // registered before the first read: a run that ends between the two is still seen
         RunCompletions.Registration waiting = completions.await(id, () -> answer(answer, id, tenant));

@@ -1,13 +1,6 @@
 package dev.verigen.reward.health;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import dev.verigen.contracts.testing.HealthGroups;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,20 +25,8 @@ class ReadinessTest {
     @Autowired
     EmbeddedKafkaBroker kafka;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private int status(String group) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + group))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     @Test
     void notReadyWhileKafkaIsUnreachableAndStillLive() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(status("readiness")).isEqualTo(200));
-        kafka.destroy();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(status("readiness")).isEqualTo(503));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status("liveness")).isEqualTo(200));
+        HealthGroups.notReadyWithoutItAndStillLive(port, kafka::destroy);
     }
 }
