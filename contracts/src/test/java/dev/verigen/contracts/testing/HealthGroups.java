@@ -1,6 +1,5 @@
 package dev.verigen.contracts.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -26,16 +25,23 @@ public final class HealthGroups {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** What the probes answered: readiness before the cut, readiness and liveness after it. */
+    public record AfterCut(int readinessBefore, int readinessAfter, int livenessAfter) {
+    }
+
     /**
-     * Ready at first; once {@code cut} takes a dependency away, not ready (out of a Service's rotation, a compose health
-     * check failing) yet still live, because a restart would not bring the dependency back.
+     * Waits until the service is ready, lets {@code cut} take a dependency away, and waits until readiness answers
+     * otherwise (each wait fails the test when it runs out); the caller asserts what the probes said. A service should
+     * then be not ready (out of a Service's rotation, a compose health check failing) yet still live, because a restart
+     * would not bring the dependency back.
      */
-    public static void notReadyWithoutItAndStillLive(int port, Runnable cut) {
+    public static AfterCut cut(int port, Runnable cut) throws Exception {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(status(port, "readiness")).isEqualTo(200));
+                .until(() -> status(port, "readiness") == 200);
+        int before = status(port, "readiness");
         cut.run();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(status(port, "readiness")).isEqualTo(503));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status(port, "liveness")).isEqualTo(200));
+                .until(() -> status(port, "readiness") != 200);
+        return new AfterCut(before, status(port, "readiness"), status(port, "liveness"));
     }
 }

@@ -80,7 +80,7 @@ public class RunCompletions implements DisposableBean {
     }
 
     /** Requests waiting here now (registered and not yet closed). */
-    int waiting() {
+    public int waiting() {
         return open.get();
     }
 

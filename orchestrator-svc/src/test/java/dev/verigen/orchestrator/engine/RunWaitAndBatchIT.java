@@ -1,7 +1,9 @@
 package dev.verigen.orchestrator.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.verigen.orchestrator.runs.RunCompletions;
 import dev.verigen.orchestrator.testing.OrchestratorIT;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +42,8 @@ class RunWaitAndBatchIT {
     JdbcClient jdbc;
     @Autowired
     EmbeddedKafkaBroker kafka;
+    @Autowired
+    RunCompletions completions;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private ScriptedWorkers workers;
@@ -131,7 +135,8 @@ class RunWaitAndBatchIT {
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/runs/" + id + "?wait=30")).GET()
                         .build(), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(200); // let the long-poll register before the run ends (it also sees a run that ended first)
+        // the cancel lands while the request is parked (a run that ended first is answered at once, a weaker test)
+        await().atMost(Duration.ofSeconds(10)).until(() -> completions.waiting() > 0);
         assertThat(post("/v1/runs/" + id + "/cancel", "").statusCode()).isEqualTo(200);
         HttpResponse<String> woken = waiting.get(10, TimeUnit.SECONDS);
         assertThat(JSON.readTree(woken.body()).get("status").stringValue()).isEqualTo("CANCELLED");

@@ -1,5 +1,7 @@
 package dev.verigen.reward.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.verigen.contracts.testing.HealthGroups;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,7 +28,10 @@ class ReadinessTest {
     EmbeddedKafkaBroker kafka;
 
     @Test
-    void notReadyWhileKafkaIsUnreachableAndStillLive() {
-        HealthGroups.notReadyWithoutItAndStillLive(port, kafka::destroy);
+    void notReadyWhileKafkaIsUnreachableAndStillLive() throws Exception {
+        HealthGroups.AfterCut probes = HealthGroups.cut(port, kafka::destroy);
+        assertThat(probes.readinessBefore()).isEqualTo(200);
+        assertThat(probes.readinessAfter()).as("readiness without the broker").isEqualTo(503);
+        assertThat(probes.livenessAfter()).as("liveness without the broker").isEqualTo(200);
     }
 }
