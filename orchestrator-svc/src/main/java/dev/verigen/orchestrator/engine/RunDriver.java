@@ -199,8 +199,9 @@ public class RunDriver {
                 scorer, run.input().prompt(), texts));
         StepPlan plan = new StepPlan(StepKind.SCORING, amount, s.candidateIds(), s.label(),
                 Json.writeString(new Action.Score(s.candidateIds(), scorer, s.label())), Map.of(Attributes.SCORER, scorer));
+        Long seed = jobSeed(run.spec().sampling().seed(), "score:" + s.label());
         return dispatch(run, plan, Topics.SCORING_JOBS, meta -> Json.write(new ScoringJob(meta, scorer,
-                run.input().prompt(), candidates)));
+                run.input().prompt(), candidates, seed)));
     }
 
     /** @param attributes what the step's span says about it beyond kind, label, candidates and cost */

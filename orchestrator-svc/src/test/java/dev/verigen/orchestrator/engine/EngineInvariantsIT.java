@@ -186,6 +186,7 @@ class EngineInvariantsIT {
             }
             case "SCORING" -> {
                 var s = Json.read(job.payload(), ScoringJob.class);
+                assertThat(s.seed()).as("a seeded run's scoring job carries a seed: its judge replays alike").isNotNull();
                 List<Score> scores = s.candidates().stream()
                         .map(c -> new Score(c.candidateId(), random.nextDouble())).toList();
                 applier.apply(new ScoringResult(meta(s.meta(), attempt), s.scorer(), fail ? List.of() : scores,

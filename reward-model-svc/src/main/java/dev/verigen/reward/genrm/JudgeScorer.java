@@ -105,7 +105,8 @@ public class JudgeScorer implements Scorer {
     @Override
     public Scored score(ScoringJob job) {
         String target = ModelScorers.requirePool(NAME, pool);
-        var sampling = new SamplingParams(properties.judgeTemperature(), 1.0, properties.judgeMaxTokens(), null,
+        // the run's seed, when it has one: the judge prompt differs per candidate, so the candidates still draw apart
+        var sampling = new SamplingParams(properties.judgeTemperature(), 1.0, properties.judgeMaxTokens(), job.seed(),
                 List.of(), false);
         int samples = affordableK(k, job);
         List<GenerationJob> jobs = new ArrayList<>();

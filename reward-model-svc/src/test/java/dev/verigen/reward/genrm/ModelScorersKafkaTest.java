@@ -128,7 +128,7 @@ class ModelScorersKafkaTest {
     @Test
     void judgeScoresEachCandidateByTheShareOfCorrectVerdicts() {
         List<CandidateRef> candidates = candidates();
-        ScoringJob job = new ScoringJob(meta(60), "judge:fake-pool:k=4", TASK, candidates);
+        ScoringJob job = new ScoringJob(meta(60), "judge:fake-pool:k=4", TASK, candidates, 1234L);
 
         ScoringResult result = scoreThroughKafka(job);
 
@@ -151,6 +151,7 @@ class ModelScorersKafkaTest {
             assertThat(j.meta().jobId()).isNotEqualTo(job.meta().jobId());
             assertThat(j.prompt()).startsWith("Task:\n" + TASK + "\n\nAnswer to judge:\n");
             assertThat(j.sampling().temperature()).isEqualTo(0.7);
+            assertThat(j.sampling().seed()).as("the run's seed: a replay judges alike").isEqualTo(1234L);
         });
         assertThat(client.pendingCount()).isZero();
     }
