@@ -47,6 +47,8 @@ public final class PlatformThroughputBench {
     private final long pollMs;
     private final boolean longPoll;
     private final int batch;
+    /** Requests the platform refused for being full (and that were sent again after its Retry-After). */
+    final AtomicInteger refusals = new AtomicInteger();
     private final long seed;
     private final long deadlineNanos;
     private final String tag = Long.toString(System.currentTimeMillis(), 36);
@@ -174,7 +176,7 @@ public final class PlatformThroughputBench {
                     .header("Authorization", "Bearer " + API_KEY)
                     .header("Content-Type", "application/json").header("Idempotency-Key", key(label, first))
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body(first)))).build();
-            HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = admitted(post);
             if (created.statusCode() / 100 != 2) {
                 return List.of(new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false));
             }
@@ -190,7 +192,7 @@ public final class PlatformThroughputBench {
             var post = HttpRequest.newBuilder(gateway.resolve("/v1/runs:batch")).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(req))).build();
-            HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = admitted(post);
             if (created.statusCode() / 100 != 2) {
                 for (int i = 0; i < count; i++) {
                     out.add(new RunResult("HTTP_" + created.statusCode(), System.nanoTime() - start, 0, 0, false));
@@ -214,6 +216,23 @@ public final class PlatformThroughputBench {
         return out;
     }
 
+    /**
+     * Sends a request again while the platform answers that it is full (429 or 503 with {@code Retry-After}: the
+     * gateway's admission bounds), after the wait it names; a submission carries idempotency keys, so a retry never
+     * makes a second run. How many refusals the round met is counted.
+     */
+    private HttpResponse<String> admitted(HttpRequest request) throws Exception {
+        while (true) {
+            HttpResponse<String> got = http.send(request, HttpResponse.BodyHandlers.ofString());
+            var retryAfter = got.headers().firstValue("Retry-After");
+            if ((got.statusCode() != 429 && got.statusCode() != 503) || retryAfter.isEmpty() || pastDeadline()) {
+                return got;
+            }
+            refusals.incrementAndGet();
+            Thread.sleep(Duration.ofSeconds(Long.parseLong(retryAfter.get().strip())));
+        }
+    }
+
     private RunResult await(String id, long start) throws Exception {
         var get = HttpRequest.newBuilder(gateway.resolve("/v1/runs/" + id + (longPoll ? "?wait=30s" : "")))
                 .timeout(Duration.ofSeconds(longPoll ? 45 : 30))
@@ -222,7 +241,7 @@ public final class PlatformThroughputBench {
             if (!longPoll) {
                 Thread.sleep(pollMs);
             }
-            HttpResponse<String> got = http.send(get, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> got = admitted(get);
             if (got.statusCode() != 200) {
                 if (longPoll) {
                     Thread.sleep(pollMs);

@@ -72,6 +72,12 @@ public class ApiProblem extends RuntimeException {
                 retryAfter);
     }
 
+    /** This instance is at its capacity: the same request may succeed after {@code retryAfter}, here or elsewhere. */
+    public static ApiProblem overloaded(String detail, Duration retryAfter) {
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service Unavailable", detail, List.of(),
+                retryAfter);
+    }
+
     public static ApiProblem conflict(String detail) {
         return new ApiProblem(HttpStatus.CONFLICT, "conflict", "Conflict", detail, List.of());
     }
