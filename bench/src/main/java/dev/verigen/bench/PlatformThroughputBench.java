@@ -49,6 +49,8 @@ public final class PlatformThroughputBench {
     private final int batch;
     /** Requests the platform refused for being full (and that were sent again after its Retry-After). */
     final AtomicInteger refusals = new AtomicInteger();
+    /** Requests that timed out at the client and were sent again (submissions carry idempotency keys). */
+    final AtomicInteger timeouts = new AtomicInteger();
     private final long seed;
     private final long deadlineNanos;
     private final String tag = Long.toString(System.currentTimeMillis(), 36);
@@ -223,7 +225,16 @@ public final class PlatformThroughputBench {
      */
     private HttpResponse<String> admitted(HttpRequest request) throws Exception {
         while (true) {
-            HttpResponse<String> got = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> got;
+            try {
+                got = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (pastDeadline()) {
+                    throw e;
+                }
+                timeouts.incrementAndGet(); // queued behind thousands of others: ask again, as a client would
+                continue;
+            }
             var retryAfter = got.headers().firstValue("Retry-After");
             if ((got.statusCode() != 429 && got.statusCode() != 503) || retryAfter.isEmpty() || pastDeadline()) {
                 return got;
@@ -423,6 +434,11 @@ public final class PlatformThroughputBench {
                 .filter(s -> !s.equals("SUCCEEDED")).distinct().toList();
         if (!failures.isEmpty()) {
             report.para("Runs that did not succeed ended as: " + String.join(", ", failures) + ".");
+        }
+        if (bench.refusals.get() > 0 || bench.timeouts.get() > 0) {
+            report.para("Sent again (warm-up included): " + bench.refusals.get() + " requests the gateway refused "
+                    + "as over its in-flight bounds (429/503 with Retry-After), " + bench.timeouts.get()
+                    + " that timed out at this client.");
         }
         report.emit(Report.command("platform", argv), args.flag("write"));
         System.exit(0);

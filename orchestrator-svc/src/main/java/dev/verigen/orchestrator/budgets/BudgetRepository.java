@@ -122,8 +122,11 @@ public class BudgetRepository {
                     .params(amount(amount)).param("run", runId).update();
             return new Reservation.Granted(r.leaseBudget());
         }
+        // no key update: a key-share lock is what every insert of a step that names this row as its tenant budget
+        // takes (the foreign key), and "for update" would make each of those wait for this transaction to commit —
+        // one tenant's runs serialised on its row. Lock-takers of the row still exclude each other.
         Optional<BudgetRow> tenantRow = jdbc.sql("select " + COLUMNS
-                        + " from budgets where scope = 'tenant' and tenant_id = :tenant for update")
+                        + " from budgets where scope = 'tenant' and tenant_id = :tenant for no key update")
                 .param("tenant", tenant).query(BudgetRepository::row).optional();
         if (tenantRow.isEmpty()) {
             return new Reservation.Granted(null);
@@ -235,7 +238,7 @@ public class BudgetRepository {
                                   greatest(0, lease_calls - leased_reserved_calls) as back_calls,
                                   greatest(0, lease_flops - leased_reserved_flops) as back_flops,
                                   leased_used_tokens, leased_used_calls, leased_used_flops
-                             from budgets where run_id = :run and lease_budget_id is not null for update),
+                             from budgets where run_id = :run and lease_budget_id is not null for no key update),
                      t as (update budgets b
                               set reserved_tokens = greatest(0, b.reserved_tokens - r.back_tokens),
                                   reserved_calls = greatest(0, b.reserved_calls - r.back_calls),

@@ -331,6 +331,50 @@ class BudgetRepositoryIT {
                 .param("tenant", tenant).query(BigDecimal.class).single();
     }
 
+    @Test
+    void aRunToppingUpItsLeaseDoesNotHoldUpTheStepsOfTheTenantsOtherRuns() throws Exception {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000_000L, 10_000L, null);
+        UUID first = run(tenant, null, null, null);
+        UUID second = run(tenant, null, null, null);
+        UUID tenantBudget = jdbc.sql("select id from budgets where scope = 'tenant' and tenant_id = :tenant")
+                .param("tenant", tenant).query(UUID.class).single();
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = pool.submit(() -> tx.executeWithoutResult(status -> {
+                // the first job of a run takes its lease from the tenant's row, which stays locked until commit
+                assertThat(budgets.reserve(first, tenant, new Amount(1_000, 1, 0)))
+                        .isInstanceOf(Reservation.Granted.class);
+                locked.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // meanwhile another run of the tenant records a step on the tenant's budget: its foreign-key check must
+            // not wait for that commit (a statement timeout turns a wait into a failure)
+            tx.executeWithoutResult(status -> {
+                jdbc.sql("set local statement_timeout = '2s'").update();
+                jdbc.sql("""
+                        insert into steps (id, run_id, job_id, seq, kind, status, deadline, tenant_budget_id)
+                        values (:id, :run, :job, 1, 'GENERATION', 'PENDING', now() + interval '1 minute', :budget)""")
+                        .param("id", UUID.randomUUID()).param("run", second).param("job", UUID.randomUUID())
+                        .param("budget", tenantBudget).update();
+            });
+
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     private static String tenant() {
         String id = "t-" + UUID.randomUUID();
         jdbc.sql("insert into tenants (id, name) values (:id, :id)").param("id", id).update();
