@@ -137,6 +137,25 @@ class GatewayAdmissionTest {
     }
 
     @Test
+    void aKnownKeyWhoseTenantIsAtItsBoundIsRefusedWithoutAKeyCheck() throws Exception {
+        for (int i = 0; i < TENANT; i++) {
+            held(acme);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> reached.get() == TENANT);
+        String bucket = "select tat::text from rate_limits where bucket = 'key:' || ?";
+        String before = db.queryOne(bucket, acme.id());
+        assertThat(before).as("the admitted requests were key-checked").isNotNull();
+
+        for (int i = 0; i < 5; i++) {
+            assertProblem(http.send(waitFor(acme), HttpResponse.BodyHandlers.ofString()), 429, "rate-limited");
+        }
+
+        // each key check spends the key's rate limit (moves its bucket): the refusals spent nothing
+        assertThat(db.queryOne(bucket, acme.id())).isEqualTo(before);
+        assertThat(reached.get()).isEqualTo(TENANT);
+    }
+
+    @Test
     void aClientThatHangsUpGivesItsSlotBack() throws Exception {
         InFlight inFlight = gateway.bean(InFlight.class);
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();

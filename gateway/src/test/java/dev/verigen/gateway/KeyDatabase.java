@@ -110,6 +110,18 @@ final class KeyDatabase implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query with the key id as its one parameter; null when no row. */
+    String queryOne(String sql, String keyId) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, keyId);
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), database.user(), database.password());
     }

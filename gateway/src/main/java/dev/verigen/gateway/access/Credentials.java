@@ -20,7 +20,7 @@ public final class Credentials {
      * The presented token; empty when the request carries none. An Authorization header of another scheme yields
      * an empty token (a malformed key), not "none": the client did try to authenticate.
      */
-    static Optional<String> token(HttpHeaders headers) {
+    public static Optional<String> token(HttpHeaders headers) {
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
             boolean bearer = authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());

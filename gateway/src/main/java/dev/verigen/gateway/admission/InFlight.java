@@ -64,6 +64,15 @@ public class InFlight {
         return taken[0];
     }
 
+    /** Whether the tenant has all its slots taken (counted as a refusal when so); takes none. */
+    boolean tenantFull(String tenant) {
+        if (tenant(tenant) < limits.maxInFlightPerTenant()) {
+            return false;
+        }
+        refusedTenant.increment();
+        return true;
+    }
+
     void leaveTenant(String tenant) {
         // an idle tenant's entry is dropped, so tenants that come and go leave nothing behind
         perTenant.computeIfPresent(tenant, (t, count) -> count <= 1 ? null : count - 1);

@@ -1,6 +1,9 @@
 package dev.verigen.gateway.admission;
 
 import dev.verigen.gateway.access.AccessPolicy;
+import dev.verigen.gateway.access.Credentials;
+import dev.verigen.support.access.ApiKeyTokens;
+import java.util.Optional;
 import dev.verigen.gateway.errors.GatewayProblemException;
 import dev.verigen.support.problems.ApiProblem;
 import org.springframework.core.Ordered;
@@ -18,6 +21,8 @@ import reactor.core.publisher.Mono;
  * check: a client told to come back later costs no database query, and what the services behind are asked to hold
  * at once (parked long-polls, queued requests) stays bounded however many clients call. Public paths are not
  * counted; neither are the dashboard's pages, whose API calls come back through this gateway and are counted then.
+ * A request whose key id is known ({@link KnownKeys}) and whose tenant has all its slots taken is refused here too
+ * (429), without a key check.
  */
 @Component
 public class InstanceAdmissionFilter implements WebFilter, Ordered {
@@ -30,11 +35,14 @@ public class InstanceAdmissionFilter implements WebFilter, Ordered {
     private final InFlight inFlight;
     private final AccessPolicy policy;
     private final AdmissionProperties limits;
+    private final KnownKeys knownKeys;
 
-    public InstanceAdmissionFilter(InFlight inFlight, AccessPolicy policy, AdmissionProperties limits) {
+    public InstanceAdmissionFilter(InFlight inFlight, AccessPolicy policy, AdmissionProperties limits,
+                                   KnownKeys knownKeys) {
         this.inFlight = inFlight;
         this.policy = policy;
         this.limits = limits;
+        this.knownKeys = knownKeys;
     }
 
     @Override
@@ -47,6 +55,11 @@ public class InstanceAdmissionFilter implements WebFilter, Ordered {
         PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
         if (!API.matches(path) || policy.isPublic(path)) {
             return chain.filter(exchange);
+        }
+        Optional<String> tenant = Credentials.token(exchange.getRequest().getHeaders()).flatMap(ApiKeyTokens::parse)
+                .flatMap(presented -> knownKeys.tenantOf(presented.id()));
+        if (tenant.isPresent() && inFlight.tenantFull(tenant.get())) {
+            return Mono.error(TenantAdmissionFilter.tenantFull(tenant.get(), limits));
         }
         if (!inFlight.enterInstance()) {
             return Mono.error(new GatewayProblemException(ApiProblem.overloaded("This gateway has "

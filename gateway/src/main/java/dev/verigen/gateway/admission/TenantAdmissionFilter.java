@@ -21,10 +21,12 @@ public class TenantAdmissionFilter implements WebFilter, Ordered {
 
     private final InFlight inFlight;
     private final AdmissionProperties limits;
+    private final KnownKeys knownKeys;
 
-    public TenantAdmissionFilter(InFlight inFlight, AdmissionProperties limits) {
+    public TenantAdmissionFilter(InFlight inFlight, AdmissionProperties limits, KnownKeys knownKeys) {
         this.inFlight = inFlight;
         this.limits = limits;
+        this.knownKeys = knownKeys;
     }
 
     @Override
@@ -39,11 +41,16 @@ public class TenantAdmissionFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         String tenant = key.tenant();
+        knownKeys.learn(key.keyId(), tenant);
         if (!inFlight.enterTenant(tenant)) {
-            return Mono.error(new GatewayProblemException(ApiProblem.rateLimited("Tenant " + tenant + " has "
-                    + limits.maxInFlightPerTenant() + " requests in flight on this gateway, its limit. Retry later.",
-                    limits.retryAfter())));
+            return Mono.error(tenantFull(tenant, limits));
         }
         return chain.filter(exchange).doFinally(signal -> inFlight.leaveTenant(tenant));
+    }
+
+    static GatewayProblemException tenantFull(String tenant, AdmissionProperties limits) {
+        return new GatewayProblemException(ApiProblem.rateLimited("Tenant " + tenant + " has "
+                + limits.maxInFlightPerTenant() + " requests in flight on this gateway, its limit. Retry later.",
+                limits.retryAfter()));
     }
 }
