@@ -1,13 +1,7 @@
 package dev.verigen.worker.health;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.verigen.contracts.testing.HealthGroups;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
+import dev.verigen.contracts.testing.KafkaOnlyReadinessContract;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -20,18 +14,5 @@ import org.springframework.test.annotation.DirtiesContext;
         properties = "spring.cloud.stream.kafka.binder.brokers=${spring.embedded.kafka.brokers}")
 @EmbeddedKafka(partitions = 6)
 @DirtiesContext
-class ReadinessTest {
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    EmbeddedKafkaBroker kafka;
-
-    @Test
-    void notReadyWhileKafkaIsUnreachableAndStillLive() throws Exception {
-        HealthGroups.AfterCut probes = HealthGroups.cut(port, kafka::destroy);
-        assertThat(probes.readinessBefore()).isEqualTo(200);
-        assertThat(probes.readinessAfter()).as("readiness without the broker").isEqualTo(503);
-        assertThat(probes.livenessAfter()).as("liveness without the broker").isEqualTo(200);
-    }
+class ReadinessTest extends KafkaOnlyReadinessContract {
 }
