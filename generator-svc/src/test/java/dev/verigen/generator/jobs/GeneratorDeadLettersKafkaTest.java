@@ -1,5 +1,6 @@
 package dev.verigen.generator.jobs;
 
+import static dev.verigen.contracts.testing.TopicRecords.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,26 +9,21 @@ import dev.verigen.contracts.GenerationJob;
 import dev.verigen.contracts.JobMeta;
 import dev.verigen.contracts.Json;
 import dev.verigen.contracts.Topics;
+import dev.verigen.contracts.testing.TopicRecords;
 import dev.verigen.support.deadletters.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,18 +61,16 @@ class GeneratorDeadLettersKafkaTest {
 
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> engineJobs;
-    private KafkaConsumer<byte[], byte[]> deadLetters;
+    private TopicRecords deadLetters;
     private final Map<UUID, ConsumerRecord<byte[], byte[]>> routed = new ConcurrentHashMap<>();
-    private final List<ConsumerRecord<byte[], byte[]>> dead = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void clients() {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        engineJobs = consumer();
+        engineJobs = TopicRecords.consumer(brokers);
         engineJobs.subscribe(List.of(ENGINE_JOBS));
-        deadLetters = consumer();
-        deadLetters.subscribe(List.of(DLT));
+        deadLetters = new TopicRecords(brokers, DLT);
     }
 
     @AfterAll
@@ -97,7 +91,7 @@ class GeneratorDeadLettersKafkaTest {
         producer.send(new ProducerRecord<>(Topics.GENERATION_JOBS, 0, key(after), Json.write(after))).get();
 
         assertThat(routedFor(after.meta().jobId()).topic()).isEqualTo(ENGINE_JOBS);
-        ConsumerRecord<byte[], byte[]> letter = deadLetter(poison);
+        ConsumerRecord<byte[], byte[]> letter = deadLetters.awaitValue(poison);
         assertThat(letter.key()).isEqualTo(key(after));
         assertThat(header(letter, "x-exception-message")).as("the reason travels with it").contains("GenerationJob");
         assertThat(header(letter, "x-exception-fqcn")).isNotBlank();
@@ -118,7 +112,7 @@ class GeneratorDeadLettersKafkaTest {
         producer.send(new ProducerRecord<>(Topics.GENERATION_JOBS, 0, key(after), Json.write(after))).get();
 
         assertThat(routedFor(after.meta().jobId()).topic()).isEqualTo(ENGINE_JOBS);
-        ConsumerRecord<byte[], byte[]> letter = deadLetter(Json.write(poison));
+        ConsumerRecord<byte[], byte[]> letter = deadLetters.awaitValue(Json.write(poison));
         assertThat(Json.read(letter.value(), GenerationJob.class)).as("the job itself, for the orchestrator to fail its step")
                 .isEqualTo(poison);
         assertThat(letter.key()).isEqualTo(key(poison));
@@ -145,27 +139,8 @@ class GeneratorDeadLettersKafkaTest {
         return routed.get(jobId);
     }
 
-    private ConsumerRecord<byte[], byte[]> deadLetter(byte[] value) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            deadLetters.poll(Duration.ofMillis(200)).forEach(dead::add);
-            return dead.stream().filter(r -> Arrays.equals(r.value(), value)).findFirst();
-        }, Optional::isPresent).orElseThrow();
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static byte[] key(GenerationJob job) {
         return job.meta().runId().toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static GenerationJob job(String pool, String replyTo) {

@@ -1,5 +1,6 @@
 package dev.verigen.reward.jobs;
 
+import static dev.verigen.contracts.testing.TopicRecords.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,28 +13,23 @@ import dev.verigen.contracts.ScoringJob;
 import dev.verigen.contracts.ScoringResult;
 import dev.verigen.contracts.Topics;
 import dev.verigen.contracts.Usage;
+import dev.verigen.contracts.testing.TopicRecords;
 import dev.verigen.reward.genrm.GenerationClient;
 import dev.verigen.support.deadletters.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,18 +71,16 @@ class ScoringDeadLettersKafkaTest {
 
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaConsumer<byte[], byte[]> results;
-    private KafkaConsumer<byte[], byte[]> deadLetters;
+    private TopicRecords deadLetters;
     private final Map<UUID, ScoringResult> scored = new ConcurrentHashMap<>();
-    private final List<ConsumerRecord<byte[], byte[]>> dead = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void clients() {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        results = consumer();
+        results = TopicRecords.consumer(brokers);
         results.subscribe(List.of(Topics.SCORING_RESULTS));
-        deadLetters = consumer();
-        deadLetters.subscribe(List.of(DLT));
+        deadLetters = new TopicRecords(brokers, DLT);
     }
 
     @AfterAll
@@ -107,7 +101,7 @@ class ScoringDeadLettersKafkaTest {
         producer.send(new ProducerRecord<>(Topics.SCORING_JOBS, 0, key(after.meta()), Json.write(after))).get();
 
         assertThat(scoredFor(after.meta().jobId()).ok()).isTrue();
-        ConsumerRecord<byte[], byte[]> letter = deadLetter(poison);
+        ConsumerRecord<byte[], byte[]> letter = deadLetters.awaitValue(poison);
         assertThat(letter.key()).isEqualTo(key(after.meta()));
         assertThat(header(letter, "x-exception-message")).as("the reason travels with it").contains("ScoringJob");
         assertThat(header(letter, "x-exception-fqcn")).isNotBlank();
@@ -133,7 +127,7 @@ class ScoringDeadLettersKafkaTest {
         producer.send(new ProducerRecord<>(Topics.SCORING_JOBS, 0, key(after.meta()), Json.write(after))).get();
 
         assertThat(scoredFor(after.meta().jobId()).ok()).isTrue();
-        ConsumerRecord<byte[], byte[]> letter = deadLetter(poisonBytes);
+        ConsumerRecord<byte[], byte[]> letter = deadLetters.awaitValue(poisonBytes);
         assertThat(Json.read(letter.value(), ScoringJob.class).meta())
                 .as("the job itself, for the orchestrator to fail its step").isEqualTo(poison.meta());
         assertThat(letter.key()).isEqualTo(key(poison.meta()));
@@ -184,18 +178,6 @@ class ScoringDeadLettersKafkaTest {
         return scored.get(jobId);
     }
 
-    private ConsumerRecord<byte[], byte[]> deadLetter(byte[] value) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            deadLetters.poll(Duration.ofMillis(200)).forEach(dead::add);
-            return dead.stream().filter(r -> Arrays.equals(r.value(), value)).findFirst();
-        }, Optional::isPresent).orElseThrow();
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static ScoringJob job(int candidates) {
         var meta = new JobMeta(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), 1, "acme", null,
                 Instant.now().plusSeconds(60));
@@ -205,12 +187,5 @@ class ScoringDeadLettersKafkaTest {
 
     private static byte[] key(JobMeta meta) {
         return meta.runId().toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }
