@@ -84,9 +84,11 @@ public class BudgetRepository {
             leased_used_flops      = leased_used_flops + :usedFlops""";
 
     private final JdbcClient jdbc;
+    private final LeaseReturns returns;
 
     public BudgetRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.returns = new LeaseReturns(jdbc);
     }
 
     /** @param maxTokens, maxCalls, maxFlops the run's caps; null means no cap */
@@ -122,6 +124,13 @@ public class BudgetRepository {
                     .params(amount(amount)).param("run", runId).update();
             return new Reservation.Granted(r.leaseBudget());
         }
+        DeferredLeases deferred = DeferredLeases.current(jdbc, returns);
+        if (deferred != null) {
+            Optional<Reservation> taken = deferLease(deferred, runId, tenant, amount, r);
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+        }
         // no key update: a key-share lock is what every insert of a step that names this row as its tenant budget
         // takes (the foreign key), and "for update" would make each of those wait for this transaction to commit —
         // one tenant's runs serialised on its row. Lock-takers of the row still exclude each other.
@@ -135,20 +144,17 @@ public class BudgetRepository {
         Amount need = r.missing(amount);
         Amount block = block(need, amount, r, t);
         // the caps are checked again by the UPDATE itself, under the row's lock: it alone decides
-        boolean held = jdbc.sql("update budgets set " + ADD_RESERVATION + " where id = :id and " + HAS_ROOM)
-                .params(amount(block)).param("id", t.id()).update() == 1;
+        boolean held = holdOnRow(jdbc, t.id(), block);
+        if (!held && returns.apply(t.id()) > 0) {
+            // returns still queued held part of the room: with them applied, the row answers as it would have
+            held = holdOnRow(jdbc, t.id(), block);
+        }
         if (!held && !block.equals(need)) {
             block = need;
-            held = jdbc.sql("update budgets set " + ADD_RESERVATION + " where id = :id and " + HAS_ROOM)
-                    .params(amount(block)).param("id", t.id()).update() == 1;
+            held = holdOnRow(jdbc, t.id(), block);
         }
         if (held) {
-            jdbc.sql("update budgets set lease_budget_id = :lease, lease_tokens = lease_tokens + :leaseTokens,"
-                            + " lease_calls = lease_calls + :leaseCalls, lease_flops = lease_flops + :leaseFlops, "
-                            + ADD_LEASED + " where run_id = :run")
-                    .params(amount(amount)).param("lease", t.id()).param("leaseTokens", block.tokens())
-                    .param("leaseCalls", block.calls()).param("leaseFlops", block.exactFlops()).param("run", runId)
-                    .update();
+            addToLease(runId, t.id(), block, amount);
             return new Reservation.Granted(t.id());
         }
         jdbc.sql("""
@@ -158,6 +164,45 @@ public class BudgetRepository {
                 .params(amount(amount)).param("run", runId).update();
         // the tenant row is still locked by this transaction: the refusal is explained as the UPDATE saw it
         return refusal(Reservation.Scope.TENANT, r.leaseBudget() == null ? amount : need, findById(t.id()));
+    }
+
+    /**
+     * The deferred way to top a lease up ({@link DeferredLeases}): the block is sized from the tenant's row as last
+     * committed, less what this transaction has deferred on it already, recorded on the run's row now and reserved on
+     * the tenant's row at the commit. Empty when that view of the row has no room for what is missing: the caller takes
+     * the row's lock and decides as always.
+     */
+    private Optional<Reservation> deferLease(DeferredLeases deferred, UUID runId, String tenant, Amount amount,
+                                             RunRoom r) {
+        Optional<BudgetRow> seen = jdbc.sql("select " + COLUMNS + " from budgets where scope = 'tenant' and tenant_id = :tenant")
+                .param("tenant", tenant).query(BudgetRepository::row).optional();
+        if (seen.isEmpty()) {
+            return Optional.of(new Reservation.Granted(null));
+        }
+        BudgetRow t = seen.get().plusReserved(deferred.pendingOn(seen.get().id()));
+        Amount need = r.missing(amount);
+        if (!t.refusing(need).isEmpty()) {
+            return Optional.empty();
+        }
+        Amount block = block(need, amount, r, t);
+        addToLease(runId, t.id(), block, amount);
+        deferred.add(t.id(), block);
+        return Optional.of(new Reservation.Granted(t.id()));
+    }
+
+    /** Reserves {@code amount} on a budget row if its caps leave room; the UPDATE alone decides, under the row's lock. */
+    static boolean holdOnRow(JdbcClient jdbc, UUID budgetId, Amount amount) {
+        return jdbc.sql("update budgets set " + ADD_RESERVATION + " where id = :id and " + HAS_ROOM)
+                .params(amount(amount)).param("id", budgetId).update() == 1;
+    }
+
+    private void addToLease(UUID runId, UUID tenantBudgetId, Amount block, Amount job) {
+        jdbc.sql("update budgets set lease_budget_id = :lease, lease_tokens = lease_tokens + :leaseTokens,"
+                        + " lease_calls = lease_calls + :leaseCalls, lease_flops = lease_flops + :leaseFlops, "
+                        + ADD_LEASED + " where run_id = :run")
+                .params(amount(job)).param("lease", tenantBudgetId).param("leaseTokens", block.tokens())
+                .param("leaseCalls", block.calls()).param("leaseFlops", block.exactFlops()).param("run", runId)
+                .update();
     }
 
     /** Jobs of this size a lease block holds (the first job, and up to this many minus one more). */
@@ -228,46 +273,27 @@ public class BudgetRepository {
     }
 
     /**
-     * Gives back what the run's lease holds beyond its jobs still in flight, and books what the lease spent on the
-     * tenant's row. Called when the run has ended (and again as its last jobs settle), in the caller's transaction.
+     * Gives back what the run's lease holds beyond its jobs still in flight, and books what the lease spent, on the
+     * tenant's row — queued ({@link LeaseReturns}), so the run does not wait for the tenant's row to end. Called when
+     * the run has ended (and again as its last jobs settle), in the caller's transaction.
      */
     public void releaseLease(UUID runId) {
-        jdbc.sql("""
-                with r as (select lease_budget_id as tid,
-                                  greatest(0, lease_tokens - leased_reserved_tokens) as back_tokens,
-                                  greatest(0, lease_calls - leased_reserved_calls) as back_calls,
-                                  greatest(0, lease_flops - leased_reserved_flops) as back_flops,
-                                  leased_used_tokens, leased_used_calls, leased_used_flops
-                             from budgets where run_id = :run and lease_budget_id is not null for no key update),
-                     t as (update budgets b
-                              set reserved_tokens = greatest(0, b.reserved_tokens - r.back_tokens),
-                                  reserved_calls = greatest(0, b.reserved_calls - r.back_calls),
-                                  reserved_flops = greatest(0, b.reserved_flops - r.back_flops),
-                                  used_tokens = b.used_tokens + %1$s,
-                                  used_calls = b.used_calls + %2$s,
-                                  used_flops = b.used_flops + %3$s,
-                                  overrun_tokens = b.overrun_tokens + r.leased_used_tokens - %1$s,
-                                  overrun_calls = b.overrun_calls + r.leased_used_calls - %2$s,
-                                  overrun_flops = b.overrun_flops + r.leased_used_flops - %3$s
-                             from r where b.id = r.tid
-                           returning b.id)
-                update budgets set lease_tokens = least(lease_tokens, leased_reserved_tokens),
-                                   lease_calls = least(lease_calls, leased_reserved_calls),
-                                   lease_flops = least(lease_flops, leased_reserved_flops),
-                                   leased_used_tokens = 0, leased_used_calls = 0, leased_used_flops = 0
-                 where run_id = :run and lease_budget_id is not null and exists (select 1 from t)""".formatted(
-                        leaseBookable("tokens"), leaseBookable("calls"), leaseBookable("flops")))
-                .param("run", runId).update();
+        returns.queue(runId);
     }
 
     /**
-     * What of a lease's spending fits under the tenant's cap once the lease's unused part goes back: usage within the
-     * lease always does (the lease held it); a late result booked on the lease beyond its size may not.
+     * Applies the tenant's queued lease returns to its row, so it shows every ended run's spending; in the caller's
+     * transaction (which then holds the row's lock to its commit).
+     *
+     * @return how many were applied
      */
-    private static String leaseBookable(String unit) {
-        return ("least(r.leased_used_%1$s, case when b.max_%1$s is null then r.leased_used_%1$s"
-                + " else greatest(0, b.max_%1$s - b.used_%1$s - greatest(0, b.reserved_%1$s - r.back_%1$s)) end)")
-                .formatted(unit);
+    public int applyLeaseReturns(UUID tenantBudgetId) {
+        return returns.apply(tenantBudgetId);
+    }
+
+    /** Tenant rows with lease returns queued. */
+    public List<UUID> tenantsWithLeaseReturns() {
+        return returns.pending();
     }
 
     private static Reservation.Refused refusal(Reservation.Scope scope, Amount wanted, Optional<BudgetRow> row) {
@@ -318,17 +344,29 @@ public class BudgetRepository {
                 .orElse(RunState.Budget.UNLIMITED);
     }
 
+    /**
+     * The tenant's row with its queued lease returns applied first, so it shows what every ended run spent; in the
+     * caller's transaction.
+     */
+    public Optional<BudgetRow> forTenantUpToDate(String tenant) {
+        return forTenant(tenant).map(row -> returns.apply(row.id()) > 0 ? findById(row.id()).orElseThrow() : row);
+    }
+
+    /** The tenant's row as stored; lease returns still queued are held in it as reserved. */
     public Optional<BudgetRow> forTenant(String tenant) {
         return jdbc.sql("select " + COLUMNS + " from budgets where scope = 'tenant' and tenant_id = :tenant")
                 .param("tenant", tenant).query(BudgetRepository::row).optional();
     }
 
     /**
-     * Creates the tenant's budget or replaces its caps; what is used and reserved stays as it is.
+     * Creates the tenant's budget or replaces its caps; what is used and reserved stays as it is. In the caller's
+     * transaction.
      *
      * @return whether the row was created
      */
     public boolean putTenant(String tenant, Long maxTokens, Long maxCalls, Double maxFlops) {
+        // what ended runs spent is booked under the caps it was spent under, not the new ones
+        forTenant(tenant).ifPresent(row -> returns.apply(row.id()));
         UUID id = UUID.randomUUID();
         UUID stored = jdbc.sql("""
                 insert into budgets (id, scope, tenant_id, max_tokens, max_calls, max_flops)

@@ -16,6 +16,12 @@ public record BudgetRow(UUID id, Long maxTokens, Long maxCalls, Double maxFlops,
         return new Amount(reservedTokens, reservedCalls, reservedFlops);
     }
 
+    /** This row with {@code more} reserved on it as well. */
+    BudgetRow plusReserved(Amount more) {
+        return new BudgetRow(id, maxTokens, maxCalls, maxFlops, usedTokens, usedCalls, usedFlops,
+                reservedTokens + more.tokens(), reservedCalls + more.calls(), reservedFlops + more.flops());
+    }
+
     /** Room left under each cap; a spent-past cap (lowered below what was spent) has none left. */
     public Reservation.Remaining remaining() {
         return new Reservation.Remaining(

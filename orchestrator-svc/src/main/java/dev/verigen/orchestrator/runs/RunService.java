@@ -2,6 +2,7 @@ package dev.verigen.orchestrator.runs;
 
 import dev.verigen.contracts.Json;
 import dev.verigen.orchestrator.budgets.BudgetRepository;
+import dev.verigen.orchestrator.budgets.DeferredLeases;
 import dev.verigen.orchestrator.engine.RunDriver;
 import dev.verigen.orchestrator.strategies.RunEvent;
 import dev.verigen.orchestrator.traces.EventLog;
@@ -50,7 +51,8 @@ public class RunService {
         UUID id = UUID.randomUUID();
         // the run's span: its trace id is the run's, and the first jobs are dispatched inside it
         try (RunTracing.Scoped span = tracing.run(id, request.spec().strategy(), tenant)) {
-            Created created = create(id, tenant, request, idempotencyKey, requestHash, span.traceId());
+            Created created = DeferredLeases.attempt(
+                    () -> create(id, tenant, request, idempotencyKey, requestHash, span.traceId()));
             if (created.created()) {
                 metrics.started(request.spec().strategy());
             }
@@ -67,7 +69,8 @@ public class RunService {
      * jobs, for the whole batch). A conflict or refusal of one item is thrown naming it as {@code runs[i]}.
      */
     public List<Created> createAll(String tenant, List<Item> items) {
-        List<Created> created = tx.execute(status -> {
+        // leases deferred: a batch holds its tenant's budget row for its commit only, not from its first run on
+        List<Created> created = DeferredLeases.attempt(() -> tx.execute(status -> {
             List<Created> out = new java.util.ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
                 Item item = items.get(i);
@@ -86,7 +89,7 @@ public class RunService {
                 }
             }
             return out;
-        });
+        }));
         for (int i = 0; i < items.size(); i++) {
             if (created.get(i).created()) {
                 metrics.started(items.get(i).request().spec().strategy());

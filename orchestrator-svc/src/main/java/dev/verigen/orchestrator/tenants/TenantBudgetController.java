@@ -44,7 +44,7 @@ public class TenantBudgetController {
     @GetMapping
     public TenantBudgetView get(Caller caller, @PathVariable String tenant) {
         requireTenant(caller, tenant);
-        return budgets.forTenant(tenant).map(b -> TenantBudgetView.of(tenant, b))
+        return tx.execute(status -> budgets.forTenantUpToDate(tenant)).map(b -> TenantBudgetView.of(tenant, b))
                 .orElseThrow(() -> ApiProblem.notFound("tenant '" + tenant + "' has no budget of its own; PUT one"));
     }
 
@@ -67,7 +67,7 @@ public class TenantBudgetController {
         requireTenant(caller, tenant);
         Stored stored = tx.execute(status -> {
             boolean created = budgets.putTenant(tenant, maxTokens, maxCalls, maxFlops);
-            return new Stored(created, TenantBudgetView.of(tenant, budgets.forTenant(tenant).orElseThrow()));
+            return new Stored(created, TenantBudgetView.of(tenant, budgets.forTenantUpToDate(tenant).orElseThrow()));
         });
         return ResponseEntity.status(stored.created() ? HttpStatus.CREATED : HttpStatus.OK).body(stored.view());
     }

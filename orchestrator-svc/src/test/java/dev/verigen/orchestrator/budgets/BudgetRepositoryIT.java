@@ -102,7 +102,7 @@ class BudgetRepositoryIT {
         pool.shutdown();
 
         assertThat(violations).as("tenant rows seen over a cap").isEmpty();
-        BudgetRow t = budgets.forTenant(tenant).orElseThrow();
+        BudgetRow t = books(tenant);
         assertThat(t.reserved()).isEqualTo(Amount.ZERO);
         assertThat(t.usedTokens()).isLessThanOrEqualTo(capTokens);
         assertThat(t.usedCalls()).isLessThanOrEqualTo(capCalls);
@@ -231,6 +231,7 @@ class BudgetRepositoryIT {
             tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, big, new Amount(1, 1, 12_345)));
         }
         tx.executeWithoutResult(s -> budgets.releaseLease(run));
+        books(tenant);
         assertThat(exact(tenant, "reserved_flops")).isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(exact(tenant, "used_flops")).isEqualByComparingTo(new BigDecimal(5 * 12_345));
     }
@@ -246,7 +247,7 @@ class BudgetRepositoryIT {
         tx.executeWithoutResult(s -> budgets.releaseLease(run));
 
         assertThat(budgets.putTenant(tenant, 50L, null, null)).isFalse();
-        BudgetRow row = budgets.forTenant(tenant).orElseThrow();
+        BudgetRow row = books(tenant);
         assertThat(row.id()).isEqualTo(tenantBudget);
         assertThat(row.maxTokens()).isEqualTo(50L);
         assertThat(row.maxCalls()).isNull();
@@ -295,7 +296,9 @@ class BudgetRepositoryIT {
 
         // the run ends with the second job in flight: the unspent lease goes back, the spent part is booked
         tx.executeWithoutResult(s -> budgets.releaseLease(run));
-        BudgetRow afterEnd = budgets.forTenant(tenant).orElseThrow();
+        assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).as("the return is queued, the row untouched")
+                .isEqualTo(leased.reserved());
+        BudgetRow afterEnd = books(tenant);
         assertThat(afterEnd.usedTokens()).isEqualTo(900L);
         assertThat(afterEnd.reservedTokens()).as("only the job in flight").isEqualTo(1_000L);
         // its late result settles, and the rest of the lease goes back with it
@@ -303,7 +306,7 @@ class BudgetRepositoryIT {
             budgets.settle(run, tenantBudget, job, new Amount(500, 8, 5e8));
             budgets.releaseLease(run);
         });
-        BudgetRow settled = budgets.forTenant(tenant).orElseThrow();
+        BudgetRow settled = books(tenant);
         assertThat(settled.used()).isEqualTo(new Amount(1_400, 16, 1.4e9));
         assertThat(settled.reserved()).isEqualTo(Amount.ZERO);
         assertThat(budgets.forRun(run).usedTokens()).isEqualTo(1_400L);
@@ -373,6 +376,159 @@ class BudgetRepositoryIT {
             release.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void anEndingRunQueuesItsReturnWithoutWaitingForTheTenantsRowAndTheDrainerBooksIt() throws Exception {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000_000L, null, null);
+        UUID run = run(tenant, null, null, null);
+        Amount job = new Amount(1_000, 1, 0);
+        UUID tenantBudget = ((Reservation.Granted) tx.execute(s -> budgets.reserve(run, tenant, job))).tenantBudgetId();
+        tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, job, new Amount(900, 1, 0)));
+
+        // another transaction holds the tenant's row while the run ends: ending must not wait for it
+        try (RowHolder holder = RowHolder.lock(tenantBudget)) {
+            tx.executeWithoutResult(s -> {
+                jdbc.sql("set local lock_timeout = '2s'").update();
+                budgets.releaseLease(run);
+            });
+            assertThat(holder.isHolding()).isTrue();
+        }
+        assertThat(budgets.forTenant(tenant).orElseThrow().reservedTokens()).as("queued: still held as reserved")
+                .isEqualTo(4_000L);
+
+        new LeaseReturnDrainer(budgets, tx).drain();
+        BudgetRow drained = budgets.forTenant(tenant).orElseThrow();
+        assertThat(drained.used()).isEqualTo(new Amount(900, 1, 0));
+        assertThat(drained.reserved()).isEqualTo(Amount.ZERO);
+        assertThat(budgets.tenantsWithLeaseReturns()).doesNotContain(tenantBudget);
+    }
+
+    @Test
+    void aTenantRefusalFirstAppliesTheReturnsStillQueued() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 10_000L, null, null);
+        UUID ended = run(tenant, null, null, null);
+        UUID tenantBudget = ((Reservation.Granted) tx.execute(s -> budgets.reserve(ended, tenant,
+                new Amount(8_000, 1, 0)))).tenantBudgetId();
+        tx.executeWithoutResult(s -> {
+            budgets.settle(ended, tenantBudget, new Amount(8_000, 1, 0), new Amount(1_000, 1, 0));
+            budgets.releaseLease(ended);
+        });
+        // the row as stored has 10,000 - 8,062 left; with the queued return applied, 9,000
+        assertThat(budgets.forTenant(tenant).orElseThrow().reservedTokens()).isEqualTo(8_000L + 2_000L / 32);
+
+        UUID next = run(tenant, null, null, null);
+        Reservation r = tx.execute(s -> budgets.reserve(next, tenant, new Amount(5_000, 1, 0)));
+        assertThat((Object) r).isEqualTo(new Reservation.Granted(tenantBudget));
+        assertThat(budgets.forTenant(tenant).orElseThrow().usedTokens()).isEqualTo(1_000L);
+    }
+
+    @Test
+    void aBatchTakesItsTenantLeasesAtItsCommitSoTheTenantsOtherRunsDoNotWaitForIt() throws Exception {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000_000L, null, null);
+        UUID inBatch = run(tenant, null, null, null);
+        UUID other = run(tenant, null, null, null);
+        Amount job = new Amount(1_000, 1, 0);
+        var reserved = new java.util.concurrent.CountDownLatch(1);
+        var commit = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reservation> batch = pool.submit(() -> DeferredLeases.attempt(() -> tx.execute(s -> {
+                Reservation r = budgets.reserve(inBatch, tenant, job);
+                reserved.countDown();
+                awaitQuietly(commit);
+                return r;
+            })));
+            assertThat(reserved.await(10, TimeUnit.SECONDS)).isTrue();
+            // the batch has taken its lease but not committed: the tenant's row is not locked by it
+            Reservation meanwhile = tx.execute(s -> {
+                jdbc.sql("set local lock_timeout = '2s'").update();
+                return budgets.reserve(other, tenant, job);
+            });
+            UUID tenantBudget = budgets.forTenant(tenant).orElseThrow().id();
+            assertThat((Object) meanwhile).isEqualTo(new Reservation.Granted(tenantBudget));
+            assertThat(budgets.forTenant(tenant).orElseThrow().reservedTokens()).isEqualTo(4_000L);
+
+            commit.countDown();
+            assertThat((Object) batch.get(10, TimeUnit.SECONDS)).isEqualTo(new Reservation.Granted(tenantBudget));
+            assertThat(budgets.forTenant(tenant).orElseThrow().reservedTokens()).as("both leases, on the row at commit")
+                    .isEqualTo(8_000L);
+        } finally {
+            commit.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void deferredLeasesTheTenantCannotCoverAtCommitAreTakenAgainUnderTheRowsLock() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 10_000L, null, null);
+        UUID inBatch = run(tenant, null, null, null);
+        UUID other = run(tenant, null, null, null);
+        AtomicInteger attempts = new AtomicInteger();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Reservation r = DeferredLeases.attempt(() -> tx.execute(s -> {
+                Reservation mine = budgets.reserve(inBatch, tenant, new Amount(3_000, 1, 0));
+                if (attempts.incrementAndGet() == 1) {
+                    // before the batch commits, another run takes most of what is left
+                    Future<Reservation> taken = pool.submit(() -> tx.execute(o -> budgets.reserve(other, tenant,
+                            new Amount(8_000, 1, 0))));
+                    assertThat(taken).succeedsWithin(java.time.Duration.ofSeconds(10))
+                            .isInstanceOf(Reservation.Granted.class);
+                }
+                return mine;
+            }));
+            assertThat(attempts.get()).as("refused at the commit, then done again").isEqualTo(2);
+            assertThat((Object) r).isInstanceOfSatisfying(Reservation.Refused.class,
+                    refused -> assertThat(refused.scope()).isEqualTo(Reservation.Scope.TENANT));
+            assertThat(budgets.forTenant(tenant).orElseThrow().reservedTokens()).isEqualTo(8_000L + 2_000L / 32);
+            assertThat(budgets.forRun(inBatch).reservedTokens()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Holds a budget row's lock in a transaction of its own until closed. */
+    private record RowHolder(java.util.concurrent.CountDownLatch release, Future<?> holding) implements AutoCloseable {
+
+        static RowHolder lock(UUID budgetId) throws InterruptedException {
+            var locked = new java.util.concurrent.CountDownLatch(1);
+            var release = new java.util.concurrent.CountDownLatch(1);
+            Future<?> holding = Executors.newVirtualThreadPerTaskExecutor().submit(() -> tx.executeWithoutResult(s -> {
+                jdbc.sql("select id from budgets where id = :id for update").param("id", budgetId).query().listOfRows();
+                locked.countDown();
+                awaitQuietly(release);
+            }));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            return new RowHolder(release, holding);
+        }
+
+        boolean isHolding() {
+            return !holding.isDone();
+        }
+
+        @Override
+        public void close() throws Exception {
+            release.countDown();
+            holding.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The tenant's row with its queued lease returns applied. */
+    private static BudgetRow books(String tenant) {
+        return tx.execute(s -> budgets.forTenantUpToDate(tenant)).orElseThrow();
     }
 
     private static String tenant() {

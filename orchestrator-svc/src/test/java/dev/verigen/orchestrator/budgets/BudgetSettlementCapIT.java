@@ -97,6 +97,7 @@ class BudgetSettlementCapIT {
                 .containsEntry("overrun_tokens", 300L);
         // the tenant's row hears of the run's spending when the run gives its lease back; its budget had room for all
         budgets.releaseLease(run);
+        assertThat(budgets.applyLeaseReturns(granted.tenantBudgetId())).isEqualTo(1);
         assertThat(row("id = :id", granted.tenantBudgetId())).containsEntry("used_tokens", 500L)
                 .containsEntry("overrun_tokens", 0L);
         Map<String, Object> capCheck = jdbc.sql("""
@@ -114,6 +115,7 @@ class BudgetSettlementCapIT {
         // late results on the lease: 1,400 tokens where the tenant's whole budget is 1,000
         budgets.settle(run, granted.tenantBudgetId(), Amount.ZERO, new Amount(1_400, 1, 0));
         budgets.releaseLease(run);
+        budgets.applyLeaseReturns(granted.tenantBudgetId());
 
         assertThat(row("id = :id", granted.tenantBudgetId())).containsEntry("used_tokens", 1_000L)
                 .containsEntry("reserved_tokens", 0L).containsEntry("overrun_tokens", 400L);
