@@ -22,14 +22,46 @@ final class ProcessCpu {
 
     private final Path pids;
     private final String database;
+    /**
+     * PostgreSQL backends seen so far: pid → {CPU seconds at first sight, CPU seconds at last sight}. A connection
+     * pool replaces its connections now and then, so a backend may exit within a round: summing only the backends
+     * alive at both ends undercounts (by as much as a whole round once every backend was replaced), so they are
+     * sampled every {@link #SAMPLE_MS} ms and each counts what it spent while seen.
+     */
+    private final Map<Long, double[]> backends = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long SAMPLE_MS = 250;
+    private volatile boolean sampled;
 
     ProcessCpu(Path pids, String database) {
         this.pids = pids;
         this.database = database;
     }
 
-    /** CPU seconds so far per process name. PostgreSQL backends that exit between snapshots lose their share. */
+    /** Samples PostgreSQL's backends in the background from now on (a daemon thread). */
+    private void startSampling() {
+        Thread t = Thread.ofPlatform().daemon().name("pg-backend-cpu").start(() -> {
+            while (true) {
+                sampleBackends();
+                try {
+                    Thread.sleep(SAMPLE_MS); // a sampling interval, not a wait for a condition
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.setPriority(Thread.MIN_PRIORITY);
+    }
+
+    /**
+     * CPU seconds so far per process name; PostgreSQL's backends as one figure that only grows: what every backend
+     * seen spent since it was first seen (since its start, for one that started after the first snapshot).
+     */
     Map<String, Double> snapshot() {
+        if (!sampled) {
+            sampled = true;
+            sampleBackends();
+            startSampling();
+        }
         Map<String, Double> out = new LinkedHashMap<>();
         if (!Files.isDirectory(Path.of("/proc/self"))) {
             return out;
@@ -50,7 +82,14 @@ final class ProcessCpu {
         } catch (IOException e) {
             // no pid folder: the platform was not started by ./verigen up
         }
-        double pg = 0;
+        sampleBackends();
+        double pg = backends.values().stream().mapToDouble(b -> b[1] - b[0]).sum();
+        out.put(POSTGRES, pg);
+        return out;
+    }
+
+    private synchronized void sampleBackends() {
+        boolean first = backends.isEmpty();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 String n = p.getFileName().toString();
@@ -62,17 +101,24 @@ final class ProcessCpu {
                     // "postgres: <user> <database> <client> <state>"
                     if (cmd.startsWith("postgres: ") && cmd.contains(" " + database + " ")) {
                         double s = cpuSeconds(Long.parseLong(n));
-                        pg += Math.max(0, s);
+                        if (s >= 0) {
+                            double[] seen = backends.computeIfAbsent(Long.parseLong(n),
+                                    pid -> new double[]{first ? s : 0, s});
+                            if (s < seen[1]) {
+                                // the pid was reused by a new backend: keep what the old one spent, count the new
+                                // one from its start
+                                seen[0] -= seen[1];
+                            }
+                            seen[1] = s;
+                        }
                     }
                 } catch (IOException | RuntimeException e) {
                     // the process ended while we looked
                 }
             }
         } catch (IOException e) {
-            return out;
+            // no /proc: nothing to sample
         }
-        out.put(POSTGRES, pg);
-        return out;
     }
 
     /** @return user + system CPU seconds of the process, or -1 when it is gone */
