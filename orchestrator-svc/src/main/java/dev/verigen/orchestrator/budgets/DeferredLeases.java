@@ -32,9 +32,14 @@ public final class DeferredLeases implements TransactionSynchronization {
 
     /**
      * Runs {@code work} (which opens its own transaction) with tenant leases deferred to its commit; if the tenant's
-     * row refuses them there, runs it once more without deferring.
+     * row refuses them there, runs it once more without deferring. Called inside a transaction already (an
+     * experiment's planning starts its runs in its own), it does not defer: the refusal would come at a commit this
+     * call does not make, where nothing could do the work again.
      */
     public static <T> T attempt(Supplier<T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return work.get();
+        }
         try {
             return ScopedValue.where(ALLOWED, true).call(work::get);
         } catch (Refused refused) {

@@ -492,6 +492,20 @@ class BudgetRepositoryIT {
         }
     }
 
+    @Test
+    void workJoiningATransactionAlreadyOpenTakesItsLeasesAsTheyAreNeeded() {
+        String tenant = tenant();
+        budgets.putTenant(tenant, 1_000_000L, null, null);
+        UUID run = run(tenant, null, null, null);
+        // an experiment's planning starts runs inside its own transaction: a refusal at that commit could not be
+        // answered by doing the work again, so nothing is deferred there
+        long seenInside = tx.execute(outer -> {
+            DeferredLeases.attempt(() -> tx.execute(inner -> budgets.reserve(run, tenant, new Amount(1_000, 1, 0))));
+            return budgets.forTenant(tenant).orElseThrow().reservedTokens();
+        });
+        assertThat(seenInside).as("reserved on the tenant's row at once, not at the commit").isEqualTo(4_000L);
+    }
+
     /** Holds a budget row's lock in a transaction of its own until closed. */
     private record RowHolder(java.util.concurrent.CountDownLatch release, Future<?> holding) implements AutoCloseable {
 
