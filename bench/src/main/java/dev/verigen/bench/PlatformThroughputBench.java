@@ -373,6 +373,7 @@ public final class PlatformThroughputBench {
         }
         List<Round> measured = new ArrayList<>();
         for (int r = 1; r <= rounds && !bench.pastDeadline(); r++) {
+            PlannerStatistics.refresh();
             System.err.printf("round %d/%d: %d runs, concurrency %d%n", r, rounds, runs, concurrency);
             measured.add(bench.round("r" + r, runs, concurrency));
         }
@@ -392,7 +393,9 @@ public final class PlatformThroughputBench {
                 + "(38,100 candidates/s: 2 Kafka round trips + 1 batched trace row per candidate, no services). "
                 + "CPU = user + system seconds of every platform process over the round, from /proc/<pid>/stat "
                 + "(the service JVMs, Kafka, and PostgreSQL's backends of the verigen database), this load generator "
-                + "excluded: on a shared machine the robust figure, since wall-clock rates move with the other load.");
+                + "excluded: on a shared machine the robust figure, since wall-clock rates move with the other load. "
+                + "Each measured round starts with VACUUM ANALYZE of the platform's database, so its planner "
+                + "statistics are current where autovacuum is off.");
         List<List<String>> rows = new ArrayList<>();
         for (Round r : measured) {
             double cps = r.candidates() / r.wallS();
