@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -23,9 +24,9 @@ public final class DeferredLeases implements TransactionSynchronization {
 
     private final LeaseReturns returns;
     private final Map<UUID, Amount> pending = new LinkedHashMap<>();
-    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    private final JdbcClient jdbc;
 
-    private DeferredLeases(org.springframework.jdbc.core.simple.JdbcClient jdbc, LeaseReturns returns) {
+    private DeferredLeases(JdbcClient jdbc, LeaseReturns returns) {
         this.jdbc = jdbc;
         this.returns = returns;
     }
@@ -48,7 +49,7 @@ public final class DeferredLeases implements TransactionSynchronization {
     }
 
     /** This transaction's deferred leases, when deferring is allowed here and a transaction is active. */
-    static DeferredLeases current(org.springframework.jdbc.core.simple.JdbcClient jdbc, LeaseReturns returns) {
+    static DeferredLeases current(JdbcClient jdbc, LeaseReturns returns) {
         if (!ALLOWED.orElse(false) || !TransactionSynchronizationManager.isSynchronizationActive()) {
             return null;
         }

@@ -270,26 +270,13 @@ class BudgetRepositoryIT {
         tx.executeWithoutResult(s -> budgets.settle(run, tenantBudget, job, new Amount(900, 8, 9e8)));
 
         // another transaction holds the tenant's row: the run's next jobs come from its lease and do not wait for it
-        var locked = new java.util.concurrent.CountDownLatch(1);
-        var done = new java.util.concurrent.CountDownLatch(1);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<?> holder = pool.submit(() -> tx.executeWithoutResult(s -> {
-            jdbc.sql("select id from budgets where id = :id for update").param("id", tenantBudget).query().listOfRows();
-            locked.countDown();
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        locked.await(30, TimeUnit.SECONDS);
-        Reservation second = tx.execute(s -> {
-            jdbc.sql("set local lock_timeout = '2s'").update();
-            return budgets.reserve(run, tenant, job);
-        });
-        done.countDown();
-        holder.get(30, TimeUnit.SECONDS);
-        pool.shutdown();
+        Reservation second;
+        try (RowHolder holder = RowHolder.lock(tenantBudget)) {
+            second = tx.execute(s -> {
+                jdbc.sql("set local lock_timeout = '2s'").update();
+                return budgets.reserve(run, tenant, job);
+            });
+        }
         assertThat((Object) second).isEqualTo(new Reservation.Granted(tenantBudget));
         assertThat(budgets.forTenant(tenant).orElseThrow().reserved()).as("the tenant's row was not touched")
                 .isEqualTo(leased.reserved());
@@ -351,11 +338,7 @@ class BudgetRepositoryIT {
                 assertThat(budgets.reserve(first, tenant, new Amount(1_000, 1, 0)))
                         .isInstanceOf(Reservation.Granted.class);
                 locked.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitQuietly(release);
             }));
             assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
 
